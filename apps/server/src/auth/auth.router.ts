@@ -1,0 +1,18 @@
+import { loginInput } from '@frontdesk/shared';
+import { publicProcedure, router, staffProcedure } from '../trpc/init.js';
+
+export const authRouter = router({
+  login: publicProcedure.input(loginInput).mutation(({ ctx, input }) => ctx.deps.auth.login(input)),
+  me: staffProcedure('session').query(({ ctx }) => ({
+    staffId: ctx.actor.staffId,
+    tenantId: ctx.actor.tenantId,
+    name: ctx.actor.name,
+    role: ctx.actor.role,
+    branchIds: [...ctx.actor.branchIds],
+    desk: ctx.actor.desk,
+  })),
+  logout: staffProcedure('session').mutation(async ({ ctx }) => {
+    await ctx.deps.auth.logout(ctx.actor);
+    return { ok: true as const };
+  }),
+});

@@ -1,0 +1,30 @@
+import { DomainError, type StaffRole } from '@frontdesk/shared';
+
+/** Who is acting: put into the tRPC context once, passed to every service call. */
+export interface Actor {
+  staffId: string;
+  tenantId: string;
+  role: StaffRole;
+  name: string;
+  /** Branches this staff member may act in (all of the tenant's for tenant-wide roles). */
+  branchIds: readonly string[];
+  sessionId: string;
+  desk: string;
+}
+
+export function forbidden(message = 'You do not have access to that.'): DomainError<'FORBIDDEN'> {
+  return new DomainError('FORBIDDEN', message, {});
+}
+
+export function mayActIn(actor: Actor, branchId: string): boolean {
+  return actor.branchIds.includes(branchId);
+}
+
+/** Refuses a branch the actor does not belong to. */
+export function assertBranch(actor: Actor, branchId: string): void {
+  if (!mayActIn(actor, branchId)) throw forbidden('That branch is not one of yours.');
+}
+
+export function notFound(entity: string): DomainError<'NOT_FOUND'> {
+  return new DomainError('NOT_FOUND', `That ${entity} does not exist or is not yours.`, { entity });
+}

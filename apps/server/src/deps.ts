@@ -1,0 +1,32 @@
+import { AuthRepository } from './auth/auth.repository.js';
+import { AuthService } from './auth/auth.service.js';
+import { createPrisma, type PrismaClient } from './db/prisma.js';
+import type { Logger } from './logger.js';
+
+/** Everything procedures need, built once per server process. */
+export interface Deps {
+  db: PrismaClient;
+  databaseUrl: string;
+  logger: Logger;
+  auth: AuthService;
+  now: () => Date;
+}
+
+export interface DepsOptions {
+  databaseUrl: string;
+  logger: Logger;
+  poolSize?: number;
+  now?: () => Date;
+}
+
+export function createDeps(options: DepsOptions): Deps {
+  const db = createPrisma({ url: options.databaseUrl, poolSize: options.poolSize ?? 20 });
+  const now = options.now ?? (() => new Date());
+  return {
+    db,
+    databaseUrl: options.databaseUrl,
+    logger: options.logger,
+    auth: new AuthService(new AuthRepository(db), now),
+    now,
+  };
+}

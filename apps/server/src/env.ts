@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+// The one place the server reads its environment.
+const schema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  FRONTDESK_HOST: z.string().default('127.0.0.1'),
+  FRONTDESK_PORT: z.coerce.number().int().min(0).max(65535).default(4400),
+  FRONTDESK_DATA_DIR: z.string().optional(),
+  FRONTDESK_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  FRONTDESK_SEED: z.enum(['demo', 'none']).default('demo'),
+  FRONTDESK_RENDERER_DIR: z.string().optional(),
+  FRONTDESK_HOLD_SWEEP_MS: z.coerce.number().int().min(50).default(1000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

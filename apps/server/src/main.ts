@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from './app.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+import { createDeps } from './deps.js';
+import { readEnv } from './env.js';
+import { createLogger } from './logger.js';
+import { startBackground } from './background.js';
+import { DEMO_PASSWORD, isEmpty, seedDemo } from './seed/demo.js';
+
+// Listens and shuts down gracefully; everything else is in app.ts.
+const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  const logger = createLogger(env.LOG_LEVEL);
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    const dataDir = env.FRONTDESK_DATA_DIR ?? path.join(PROJECT_ROOT, '.data', 'postgres');
+    logger.info({ dataDir, port: env.FRONTDESK_PG_PORT }, 'starting embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres({ dataDir, port: env.FRONTDESK_PG_PORT, database: 'frontdesk' });
+    databaseUrl = embedded.url();
+  }
+  const { applied } = await migrate(databaseUrl);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+
+  const deps = createDeps({ databaseUrl, logger });
+  let demo = false;
+  if (env.FRONTDESK_SEED === 'demo' && (await isEmpty(deps.db))) {
+    await seedDemo(deps.db);
+    demo = true;
+    logger.info('seeded the demo clinic');
+  }
+  const background = startBackground(deps, { sweepMs: env.FRONTDESK_HOLD_SWEEP_MS });
+  const rendererDir = env.FRONTDESK_RENDERER_DIR ?? path.join(PROJECT_ROOT, 'apps', 'desktop', 'out', 'renderer');
+  const app = createServer({ deps, rendererDir, onStop: () => background.stop() });
+  const running = await app.start(env.FRONTDESK_PORT, env.FRONTDESK_HOST);
+
+  console.log(`\nFrontdesk server listening on ${running.url}`);
+  if (demo || env.FRONTDESK_SEED === 'demo') {
+    console.log(`Demo logins (password "${DEMO_PASSWORD}"): reception@, reception.west@, callcentre@, manager@, admin@ demo.frontdesk.test`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await running.stop().catch((err: unknown) => logger.error({ err }, 'server stop failed'));
+    await deps.db.$disconnect().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

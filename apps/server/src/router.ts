@@ -1,0 +1,10 @@
+import { authRouter } from './auth/auth.router.js';
+import { router } from './trpc/init.js';
+
+// The whole API. Each feature folder owns its sub-router; this file only
+// names them. The desktop imports `AppRouter` as a type, nothing else.
+export const appRouter = router({
+  auth: authRouter,
+});
+
+export type AppRouter = typeof appRouter;

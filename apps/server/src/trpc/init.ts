@@ -1,0 +1,85 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { DomainError, type DomainErrorShape } from '@frontdesk/shared';
+import { roleMay, type Permission } from '../auth/permissions.js';
+import type { Actor } from '../auth/scope.js';
+import type { Context } from './context.js';
+import { toTRPCError } from './errors.js';
+
+export interface Meta {
+  /** Who may call: 'public', or the permission a staff member's role must grant. */
+  access: 'public' | Permission;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    sse: {
+      ping: { enabled: true, intervalMs: 10_000 },
+      client: { reconnectAfterInactivityMs: 25_000 },
+    },
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      let domain: DomainErrorShape | null = cause instanceof DomainError ? cause.toShape() : null;
+      const zodIssues = cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.map(String), message: i.message })) : null;
+      if (zodIssues && !domain) {
+        const first = zodIssues[0];
+        const field = first?.path.join('.') || undefined;
+        domain = {
+          code: 'BAD_INPUT',
+          message: first ? `${field ? `${field}: ` : ''}${first.message}` : 'The request is not valid.',
+          details: field ? { field } : {},
+        };
+      }
+      const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      return {
+        ...shape,
+        message: internal ? 'Something went wrong on the server. Please try again.' : domain?.message ?? shape.message,
+        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, domain, zodIssues },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+
+/** Maps domain and database errors thrown below it to typed tRPC errors. */
+const mapErrors = t.middleware(async ({ next, ctx }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
+    const mapped = toTRPCError(result.error.cause ?? result.error);
+    if (mapped.code === 'INTERNAL_SERVER_ERROR') ctx.deps.logger.error({ err: result.error.cause ?? result.error }, 'procedure failed');
+    throw mapped;
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors).meta({ access: 'public' });
+
+const authenticated = t.middleware(async ({ ctx, next }) => {
+  const actor = ctx.token ? await ctx.deps.auth.authenticate(ctx.token) : null;
+  if (!actor) throw toTRPCError(new DomainError('UNAUTHORIZED', 'Please sign in again.', {}));
+  return next({ ctx: { ...ctx, actor } });
+});
+
+/**
+ * A procedure for a signed-in staff member whose role grants `permission`.
+ * Tenant and branch scope travel in `ctx.actor`.
+ */
+export function staffProcedure(permission: Permission) {
+  return t.procedure
+    .use(mapErrors)
+    .meta({ access: permission })
+    .use(authenticated)
+    .use(({ ctx, next }) => {
+      const actor = ctx.actor as Actor;
+      if (!roleMay(actor.role, permission)) {
+        throw toTRPCError(new DomainError('FORBIDDEN', 'Your role does not allow that.', {}));
+      }
+      return next({ ctx: { ...ctx, actor } });
+    });
+}
+
+export { TRPCError };

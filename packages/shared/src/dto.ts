@@ -1,0 +1,120 @@
+// What procedures return and events carry. Instants are ISO strings (UTC).
+
+export const APPOINTMENT_STATUSES = ['HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+
+/** Statuses in which an appointment occupies its time (mirrors the database). */
+export const OCCUPYING_STATUSES: readonly AppointmentStatus[] = ['HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED'];
+
+export const STAFF_ROLES = ['RECEPTIONIST', 'CALL_CENTRE', 'BRANCH_MANAGER', 'ADMIN'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const RESOURCE_KINDS = ['PRACTITIONER', 'ROOM', 'CHAIR', 'DEVICE'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+export interface PatientSummary {
+  id: string;
+  name: string;
+  phone: string;
+}
+
+export interface AppointmentResourceView {
+  resourceId: string;
+  /** Occupied time, including the service's buffers. */
+  startsAt: string;
+  endsAt: string;
+}
+
+export interface AppointmentView {
+  id: string;
+  branchId: string;
+  serviceId: string;
+  serviceName: string;
+  patient: PatientSummary | null;
+  status: AppointmentStatus;
+  startsAt: string;
+  endsAt: string;
+  holdExpiresAt: string | null;
+  version: number;
+  priceCents: number;
+  note: string;
+  cancelReason: string | null;
+  resources: AppointmentResourceView[];
+  products: { productId: string; quantity: number; unitPriceCents: number }[];
+  createdBy: string;
+  updatedAt: string;
+}
+
+export interface TokenView {
+  id: string;
+  sessionId: string;
+  number: number;
+  patientId: string;
+  status: 'ISSUED' | 'CANCELLED';
+  createdAt: string;
+}
+
+export interface CapacitySessionView {
+  id: string;
+  branchId: string;
+  resourceId: string | null;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  capacity: number;
+  issued: number;
+  nowServing: number;
+}
+
+export interface TimeOffView {
+  id: string;
+  branchId: string | null;
+  resourceId: string | null;
+  kind: 'LEAVE' | 'HOLIDAY' | 'BLOCKED';
+  startsAt: string;
+  endsAt: string;
+  reason: string;
+}
+
+export interface ResourceView {
+  id: string;
+  kind: ResourceKind;
+  name: string;
+  tags: string[];
+}
+
+export interface DayResource extends ResourceView {
+  /** Working intervals of this resource on the day at this branch. */
+  working: { startsAt: string; endsAt: string }[];
+}
+
+export interface DayView {
+  branchId: string;
+  branchName: string;
+  timeZone: string;
+  date: string;
+  startsAt: string;
+  endsAt: string;
+  resources: DayResource[];
+  appointments: AppointmentView[];
+  timeOff: TimeOffView[];
+  sessions: CapacitySessionView[];
+  /** The log position this view is consistent with; apply events after it. */
+  asOfSeq: string;
+}
+
+export interface SlotView {
+  branchId: string;
+  startsAt: string;
+  endsAt: string;
+  resourceIds: string[];
+}
+
+export interface StaffView {
+  id: string;
+  tenantId: string;
+  name: string;
+  email: string;
+  role: StaffRole;
+  branchIds: string[];
+}

@@ -1,0 +1,83 @@
+// Domain error codes: the UI branches on these, never on message text.
+export const ERROR_CODES = [
+  'SLOT_TAKEN',
+  'HOLD_EXPIRED',
+  'STALE',
+  'CAPACITY_FULL',
+  'OUT_OF_STOCK',
+  'OUTSIDE_HOURS',
+  'INVALID_STATE',
+  'NOT_FOUND',
+  'BAD_INPUT',
+  'FORBIDDEN',
+  'UNAUTHORIZED',
+  'TOO_MANY_ATTEMPTS',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface SlotSuggestion {
+  branchId: string;
+  startsAt: string;
+  endsAt: string;
+  resourceIds: string[];
+}
+
+/** What blocks a slot, without another patient's details. */
+export interface Blocker {
+  resourceId: string | null;
+  kind: 'appointment' | 'hold' | 'time_off' | 'patient';
+  startsAt: string;
+  endsAt: string;
+}
+
+export interface ResourceHours {
+  resourceId: string;
+  branchId: string;
+  hours: { weekday: number; startMinute: number; endMinute: number }[];
+}
+
+/** The recovery data each code carries to the desk. */
+export interface ErrorDetails {
+  SLOT_TAKEN: { blockers: Blocker[]; alternatives: SlotSuggestion[] };
+  HOLD_EXPIRED: { appointmentId: string; expiredAt: string };
+  STALE: { current: unknown };
+  CAPACITY_FULL: { sessionId: string; capacity: number; nextSession: { id: string; name: string; startsAt: string; remaining: number } | null };
+  OUT_OF_STOCK: { productId: string; branchId: string; requested: number; available: number };
+  OUTSIDE_HOURS: { resourceHours: ResourceHours[]; timeOff: { startsAt: string; endsAt: string; reason: string }[] };
+  INVALID_STATE: { status: string };
+  NOT_FOUND: { entity: string };
+  BAD_INPUT: { field?: string };
+  FORBIDDEN: Record<string, never>;
+  UNAUTHORIZED: Record<string, never>;
+  TOO_MANY_ATTEMPTS: { retryAfterSeconds: number };
+}
+
+export type DomainErrorShape = {
+  [C in ErrorCode]: { code: C; message: string; details: ErrorDetails[C] };
+}[ErrorCode];
+
+export class DomainError<C extends ErrorCode = ErrorCode> extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: C,
+    message: string,
+    readonly details: ErrorDetails[C],
+  ) {
+    super(message);
+  }
+
+  toShape(): DomainErrorShape {
+    return { code: this.code, message: this.message, details: this.details } as DomainErrorShape;
+  }
+}
+
+export function isDomainError(value: unknown): value is DomainError {
+  return value instanceof DomainError;
+}
+
+/** The domain error inside a tRPC client error's data, if any. */
+export function domainErrorOf(error: unknown): DomainErrorShape | null {
+  const data = (error as { data?: { domain?: DomainErrorShape | null } } | null)?.data;
+  return data?.domain ?? null;
+}

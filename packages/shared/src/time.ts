@@ -1,0 +1,178 @@
+import { DateTime, IANAZone } from 'luxon';
+
+// Pure time maths. Instants are epoch milliseconds; intervals are half-open
+// [start, end). Local dates and weekly hours are read in a branch's IANA zone.
+
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+export interface WeeklyHours {
+  /** ISO weekday, 1 = Monday. */
+  weekday: number;
+  startMinute: number;
+  endMinute: number;
+}
+
+export const MINUTE = 60_000;
+
+export function isValidTimeZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+/** The instants bounding a local calendar day (23 or 25 hours long when clocks change). */
+export function localDayBounds(date: string, timeZone: string): Interval {
+  const start = DateTime.fromISO(date, { zone: timeZone }).startOf('day');
+  if (!start.isValid) throw new RangeError(`invalid date ${date} in ${timeZone}`);
+  return { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
+}
+
+/** The local calendar date (YYYY-MM-DD) of an instant. */
+export function localDateOf(instant: number, timeZone: string): string {
+  return DateTime.fromMillis(instant, { zone: timeZone }).toISODate() ?? '';
+}
+
+/** The local dates touched by [start, end), in order. */
+export function localDatesBetween(range: Interval, timeZone: string): string[] {
+  const dates: string[] = [];
+  let day = DateTime.fromMillis(range.start, { zone: timeZone }).startOf('day');
+  while (day.toMillis() < range.end) {
+    dates.push(day.toISODate() ?? '');
+    day = day.plus({ days: 1 });
+  }
+  return dates;
+}
+
+/**
+ * A local wall-clock minute of a date as an instant. In a spring-forward gap
+ * the wall time does not exist and luxon moves it forward; in a fall-back
+ * overlap the earlier instant is taken.
+ */
+export function localMinuteToInstant(date: string, minute: number, timeZone: string): number {
+  const day = DateTime.fromISO(date, { zone: timeZone }).startOf('day');
+  if (minute >= 1440) return day.plus({ days: 1 }).toMillis();
+  return day.set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toMillis();
+}
+
+/** Working intervals of weekly hours on one local date. */
+export function workingIntervalsOn(date: string, hours: readonly WeeklyHours[], timeZone: string): Interval[] {
+  const weekday = DateTime.fromISO(date, { zone: timeZone }).weekday;
+  return normalize(
+    hours
+      .filter((h) => h.weekday === weekday)
+      .map((h) => ({
+        start: localMinuteToInstant(date, h.startMinute, timeZone),
+        end: localMinuteToInstant(date, h.endMinute, timeZone),
+      })),
+  );
+}
+
+/** Working intervals of weekly hours across [range.start, range.end), clipped to it. */
+export function workingIntervals(range: Interval, hours: readonly WeeklyHours[], timeZone: string): Interval[] {
+  const all = localDatesBetween(range, timeZone).flatMap((d) => workingIntervalsOn(d, hours, timeZone));
+  return intersect(normalize(all), [range]);
+}
+
+/** Sorts and merges overlapping or touching intervals; drops empty ones. */
+export function normalize(intervals: readonly Interval[]): Interval[] {
+  const sorted = intervals.filter((i) => i.end > i.start).sort((a, b) => a.start - b.start);
+  const out: Interval[] = [];
+  for (const i of sorted) {
+    const last = out[out.length - 1];
+    if (last && i.start <= last.end) last.end = Math.max(last.end, i.end);
+    else out.push({ start: i.start, end: i.end });
+  }
+  return out;
+}
+
+/** `from` minus every interval in `remove`. Both may be unsorted. */
+export function subtract(from: readonly Interval[], remove: readonly Interval[]): Interval[] {
+  const cut = normalize(remove);
+  const out: Interval[] = [];
+  for (const base of normalize(from)) {
+    let cursor = base.start;
+    for (const r of cut) {
+      if (r.end <= cursor) continue;
+      if (r.start >= base.end) break;
+      if (r.start > cursor) out.push({ start: cursor, end: r.start });
+      cursor = Math.max(cursor, r.end);
+      if (cursor >= base.end) break;
+    }
+    if (cursor < base.end) out.push({ start: cursor, end: base.end });
+  }
+  return out;
+}
+
+/** Intersection of two interval sets. */
+export function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  const x = normalize(a);
+  const y = normalize(b);
+  const out: Interval[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    const p = x[i]!;
+    const q = y[j]!;
+    const start = Math.max(p.start, q.start);
+    const end = Math.min(p.end, q.end);
+    if (start < end) out.push({ start, end });
+    if (p.end < q.end) i++;
+    else j++;
+  }
+  return out;
+}
+
+export function overlaps(a: Interval, b: Interval): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+/** True when [inner] lies wholly inside one interval of `within`. */
+export function covers(within: readonly Interval[], inner: Interval): boolean {
+  return normalize(within).some((w) => w.start <= inner.start && inner.end <= w.end);
+}
+
+/**
+ * Candidate start instants inside `free` for an appointment that occupies
+ * [start - before, start + duration + after), aligned to `stepMinutes` of
+ * local wall-clock time so slots read 09:00, 09:15, … in the branch's zone.
+ */
+export function candidateStarts(
+  free: readonly Interval[],
+  occupy: { durationMin: number; bufferBeforeMin: number; bufferAfterMin: number },
+  stepMinutes: number,
+  timeZone: string,
+  notBefore: number,
+): number[] {
+  const out: number[] = [];
+  const before = occupy.bufferBeforeMin * MINUTE;
+  const after = (occupy.durationMin + occupy.bufferAfterMin) * MINUTE;
+  for (const f of normalize(free)) {
+    const earliest = Math.max(f.start + before, notBefore);
+    let t = alignUp(earliest, stepMinutes, timeZone);
+    while (t + after <= f.end) {
+      if (t - before >= f.start) out.push(t);
+      t += stepMinutes * MINUTE;
+    }
+  }
+  return out;
+}
+
+/** Rounds an instant up to the next local multiple of `stepMinutes` past the hour. */
+export function alignUp(instant: number, stepMinutes: number, timeZone: string): number {
+  const local = DateTime.fromMillis(instant, { zone: timeZone });
+  const minuteOfHour = local.minute + local.second / 60 + local.millisecond / 60000;
+  const up = Math.ceil(minuteOfHour / stepMinutes) * stepMinutes;
+  const deltaMin = up - minuteOfHour;
+  return Math.round(instant + deltaMin * MINUTE);
+}
+
+export function iso(instant: number): string {
+  return new Date(instant).toISOString();
+}
+
+/** Wall-clock time of an instant in a zone, e.g. "09:30". */
+export function wallTime(instant: number | string, timeZone: string): string {
+  const ms = typeof instant === 'string' ? Date.parse(instant) : instant;
+  return DateTime.fromMillis(ms, { zone: timeZone }).toFormat('HH:mm');
+}
