@@ -5,22 +5,31 @@ import { isTransient } from './errors.js';
 export type Tx = Prisma.TransactionClient;
 export type Db = PrismaClient;
 
-export interface RetryOptions {
+export interface TxOptions {
+  /** The tenant the transaction acts for; row-level security reads it. */
+  tenantId: string;
   attempts?: number;
   /** Base back-off; each retry waits a random time up to base * 2^attempt. */
   baseDelayMs?: number;
 }
 
 /**
- * Runs `work` in one READ COMMITTED transaction, retrying the whole
- * transaction on deadlock or serialization failure with jittered back-off.
+ * Runs `work` in one READ COMMITTED transaction scoped to a tenant, retrying
+ * the whole transaction on deadlock or serialization failure with jittered
+ * back-off, so a desk never sees those.
  */
-export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function inTransaction<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promise<T>): Promise<T> {
   const attempts = options.attempts ?? 8;
   const base = options.baseDelayMs ?? 2;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.$transaction(work, { isolationLevel: 'ReadCommitted', maxWait: 10_000, timeout: 15_000 });
+      return await db.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SELECT set_config('app.tenant_id', ${options.tenantId}, true)`;
+          return work(tx);
+        },
+        { isolationLevel: 'ReadCommitted', maxWait: 10_000, timeout: 15_000 },
+      );
     } catch (error) {
       if (!isTransient(error) || attempt + 1 >= attempts) throw error;
       await sleep(Math.random() * base * 2 ** attempt);
