@@ -28,7 +28,8 @@ export async function inTransaction<T>(db: Db, options: TxOptions, work: (tx: Tx
           await tx.$executeRaw`SELECT set_config('app.tenant_id', ${options.tenantId}, true)`;
           return work(tx);
         },
-        { isolationLevel: 'ReadCommitted', maxWait: 10_000, timeout: 15_000 },
+        // Postgres's default isolation, READ COMMITTED, is what the constraints need.
+        { maxWait: 10_000, timeout: 15_000 },
       );
     } catch (error) {
       if (!isTransient(error) || attempt + 1 >= attempts) throw error;
