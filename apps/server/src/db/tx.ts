@@ -6,8 +6,8 @@ export type Tx = Prisma.TransactionClient;
 export type Db = PrismaClient;
 
 export interface TxOptions {
-  /** The tenant the transaction acts for; row-level security reads it. */
-  tenantId: string;
+  /** The tenant the transaction acts for (row-level security reads it); null for system work such as the hold sweeper. */
+  tenantId: string | null;
   attempts?: number;
   /** Base back-off; each retry waits a random time up to base * 2^attempt. */
   baseDelayMs?: number;
@@ -25,7 +25,7 @@ export async function inTransaction<T>(db: Db, options: TxOptions, work: (tx: Tx
     try {
       return await db.$transaction(
         async (tx) => {
-          await tx.$executeRaw`SELECT set_config('app.tenant_id', ${options.tenantId}, true)`;
+          if (options.tenantId) await tx.$executeRaw`SELECT set_config('app.tenant_id', ${options.tenantId}, true)`;
           return work(tx);
         },
         // Postgres's default isolation, READ COMMITTED, is what the constraints need.
