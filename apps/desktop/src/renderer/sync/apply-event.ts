@@ -1,0 +1,157 @@
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import type { AppointmentView, ChangeMessage, DayView, AnyLogEvent, TimeOffView } from '@frontdesk/shared';
+
+// Patches the React Query cache from the `changes` subscription, in place.
+// Pure apart from the QueryClient it is given: no network, no React.
+
+/** tRPC's key prefix for `availability.day` queries: [path, { input, type }]. */
+export const DAY_KEY_PREFIX: QueryKey = [['availability', 'day']];
+const SESSIONS_KEY_PREFIX: QueryKey = [['catalog', 'sessions']];
+const PRODUCTS_KEY_PREFIX: QueryKey = [['catalog', 'products']];
+const APPOINTMENT_KEY_PREFIX: QueryKey = [['booking', 'get']];
+const HISTORY_KEY_PREFIX: QueryKey = [['admin', 'audit', 'appointment']];
+
+const SEEN_LIMIT = 2000;
+
+export interface SyncState {
+  /** The highest event sequence applied: the subscription resumes after it. */
+  lastSeq: string | null;
+  /** Latest version seen per appointment, so an older event never wins anywhere. */
+  versions: Map<string, number>;
+  /** Recent seqs, to drop duplicates delivered again after a reconnect. */
+  seen: Set<string>;
+}
+
+export function createSyncState(lastSeq: string | null = null): SyncState {
+  return { lastSeq, versions: new Map(), seen: new Set() };
+}
+
+export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'reset' | 'live' | 'ignored';
+
+const seqGt = (a: string, b: string | null) => b === null || BigInt(a) > BigInt(b);
+
+function overlaps(aStart: string, aEnd: string, bStart: string, bEnd: string): boolean {
+  return Date.parse(aStart) < Date.parse(bEnd) && Date.parse(bStart) < Date.parse(aEnd);
+}
+
+/** Whether an appointment belongs on a given day view at all. */
+export function belongsToDay(appointment: AppointmentView, day: DayView): boolean {
+  return appointment.branchId === day.branchId && overlaps(appointment.startsAt, appointment.endsAt, day.startsAt, day.endsAt);
+}
+
+function sortAppointments(list: AppointmentView[]): AppointmentView[] {
+  return list.sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt) || a.id.localeCompare(b.id));
+}
+
+/** A day with `appointment` put in, replaced or taken out; the same object if nothing changed. */
+export function patchDay(day: DayView, appointment: AppointmentView): DayView {
+  const index = day.appointments.findIndex((a) => a.id === appointment.id);
+  const cached = index >= 0 ? day.appointments[index] : undefined;
+  if (cached && cached.version >= appointment.version) return day;
+  const belongs = belongsToDay(appointment, day);
+  if (!cached && !belongs) return day;
+  const rest = day.appointments.filter((a) => a.id !== appointment.id);
+  return { ...day, appointments: belongs ? sortAppointments([...rest, appointment]) : rest };
+}
+
+function patchTimeOff(day: DayView, timeOff: TimeOffView, removed: boolean): DayView {
+  const rest = day.timeOff.filter((t) => t.id !== timeOff.id);
+  const applies = (timeOff.branchId === null || timeOff.branchId === day.branchId) && overlaps(timeOff.startsAt, timeOff.endsAt, day.startsAt, day.endsAt);
+  if (removed || !applies) return rest.length === day.timeOff.length ? day : { ...day, timeOff: rest };
+  return { ...day, timeOff: [...rest, timeOff] };
+}
+
+function forEachDay(queryClient: QueryClient, fn: (day: DayView) => DayView): void {
+  for (const [key, day] of queryClient.getQueriesData<DayView>({ queryKey: DAY_KEY_PREFIX })) {
+    if (!day) continue;
+    const next = fn(day);
+    if (next !== day) queryClient.setQueryData<DayView>(key, next);
+  }
+}
+
+function applyEvent(queryClient: QueryClient, state: SyncState, event: AnyLogEvent): ApplyOutcome {
+  // A day already fetched after this event reflects it.
+  const newerThanDay = (day: DayView) => seqGt(event.seq, day.asOfSeq);
+  switch (event.type) {
+    case 'appointment.held':
+    case 'appointment.hold_extended':
+    case 'appointment.booked':
+    case 'appointment.released':
+    case 'appointment.expired':
+    case 'appointment.moved':
+    case 'appointment.cancelled':
+    case 'appointment.checked_in':
+    case 'appointment.no_show': {
+      const appointment = event.payload.appointment;
+      const known = state.versions.get(appointment.id);
+      if (known !== undefined && known >= appointment.version) return 'stale';
+      state.versions.set(appointment.id, appointment.version);
+      forEachDay(queryClient, (day) => {
+        const cached = day.appointments.find((a) => a.id === appointment.id);
+        // Inserting into a day that was read after this event could resurrect
+        // something that has since moved away; replacing by version is always safe.
+        if (!cached && !newerThanDay(day)) return day;
+        return patchDay(day, appointment);
+      });
+      for (const [key, cached] of queryClient.getQueriesData<AppointmentView>({ queryKey: APPOINTMENT_KEY_PREFIX })) {
+        if (cached?.id === appointment.id && cached.version < appointment.version) queryClient.setQueryData(key, appointment);
+      }
+      void queryClient.invalidateQueries({ queryKey: HISTORY_KEY_PREFIX });
+      return 'applied';
+    }
+    case 'token.issued': {
+      const session = event.payload.session;
+      forEachDay(queryClient, (day) => {
+        const index = day.sessions.findIndex((s) => s.id === session.id);
+        const cached = day.sessions[index];
+        if (!cached || cached.issued >= session.issued) return day;
+        const sessions = [...day.sessions];
+        sessions[index] = session;
+        return { ...day, sessions };
+      });
+      void queryClient.invalidateQueries({ queryKey: SESSIONS_KEY_PREFIX });
+      return 'applied';
+    }
+    case 'time_off.added':
+    case 'time_off.removed': {
+      const removed = event.type === 'time_off.removed';
+      forEachDay(queryClient, (day) => (newerThanDay(day) ? patchTimeOff(day, event.payload.timeOff, removed) : day));
+      return 'applied';
+    }
+    case 'hours.changed': {
+      const { branchId } = event.payload;
+      void queryClient.invalidateQueries({
+        queryKey: DAY_KEY_PREFIX,
+        predicate: (q) => (q.state.data as DayView | undefined)?.branchId === branchId,
+      });
+      return 'applied';
+    }
+    case 'stock.changed':
+      void queryClient.invalidateQueries({ queryKey: PRODUCTS_KEY_PREFIX });
+      return 'applied';
+    default:
+      return 'ignored';
+  }
+}
+
+/** Applies one subscription message to the cache and the sync state. */
+export function applyChange(queryClient: QueryClient, state: SyncState, message: ChangeMessage): ApplyOutcome {
+  if (message.kind === 'live') return 'live';
+  if (message.kind === 'reset') {
+    // The log cannot fill the gap: start again from the server's head.
+    state.lastSeq = message.headSeq;
+    state.versions.clear();
+    state.seen.clear();
+    void queryClient.invalidateQueries();
+    return 'reset';
+  }
+  const { event } = message;
+  if (state.seen.has(event.seq)) return 'duplicate';
+  state.seen.add(event.seq);
+  if (state.seen.size > SEEN_LIMIT) {
+    const oldest = state.seen.values().next().value;
+    if (oldest !== undefined) state.seen.delete(oldest);
+  }
+  if (seqGt(event.seq, state.lastSeq)) state.lastSeq = event.seq;
+  return applyEvent(queryClient, state, event);
+}
