@@ -1,0 +1,197 @@
+import type { ResourceKind, WeeklyHours } from '@frontdesk/shared';
+import { Prisma } from '../db/prisma.js';
+import type { Db, Tx } from '../db/tx.js';
+import { appointmentViewSelect } from './appointment-view.js';
+
+// Reads for slot finding and the day sheet. The catalogue (service,
+// requirements, candidate resources and their hours) comes in one round trip;
+// occupancy and time off in a second one, never cached.
+
+export interface CatalogueService {
+  id: string;
+  name: string;
+  durationMin: number;
+  bufferBeforeMin: number;
+  bufferAfterMin: number;
+  active: boolean;
+}
+
+export interface CatalogueResource {
+  id: string;
+  kind: ResourceKind;
+  name: string;
+  tags: string[];
+  /** Weekly hours per branch the resource works at (empty array: linked, no hours). */
+  hoursByBranch: Record<string, WeeklyHours[]>;
+}
+
+export interface Catalogue {
+  service: CatalogueService | null;
+  requirements: { kind: ResourceKind; tag: string | null }[];
+  branches: { id: string; name: string; timeZone: string }[];
+  /** Active resources of the tenant that meet at least one requirement. */
+  resources: CatalogueResource[];
+}
+
+export interface Busy {
+  source: 'appointment' | 'time_off';
+  resourceId: string | null;
+  branchId: string | null;
+  id: string;
+  status: string;
+  startsAt: Date;
+  endsAt: Date;
+  reason: string;
+}
+
+type Reader = Db | Tx;
+
+export class AvailabilityRepository {
+  constructor(private readonly db: Reader) {}
+
+  async catalogue(tenantId: string, serviceId: string): Promise<Catalogue> {
+    const rows = await this.db.$queryRaw<{ doc: Catalogue }[]>`
+      SELECT json_build_object(
+        'service', (
+          SELECT json_build_object('id', s.id, 'name', s.name, 'durationMin', s.duration_min,
+                   'bufferBeforeMin', s.buffer_before_min, 'bufferAfterMin', s.buffer_after_min, 'active', s.active)
+            FROM service s WHERE s.id = ${serviceId}::uuid AND s.tenant_id = ${tenantId}::uuid),
+        'requirements', (
+          SELECT coalesce(json_agg(json_build_object('kind', q.kind, 'tag', q.tag) ORDER BY q.kind, q.tag, q.id), '[]'::json)
+            FROM service_requirement q JOIN service s ON s.id = q.service_id
+           WHERE q.service_id = ${serviceId}::uuid AND s.tenant_id = ${tenantId}::uuid),
+        'branches', (
+          SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name, 'timeZone', b.time_zone) ORDER BY b.created_at, b.id), '[]'::json)
+            FROM branch b WHERE b.tenant_id = ${tenantId}::uuid),
+        'resources', (
+          SELECT coalesce(json_agg(json_build_object(
+                   'id', r.id, 'kind', r.kind, 'name', r.name, 'tags', r.tags,
+                   'hoursByBranch', (
+                     SELECT coalesce(json_object_agg(rb.branch_id, (
+                       SELECT coalesce(json_agg(json_build_object('weekday', h.weekday, 'startMinute', h.start_minute, 'endMinute', h.end_minute)
+                                                ORDER BY h.weekday, h.start_minute), '[]'::json)
+                         FROM working_hours h WHERE h.resource_id = r.id AND h.branch_id = rb.branch_id)), '{}'::json)
+                       FROM resource_branch rb WHERE rb.resource_id = r.id)
+                 ) ORDER BY r.name, r.id), '[]'::json)
+            FROM resource r
+           WHERE r.tenant_id = ${tenantId}::uuid AND r.active
+             AND EXISTS (SELECT 1 FROM service_requirement q
+                          WHERE q.service_id = ${serviceId}::uuid AND q.kind = r.kind AND (q.tag IS NULL OR q.tag = ANY (r.tags))))
+      ) AS doc`;
+    const doc = rows[0]?.doc;
+    if (!doc) return { service: null, requirements: [], branches: [], resources: [] };
+    return doc;
+  }
+
+  /**
+   * Everything that takes time away from these resources in [from, to):
+   * occupying appointments (an expired, unswept hold is free) and time off of
+   * the resources or of whole branches.
+   */
+  async busy(q: { tenantId: string; resourceIds: string[]; branchIds: string[]; from: Date; to: Date; now: Date; excludeAppointmentId?: string }): Promise<Busy[]> {
+    if (q.resourceIds.length === 0 && q.branchIds.length === 0) return [];
+    const exclude = q.excludeAppointmentId ?? null;
+    return this.db.$queryRaw<Busy[]>`
+      SELECT 'appointment' AS "source", ar.resource_id AS "resourceId", a.branch_id AS "branchId", a.id AS "id",
+             a.status::text AS "status", ar.starts_at AS "startsAt", ar.ends_at AS "endsAt", '' AS "reason"
+        FROM appointment_resource ar JOIN appointment a ON a.id = ar.appointment_id
+       WHERE ar.tenant_id = ${q.tenantId}::uuid
+         AND ar.resource_id = ANY (${q.resourceIds}::uuid[])
+         AND ar.active
+         AND ar.starts_at < ${q.to} AND ar.ends_at > ${q.from}
+         AND NOT (a.status = 'HELD' AND a.hold_expires_at <= ${q.now})
+         AND a.id IS DISTINCT FROM ${exclude}::uuid
+      UNION ALL
+      SELECT 'time_off', t.resource_id, t.branch_id, t.id, t.kind::text, t.starts_at, t.ends_at, t.reason
+        FROM time_off t
+       WHERE t.tenant_id = ${q.tenantId}::uuid
+         AND t.starts_at < ${q.to} AND t.ends_at > ${q.from}
+         AND (t.resource_id = ANY (${q.resourceIds}::uuid[]) OR (t.resource_id IS NULL AND t.branch_id = ANY (${q.branchIds}::uuid[])))`;
+  }
+
+  /** Ids among `ids` that are resources of the tenant. */
+  async existingResourceIds(tenantId: string, ids: string[]): Promise<Set<string>> {
+    const rows = await this.db.resource.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true } });
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** A branch of the tenant. */
+  async branch(tenantId: string, branchId: string) {
+    return this.db.branch.findFirst({ where: { tenantId, id: branchId }, select: { id: true, name: true, timeZone: true } });
+  }
+
+  /** The log position now; read before the rest of a view. */
+  async headSeq(tenantId: string): Promise<string> {
+    const rows = await this.db.$queryRaw<{ seq: string }[]>`
+      SELECT coalesce(max(seq), 0)::text AS seq FROM "event" WHERE tenant_id = ${tenantId}::uuid`;
+    return rows[0]?.seq ?? '0';
+  }
+
+  async dayResources(tenantId: string, branchId: string) {
+    return this.db.resource.findMany({
+      where: { tenantId, active: true, branches: { some: { branchId } } },
+      select: {
+        id: true,
+        kind: true,
+        name: true,
+        tags: true,
+        hours: { where: { branchId }, select: { weekday: true, startMinute: true, endMinute: true } },
+      },
+      orderBy: [{ kind: 'asc' }, { name: 'asc' }],
+    });
+  }
+
+  async dayAppointments(tenantId: string, branchId: string, from: Date, to: Date) {
+    return this.db.appointment.findMany({
+      where: { tenantId, branchId, startsAt: { lt: to }, endsAt: { gt: from } },
+      select: appointmentViewSelect,
+      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  async dayTimeOff(tenantId: string, branchId: string, resourceIds: string[], from: Date, to: Date) {
+    return this.db.timeOff.findMany({
+      where: {
+        tenantId,
+        startsAt: { lt: to },
+        endsAt: { gt: from },
+        OR: [{ resourceId: null, branchId }, { resourceId: { in: resourceIds } }],
+      },
+      select: timeOffSelect,
+      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  async daySessions(tenantId: string, branchId: string, from: Date, to: Date) {
+    return this.db.capacitySession.findMany({
+      where: { tenantId, branchId, startsAt: { lt: to }, endsAt: { gt: from } },
+      select: sessionSelect,
+      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+}
+
+export const timeOffSelect = {
+  id: true,
+  branchId: true,
+  resourceId: true,
+  kind: true,
+  startsAt: true,
+  endsAt: true,
+  reason: true,
+} satisfies Prisma.TimeOffSelect;
+
+export const sessionSelect = {
+  id: true,
+  branchId: true,
+  resourceId: true,
+  name: true,
+  startsAt: true,
+  endsAt: true,
+  capacity: true,
+  issued: true,
+  nowServing: true,
+} satisfies Prisma.CapacitySessionSelect;
+
+export type TimeOffRow = Prisma.TimeOffGetPayload<{ select: typeof timeOffSelect }>;
+export type SessionRow = Prisma.CapacitySessionGetPayload<{ select: typeof sessionSelect }>;

@@ -1,0 +1,93 @@
+
+import type { Db, Tx } from '../db/tx.js';
+import { sessionSelect } from '../availability/availability.repository.js';
+
+// Reads of the catalogue (branches, services, resources, products, sessions)
+// and the manager's writes to prices and stock.
+export class CatalogRepository {
+  branches(db: Db, tenantId: string, branchIds: readonly string[]) {
+    return db.branch.findMany({
+      where: { tenantId, id: { in: [...branchIds] } },
+      select: { id: true, name: true, timeZone: true },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  services(db: Db, tenantId: string, branchIds: readonly string[]) {
+    return db.service.findMany({
+      where: { tenantId, active: true },
+      select: {
+        id: true,
+        name: true,
+        durationMin: true,
+        bufferBeforeMin: true,
+        bufferAfterMin: true,
+        priceCents: true,
+        requirements: { select: { kind: true, tag: true }, orderBy: [{ kind: 'asc' }, { tag: 'asc' }] },
+        prices: { where: { branchId: { in: [...branchIds] } }, select: { branchId: true, priceCents: true } },
+      },
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  resources(db: Db, tenantId: string, branchIds: readonly string[]) {
+    return db.resource.findMany({
+      where: { tenantId, active: true, branches: { some: { branchId: { in: [...branchIds] } } } },
+      select: { id: true, kind: true, name: true, tags: true, branches: { select: { branchId: true } } },
+      orderBy: [{ kind: 'asc' }, { name: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  products(db: Db, tenantId: string, branchIds: readonly string[]) {
+    return db.product.findMany({
+      where: { tenantId },
+      select: { id: true, name: true, priceCents: true, stock: { where: { branchId: { in: [...branchIds] } }, select: { branchId: true, quantity: true } } },
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  sessions(db: Db, tenantId: string, branchId: string, from: Date, to: Date) {
+    return db.capacitySession.findMany({
+      where: { tenantId, branchId, startsAt: { lt: to }, endsAt: { gt: from } },
+      select: sessionSelect,
+      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  branch(db: Db | Tx, tenantId: string, branchId: string) {
+    return db.branch.findFirst({ where: { tenantId, id: branchId }, select: { id: true, timeZone: true } });
+  }
+
+  product(tx: Tx, tenantId: string, productId: string) {
+    return tx.product.findFirst({ where: { tenantId, id: productId }, select: { id: true } });
+  }
+
+  service(tx: Tx, tenantId: string, serviceId: string) {
+    return tx.service.findFirst({ where: { tenantId, id: serviceId }, select: { id: true, priceCents: true } });
+  }
+
+  /** Sets the stock, returning the quantity before (0 when there was no row); the row stays locked. */
+  async setStock(tx: Tx, q: { tenantId: string; productId: string; branchId: string; quantity: number }): Promise<number> {
+    const rows = await tx.$queryRaw<{ quantity: number }[]>`
+      SELECT quantity FROM product_stock WHERE product_id = ${q.productId}::uuid AND branch_id = ${q.branchId}::uuid FOR UPDATE`;
+    const before = rows[0]?.quantity ?? 0;
+    await tx.productStock.upsert({
+      where: { productId_branchId: { productId: q.productId, branchId: q.branchId } },
+      create: { tenantId: q.tenantId, productId: q.productId, branchId: q.branchId, quantity: q.quantity },
+      update: { quantity: q.quantity },
+      select: { quantity: true },
+    });
+    return before;
+  }
+
+  async setPrice(tx: Tx, q: { serviceId: string; branchId: string; priceCents: number }): Promise<void> {
+    await tx.servicePrice.upsert({
+      where: { serviceId_branchId: { serviceId: q.serviceId, branchId: q.branchId } },
+      create: q,
+      update: { priceCents: q.priceCents },
+      select: { priceCents: true },
+    });
+  }
+}
+
+export type ServiceRow = Awaited<ReturnType<CatalogRepository['services']>>[number];

@@ -1,0 +1,127 @@
+import type { z } from 'zod';
+import {
+  localDayBounds,
+  type CapacitySessionView,
+  type ResourceKind,
+  type ResourceView,
+  type catalogResourcesInput,
+  type catalogSessionsInput,
+  type setPriceInput,
+  type setStockInput,
+} from '@frontdesk/shared';
+import { assertBranch, notFound, type Actor } from '../auth/scope.js';
+import { inTransaction, type Db } from '../db/tx.js';
+import { appendEvents } from '../sync/append.js';
+import { toSessionView } from '../availability/availability.service.js';
+import { CatalogRepository } from './catalog.repository.js';
+
+export interface BranchView {
+  id: string;
+  name: string;
+  timeZone: string;
+}
+
+export interface ServiceView {
+  id: string;
+  name: string;
+  durationMin: number;
+  bufferBeforeMin: number;
+  bufferAfterMin: number;
+  basePriceCents: number;
+  requirements: { kind: ResourceKind; tag: string | null }[];
+  /** The price at each of the actor's branches: the branch's override, else the base price. */
+  prices: { branchId: string; priceCents: number }[];
+}
+
+export interface CatalogResourceView extends ResourceView {
+  branchIds: string[];
+}
+
+export interface ProductView {
+  id: string;
+  name: string;
+  priceCents: number;
+  /** Stock at each of the actor's branches (0 where none is kept). */
+  stock: { branchId: string; quantity: number }[];
+}
+
+export class CatalogService {
+  constructor(
+    private readonly db: Db,
+    private readonly repo = new CatalogRepository(),
+  ) {}
+
+  branches(actor: Actor): Promise<BranchView[]> {
+    return this.repo.branches(this.db, actor.tenantId, actor.branchIds);
+  }
+
+  async services(actor: Actor): Promise<ServiceView[]> {
+    const rows = await this.repo.services(this.db, actor.tenantId, actor.branchIds);
+    return rows.map((s) => ({
+      id: s.id,
+      name: s.name,
+      durationMin: s.durationMin,
+      bufferBeforeMin: s.bufferBeforeMin,
+      bufferAfterMin: s.bufferAfterMin,
+      basePriceCents: s.priceCents,
+      requirements: s.requirements.map((r) => ({ kind: r.kind, tag: r.tag })),
+      prices: actor.branchIds.map((branchId) => ({ branchId, priceCents: s.prices.find((p) => p.branchId === branchId)?.priceCents ?? s.priceCents })),
+    }));
+  }
+
+  async resources(actor: Actor, input: z.output<typeof catalogResourcesInput>): Promise<CatalogResourceView[]> {
+    if (input.branchId) assertBranch(actor, input.branchId);
+    const rows = await this.repo.resources(this.db, actor.tenantId, input.branchId ? [input.branchId] : actor.branchIds);
+    return rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, tags: r.tags, branchIds: r.branches.map((b) => b.branchId) }));
+  }
+
+  async products(actor: Actor): Promise<ProductView[]> {
+    const rows = await this.repo.products(this.db, actor.tenantId, actor.branchIds);
+    return rows.map((p) => ({
+      id: p.id,
+      name: p.name,
+      priceCents: p.priceCents,
+      stock: actor.branchIds.map((branchId) => ({ branchId, quantity: p.stock.find((s) => s.branchId === branchId)?.quantity ?? 0 })),
+    }));
+  }
+
+  async sessions(actor: Actor, input: z.output<typeof catalogSessionsInput>): Promise<CapacitySessionView[]> {
+    assertBranch(actor, input.branchId);
+    const branch = await this.repo.branch(this.db, actor.tenantId, input.branchId);
+    if (!branch) throw notFound('branch');
+    const day = localDayBounds(input.date, branch.timeZone);
+    const rows = await this.repo.sessions(this.db, actor.tenantId, branch.id, new Date(day.start), new Date(day.end));
+    return rows.map(toSessionView);
+  }
+
+  async setStock(actor: Actor, input: z.output<typeof setStockInput>): Promise<{ productId: string; branchId: string; quantity: number }> {
+    assertBranch(actor, input.branchId);
+    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      if (!(await this.repo.branch(tx, actor.tenantId, input.branchId))) throw notFound('branch');
+      if (!(await this.repo.product(tx, actor.tenantId, input.productId))) throw notFound('product');
+      const before = await this.repo.setStock(tx, { tenantId: actor.tenantId, ...input });
+      await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
+        {
+          type: 'stock.changed',
+          tenantId: actor.tenantId,
+          branchId: input.branchId,
+          aggregateId: input.productId,
+          payload: { productId: input.productId, branchId: input.branchId, quantity: input.quantity, delta: input.quantity - before },
+        },
+      ]);
+      return { productId: input.productId, branchId: input.branchId, quantity: input.quantity };
+    });
+  }
+
+  async setPrice(actor: Actor, input: z.output<typeof setPriceInput>): Promise<{ serviceId: string; branchId: string; priceCents: number }> {
+    assertBranch(actor, input.branchId);
+    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      if (!(await this.repo.branch(tx, actor.tenantId, input.branchId))) throw notFound('branch');
+      if (!(await this.repo.service(tx, actor.tenantId, input.serviceId))) throw notFound('service');
+      await this.repo.setPrice(tx, input);
+      // The event log has no price event type yet (packages/shared/src/events.ts);
+      // prices are read fresh by each booking, so no desk cache goes stale on it.
+      return { serviceId: input.serviceId, branchId: input.branchId, priceCents: input.priceCents };
+    });
+  }
+}

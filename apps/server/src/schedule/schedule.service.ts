@@ -1,0 +1,99 @@
+import type { z } from 'zod';
+import type { TimeOffView, WeeklyHours, addTimeOffInput, removeTimeOffInput, setHoursInput } from '@frontdesk/shared';
+import { assertBranch, forbidden, notFound, type Actor } from '../auth/scope.js';
+import { inTransaction, type Db } from '../db/tx.js';
+import { appendEvents } from '../sync/append.js';
+import { invalidateCatalogue, toTimeOffView } from '../availability/availability.service.js';
+import { ScheduleRepository } from './schedule.repository.js';
+
+export interface AddTimeOffResult {
+  timeOff: TimeOffView;
+  /** Appointments already in that time: the manager decides what to do with them. */
+  affectedAppointmentIds: string[];
+}
+
+export interface SetHoursResult {
+  resourceId: string;
+  branchId: string;
+  hours: WeeklyHours[];
+}
+
+// The branch manager's schedule: time off and weekly hours. Each command is
+// one transaction that appends its event.
+export class ScheduleService {
+  constructor(
+    private readonly db: Db,
+    private readonly repo = new ScheduleRepository(),
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async addTimeOff(actor: Actor, input: z.output<typeof addTimeOffInput>): Promise<AddTimeOffResult> {
+    assertBranch(actor, input.branchId);
+    const result = await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      if (!(await this.repo.branch(tx, actor.tenantId, input.branchId))) throw notFound('branch');
+      const resourceId = input.resourceId ?? null;
+      if (resourceId) {
+        const resource = await this.repo.resource(tx, actor.tenantId, resourceId);
+        if (!resource || !resource.branches.some((b) => b.branchId === input.branchId)) throw notFound('resource');
+      }
+      const startsAt = new Date(input.startsAt);
+      const endsAt = new Date(input.endsAt);
+      const row = await this.repo.insertTimeOff(tx, {
+        tenantId: actor.tenantId,
+        branchId: input.branchId,
+        resourceId,
+        kind: input.kind,
+        startsAt,
+        endsAt,
+        reason: input.reason,
+        createdBy: actor.staffId,
+      });
+      const timeOff = toTimeOffView(row);
+      const affectedAppointmentIds = await this.repo.affectedAppointmentIds(tx, { tenantId: actor.tenantId, branchId: input.branchId, resourceId, startsAt, endsAt, now: this.now() });
+      await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
+        { type: 'time_off.added', tenantId: actor.tenantId, branchId: input.branchId, aggregateId: timeOff.id, payload: { timeOff } },
+      ]);
+      return { timeOff, affectedAppointmentIds };
+    });
+    invalidateCatalogue(this.db, actor.tenantId);
+    return result;
+  }
+
+  async removeTimeOff(actor: Actor, input: z.output<typeof removeTimeOffInput>): Promise<{ timeOff: TimeOffView }> {
+    const result = await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      const row = await this.repo.lockTimeOff(tx, actor.tenantId, input.timeOffId);
+      if (!row) throw notFound('time off');
+      if (row.branchId) assertBranch(actor, row.branchId);
+      else if (row.resourceId) {
+        // Time off of a resource alone: a manager of any branch it works at may remove it.
+        const resource = await this.repo.resource(tx, actor.tenantId, row.resourceId);
+        if (!resource?.branches.some((b) => actor.branchIds.includes(b.branchId))) throw forbidden('That time off is not at one of your branches.');
+      }
+      await this.repo.deleteTimeOff(tx, row.id);
+      const timeOff = toTimeOffView(row);
+      await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
+        { type: 'time_off.removed', tenantId: actor.tenantId, branchId: row.branchId, aggregateId: row.id, payload: { timeOff } },
+      ]);
+      return { timeOff };
+    });
+    invalidateCatalogue(this.db, actor.tenantId);
+    return result;
+  }
+
+  async setHours(actor: Actor, input: z.output<typeof setHoursInput>): Promise<SetHoursResult> {
+    assertBranch(actor, input.branchId);
+    const hours = [...input.hours].sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute);
+    const result = await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      if (!(await this.repo.branch(tx, actor.tenantId, input.branchId))) throw notFound('branch');
+      const resource = await this.repo.resource(tx, actor.tenantId, input.resourceId);
+      if (!resource || !resource.branches.some((b) => b.branchId === input.branchId)) throw notFound('resource');
+      await this.repo.replaceHours(tx, input.resourceId, input.branchId, hours);
+      await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
+        { type: 'hours.changed', tenantId: actor.tenantId, branchId: input.branchId, aggregateId: input.resourceId, payload: { resourceId: input.resourceId, branchId: input.branchId } },
+      ]);
+      return { resourceId: input.resourceId, branchId: input.branchId, hours };
+    });
+    invalidateCatalogue(this.db, actor.tenantId);
+    return result;
+  }
+}
