@@ -1,4 +1,4 @@
-import type { AppointmentView, CapacitySessionView, TimeOffView, TokenView } from './dto.js';
+import type { AppointmentView, CapacitySessionView, StaffRole, TimeOffView, TokenView } from './dto.js';
 
 // Event types of the log. Each payload carries what a desk needs to patch its
 // cache without a refetch.
@@ -19,6 +19,8 @@ export type EventPayloads = {
   'hours.changed': { resourceId: string; branchId: string };
   'patient.created': { patientId: string };
   'patient.viewed': { patientId: string };
+  /** A staff account changed; never carries secrets. */
+  'staff.changed': { staffId: string; change: 'created' | 'disabled' | 'enabled' | 'branches' | 'password'; role: StaffRole; branchIds: string[] };
 };
 
 export type EventType = keyof EventPayloads;

@@ -4,3 +4,5 @@ export * from './dto.js';
 export * from './events.js';
 export * from './time.js';
 export * from './bridge.js';
+export * from './auth-schemas.js';
+export * from './schedule-schemas.js';

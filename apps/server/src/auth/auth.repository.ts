@@ -1,4 +1,5 @@
-import type { Db } from '../db/tx.js';
+import { inTransaction, type Db } from '../db/tx.js';
+import { appendEvents, type EventAuthor } from '../sync/append.js';
 import type { Prisma } from '../db/prisma.js';
 
 const staffSelect = {
@@ -39,5 +40,64 @@ export class AuthRepository {
 
   async revokeSession(sessionId: string, now: Date): Promise<void> {
     await this.db.staffSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: now } });
+  }
+
+  /** Revokes every live session of a staff member, except `keepSessionId` when given. */
+  async revokeSessionsOf(staffId: string, now: Date, keepSessionId: string | null = null): Promise<number> {
+    const result = await this.db.staffSession.updateMany({
+      where: { staffId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
+      data: { revokedAt: now },
+    });
+    return result.count;
+  }
+
+  findStaffById(staffId: string): Promise<StaffRow | null> {
+    return this.db.staff.findUnique({ where: { id: staffId }, select: staffSelect });
+  }
+
+  /** Sets a new password hash, revokes the staff member's other sessions, logs it. */
+  async changePassword(staff: StaffRow, passwordHash: string, keepSessionId: string, now: Date, author: EventAuthor): Promise<void> {
+    await inTransaction(this.db, { tenantId: staff.tenantId }, async (tx) => {
+      await tx.staff.update({ where: { id: staff.id }, data: { passwordHash }, select: { id: true } });
+      await tx.staffSession.updateMany({ where: { staffId: staff.id, revokedAt: null, id: { not: keepSessionId } }, data: { revokedAt: now } });
+      await appendEvents(tx, author, [
+        {
+          type: 'staff.changed',
+          tenantId: staff.tenantId,
+          branchId: null,
+          aggregateId: staff.id,
+          payload: { staffId: staff.id, change: 'password', role: staff.role, branchIds: staff.branches.map((b) => b.branchId) },
+        },
+      ]);
+    });
+  }
+
+  async recordLoginAttempt(email: string, ip: string, succeeded: boolean, at: Date): Promise<void> {
+    await this.db.loginAttempt.create({ data: { email: email.toLowerCase(), ip, succeeded, at }, select: { id: true } });
+  }
+
+  /**
+   * Failures for an account since `since` and since its last success, and
+   * the newest of them. A success resets the account's count.
+   */
+  async accountFailures(email: string, since: Date): Promise<{ count: number; latest: Date | null }> {
+    const rows = await this.db.$queryRaw<{ count: number; latest: Date | null }[]>`
+      SELECT count(*)::int AS count, max(a."at") AS latest FROM "login_attempt" a
+       WHERE a."email" = ${email.toLowerCase()} AND NOT a."succeeded" AND a."at" > ${since}
+         AND a."at" > coalesce((SELECT max(s."at") FROM "login_attempt" s WHERE s."email" = ${email.toLowerCase()} AND s."succeeded"), '-infinity')`;
+    return rows[0] ?? { count: 0, latest: null };
+  }
+
+  /** Failures from one client address since `since`, and the newest of them. */
+  async addressFailures(ip: string, since: Date): Promise<{ count: number; latest: Date | null }> {
+    const rows = await this.db.$queryRaw<{ count: number; latest: Date | null }[]>`
+      SELECT count(*)::int AS count, max("at") AS latest FROM "login_attempt"
+       WHERE "ip" = ${ip} AND NOT "succeeded" AND "at" > ${since}`;
+    return rows[0] ?? { count: 0, latest: null };
+  }
+
+  /** Forgets attempts too old to matter to any throttle. */
+  async pruneLoginAttempts(before: Date): Promise<void> {
+    await this.db.loginAttempt.deleteMany({ where: { at: { lt: before } } });
   }
 }

@@ -1,8 +1,8 @@
-import { loginInput } from '@frontdesk/shared';
+import { changePasswordInput, loginInput } from '@frontdesk/shared';
 import { publicProcedure, router, staffProcedure } from '../trpc/init.js';
 
 export const authRouter = router({
-  login: publicProcedure.input(loginInput).mutation(({ ctx, input }) => ctx.deps.auth.login(input)),
+  login: publicProcedure.input(loginInput).mutation(({ ctx, input }) => ctx.deps.auth.login(input, ctx.ip)),
   me: staffProcedure('session').query(({ ctx }) => ({
     staffId: ctx.actor.staffId,
     tenantId: ctx.actor.tenantId,
@@ -15,4 +15,9 @@ export const authRouter = router({
     await ctx.deps.auth.logout(ctx.actor);
     return { ok: true as const };
   }),
+  /** Ends every session of the signed-in staff member, on every desk. */
+  logoutEverywhere: staffProcedure('session').mutation(({ ctx }) => ctx.deps.auth.logoutEverywhere(ctx.actor)),
+  changePassword: staffProcedure('session')
+    .input(changePasswordInput)
+    .mutation(({ ctx, input }) => ctx.deps.auth.changePassword(ctx.actor, input, ctx.ip)),
 });

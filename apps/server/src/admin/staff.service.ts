@@ -1,0 +1,120 @@
+import { DomainError, type StaffAccountView, type StaffRole } from '@frontdesk/shared';
+import { hashPassword } from '../auth/password.js';
+import { TENANT_WIDE_ROLES } from '../auth/permissions.js';
+import { assertBranch, forbidden, notFound, type Actor } from '../auth/scope.js';
+import { PG, sqlStateOf } from '../db/errors.js';
+import { enterTenant } from '../db/tenant-db.js';
+import { inTransaction, type Db, type Tx } from '../db/tx.js';
+import { appendEvents } from '../sync/append.js';
+import { StaffRepository, type StaffAccountRow } from './staff.repository.js';
+
+type Change = 'created' | 'disabled' | 'enabled' | 'branches';
+
+function view(row: StaffAccountRow): StaffAccountView {
+  return { id: row.id, name: row.name, email: row.email, role: row.role, branchIds: row.branches.map((b) => b.branchId), disabled: row.disabled };
+}
+
+/**
+ * Staff accounts. An admin manages anyone in the tenant; a branch manager
+ * only receptionists whose branches are all among the manager's own.
+ */
+export class StaffService {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
+
+  async list(actor: Actor, input: { branchId?: string | undefined; includeDisabled: boolean }): Promise<StaffAccountView[]> {
+    if (input.branchId) assertBranch(actor, input.branchId);
+    const branchIds = input.branchId ? [input.branchId] : actor.role === 'ADMIN' ? null : actor.branchIds;
+    const rows = await this.inTenant(actor, (repo) => repo.list(actor.tenantId, { branchIds, includeDisabled: input.includeDisabled }));
+    return rows.map(view);
+  }
+
+  async create(
+    actor: Actor,
+    input: { name: string; email: string; role: StaffRole; branchIds: string[]; password: string },
+  ): Promise<StaffAccountView> {
+    if (actor.role !== 'ADMIN' && input.role !== 'RECEPTIONIST') throw forbidden('A branch manager can only create receptionists.');
+    const passwordHash = await hashPassword(input.password);
+    try {
+      return await this.inTenant(actor, async (repo, tx) => {
+        const branchIds = await this.allowedBranches(repo, actor, input.role, input.branchIds);
+        if (await repo.emailTaken(input.email)) throw emailTaken();
+        const row = await repo.create({ tenantId: actor.tenantId, name: input.name, email: input.email, role: input.role, passwordHash, branchIds });
+        await this.log(tx, actor, row, 'created');
+        return view(row);
+      });
+    } catch (error) {
+      if (sqlStateOf(error) === PG.UNIQUE_VIOLATION) throw emailTaken();
+      throw error;
+    }
+  }
+
+  /** Disabling ends the staff member's sessions (and so their live subscriptions) at once. */
+  async setDisabled(actor: Actor, input: { staffId: string; disabled: boolean }): Promise<StaffAccountView> {
+    if (input.staffId === actor.staffId) throw new DomainError('BAD_INPUT', 'You cannot disable your own account.', { field: 'staffId' });
+    return this.inTenant(actor, async (repo, tx) => {
+      const target = await this.manageable(repo, actor, input.staffId);
+      const row = await repo.setDisabled(target.id, input.disabled, this.now());
+      await this.log(tx, actor, row, input.disabled ? 'disabled' : 'enabled');
+      return view(row);
+    });
+  }
+
+  async setBranches(actor: Actor, input: { staffId: string; branchIds: string[] }): Promise<StaffAccountView> {
+    return this.inTenant(actor, async (repo, tx) => {
+      const target = await this.manageable(repo, actor, input.staffId);
+      if (TENANT_WIDE_ROLES.has(target.role)) {
+        throw new DomainError('BAD_INPUT', 'This role works in every branch of the clinic.', { field: 'staffId' });
+      }
+      const branchIds = await this.allowedBranches(repo, actor, target.role, input.branchIds);
+      const row = await repo.setBranches(target.id, branchIds);
+      await this.log(tx, actor, row, 'branches');
+      return view(row);
+    });
+  }
+
+  private inTenant<T>(actor: Actor, work: (repo: StaffRepository, tx: Tx) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      await enterTenant(tx, actor.tenantId);
+      return work(new StaffRepository(tx), tx);
+    });
+  }
+
+  private async manageable(repo: StaffRepository, actor: Actor, staffId: string): Promise<StaffAccountRow> {
+    const target = await repo.find(actor.tenantId, staffId);
+    if (!target) throw notFound('staff member');
+    if (actor.role === 'ADMIN') return target;
+    const inOwnBranches = target.branches.every((b) => actor.branchIds.includes(b.branchId));
+    if (target.role !== 'RECEPTIONIST' || !inOwnBranches) throw forbidden('You can only manage receptionists of your own branches.');
+    return target;
+  }
+
+  /** The branches to give a staff member of `role`: the tenant's, the actor's, and none for tenant-wide roles. */
+  private async allowedBranches(repo: StaffRepository, actor: Actor, role: StaffRole, requested: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(requested)];
+    if (TENANT_WIDE_ROLES.has(role)) return [];
+    if (unique.length === 0) throw new DomainError('BAD_INPUT', 'Choose at least one branch.', { field: 'branchIds' });
+    const found = await repo.tenantBranchIds(actor.tenantId, unique);
+    if (found.length !== unique.length) throw notFound('branch');
+    for (const branchId of unique) assertBranch(actor, branchId);
+    return unique;
+  }
+
+  private log(tx: Tx, actor: Actor, row: StaffAccountRow, change: Change): Promise<void> {
+    return appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
+      {
+        type: 'staff.changed',
+        tenantId: actor.tenantId,
+        branchId: null,
+        aggregateId: row.id,
+        payload: { staffId: row.id, change, role: row.role, branchIds: row.branches.map((b) => b.branchId) },
+      },
+    ]);
+  }
+}
+
+function emailTaken(): DomainError<'BAD_INPUT'> {
+  return new DomainError('BAD_INPUT', 'That email already belongs to a staff account.', { field: 'email' });
+}
