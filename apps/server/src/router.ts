@@ -1,3 +1,4 @@
+import { adminRouter } from './admin/admin.router.js';
 import { authRouter } from './auth/auth.router.js';
 import { router } from './trpc/init.js';
 
@@ -5,6 +6,7 @@ import { router } from './trpc/init.js';
 // names them. The desktop imports `AppRouter` as a type, nothing else.
 export const appRouter = router({
   auth: authRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;
