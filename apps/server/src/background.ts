@@ -9,8 +9,11 @@ export interface BackgroundOptions {
 }
 
 /** Jobs that run beside the API in every server process. */
-export function startBackground(_deps: Deps, _options: BackgroundOptions): Background {
+export function startBackground(deps: Deps, _options: BackgroundOptions): Background {
   const jobs: Background[] = [];
+  // Reads the event log for this process's live subscriptions; stopping it ends them so desks reconnect.
+  void deps.logReader.start().catch((err: unknown) => deps.logger.error({ err }, 'event log reader failed to start'));
+  jobs.push({ stop: () => deps.logReader.stop() });
   return {
     async stop() {
       await Promise.all(jobs.map((j) => j.stop()));

@@ -2,6 +2,7 @@ import { AuthRepository } from './auth/auth.repository.js';
 import { AuthService } from './auth/auth.service.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
 import type { Logger } from './logger.js';
+import { LogReader } from './sync/log-reader.js';
 
 /** Everything procedures need, built once per server process. */
 export interface Deps {
@@ -9,6 +10,8 @@ export interface Deps {
   databaseUrl: string;
   logger: Logger;
   auth: AuthService;
+  /** This process's reader of the event log; started by the background jobs (or a first subscriber). */
+  logReader: LogReader;
   now: () => Date;
 }
 
@@ -27,6 +30,7 @@ export function createDeps(options: DepsOptions): Deps {
     databaseUrl: options.databaseUrl,
     logger: options.logger,
     auth: new AuthService(new AuthRepository(db), now),
+    logReader: new LogReader({ databaseUrl: options.databaseUrl, logger: options.logger }),
     now,
   };
 }

@@ -1,11 +1,13 @@
 import { adminRouter } from './admin/admin.router.js';
 import { authRouter } from './auth/auth.router.js';
+import { changesProcedure } from './sync/changes.router.js';
 import { router } from './trpc/init.js';
 
 // The whole API. Each feature folder owns its sub-router; this file only
 // names them. The desktop imports `AppRouter` as a type, nothing else.
 export const appRouter = router({
   auth: authRouter,
+  changes: changesProcedure,
   admin: adminRouter,
 });
 

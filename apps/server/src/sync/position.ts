@@ -1,0 +1,30 @@
+// A place in the log's delivery order. Rows are delivered by (tx_id, seq), not
+// by seq alone: seqs are drawn when a transaction inserts, but become visible
+// when it commits, so a lower seq can appear after a higher one. Transaction
+// ids below the snapshot horizon (xmin) belong to finished transactions only,
+// so nothing can ever appear behind a (tx_id, seq) cursor kept under it.
+export interface Position {
+  tx: bigint;
+  seq: bigint;
+}
+
+/** Before every row of the log. */
+export const ORIGIN: Position = { tx: 0n, seq: 0n };
+
+export function comparePositions(a: Position, b: Position): number {
+  if (a.tx !== b.tx) return a.tx < b.tx ? -1 : 1;
+  if (a.seq !== b.seq) return a.seq < b.seq ? -1 : 1;
+  return 0;
+}
+
+export function isAfter(a: Position, b: Position): boolean {
+  return comparePositions(a, b) > 0;
+}
+
+export function maxPosition(a: Position, b: Position): Position {
+  return isAfter(a, b) ? a : b;
+}
+
+export function positionOf(row: { tx_id: string; seq: string }): Position {
+  return { tx: BigInt(row.tx_id), seq: BigInt(row.seq) };
+}

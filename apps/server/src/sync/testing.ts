@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import type { LogEntry } from './log.repository.js';
+import type { LogReader } from './log-reader.js';
+
+// Helpers for the sync tests: raw writers with precise control over
+// transactions, and a recording subscriber.
+
+export interface RawEvent {
+  tenantId: string;
+  branchId?: string | null;
+  marker?: string;
+}
+
+/** Inserts one stock event with the given client (inside whatever transaction it has open); returns its seq. */
+export async function insertRaw(client: pg.ClientBase | pg.Pool, e: RawEvent): Promise<string> {
+  const payload = { productId: randomUUID(), branchId: e.branchId ?? randomUUID(), quantity: 1, delta: -1, marker: e.marker ?? null };
+  const { rows } = await client.query<{ seq: string }>(
+    `INSERT INTO "event" (tenant_id, branch_id, type, payload, desk) VALUES ($1, $2, 'stock.changed', $3, 'test') RETURNING seq::text AS seq`,
+    [e.tenantId, e.branchId ?? null, JSON.stringify(payload)],
+  );
+  return rows[0]!.seq;
+}
+
+export interface Recorder {
+  entries: LogEntry[];
+  seqs(): string[];
+  unsubscribe(): void;
+}
+
+export async function record(reader: LogReader): Promise<Recorder> {
+  const entries: LogEntry[] = [];
+  const sub = await reader.subscribe({ onEntries: (e) => entries.push(...e), onClose: () => undefined });
+  return { entries, seqs: () => entries.map((e) => e.event.seq), unsubscribe: sub.unsubscribe };
+}
+
+export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
