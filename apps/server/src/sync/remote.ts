@@ -1,0 +1,170 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import type { ChangeMessage } from '@frontdesk/shared';
+import type { AppRouter } from '../router.js';
+
+// Real server processes and real SSE clients, for the multi-process tests and
+// the propagation bench.
+
+const TSX = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
+const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Runs apps/server/src/main.ts in its own process against `databaseUrl`. */
+export function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(TSX, [MAIN], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, FRONTDESK_PORT: '0', FRONTDESK_SEED: 'none', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: tsx runs the server in a child node process, and a
+    // SIGKILL to tsx alone would leave that child serving.
+    detached: true,
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        child.kill(signal);
+      }
+    }
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      void kill('SIGKILL');
+      reject(new Error(`server did not start in time:\n${out}\n${err}`));
+    }, 60_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = out.match(/Frontdesk server listening on (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1]!, child, kill });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening:\n${out}\n${err}`));
+    });
+  });
+}
+
+/** The servers a client may use; moves to the next when one stops answering. */
+export class ServerRotation {
+  private index: number;
+  constructor(
+    private readonly urls: () => readonly string[],
+    start = 0,
+  ) {
+    this.index = start;
+  }
+
+  current(): string {
+    const urls = this.urls();
+    return urls[this.index % urls.length]!;
+  }
+
+  next(): void {
+    this.index++;
+  }
+
+  /** A fetch for EventSource that sends every (re)connection to a live server. */
+  fetch = async (input: string | URL, init?: RequestInit): Promise<Response> => {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < this.urls().length; attempt++) {
+      const target = new URL(String(input));
+      const base = new URL(this.current());
+      target.protocol = base.protocol;
+      target.host = base.host;
+      try {
+        return await fetch(target, init);
+      } catch (error) {
+        lastError = error;
+        this.next();
+      }
+    }
+    throw lastError;
+  };
+}
+
+export function clientFor(url: () => string, token?: string, rotation?: ServerRotation) {
+  const Rotating = class extends EventSource {
+    constructor(target: string | URL, init?: ConstructorParameters<typeof EventSource>[1]) {
+      super(target, { ...init, ...(rotation ? { fetch: rotation.fetch } : {}) });
+    }
+  };
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url: () => `${url()}/trpc`,
+          connectionParams: token ? { token } : undefined,
+          EventSource: Rotating,
+        }),
+        false: httpBatchLink({
+          url: `${url()}/trpc`,
+          headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+        }),
+      }),
+    ],
+  });
+}
+
+export async function loginAt(url: string, email: string, password: string, desk = 'test desk'): Promise<string> {
+  const { token } = await clientFor(() => url).auth.login.mutate({ email, password, desk });
+  return token;
+}
+
+export interface RemoteSubscriber {
+  /** Seqs of the events received, in arrival order. */
+  seqs: string[];
+  messages: ChangeMessage[];
+  live: Promise<void>;
+  /** Called with each event's seq as it arrives (bench timing). */
+  onEvent?: (seq: string, at: number) => void;
+  errors: unknown[];
+  close(): void;
+}
+
+/** One desk window's `changes` stream over real SSE. */
+export function subscribeRemote(options: {
+  rotation: ServerRotation;
+  token: string;
+  branchIds?: string[];
+  onEvent?: (seq: string, at: number) => void;
+}): RemoteSubscriber {
+  const client = clientFor(() => options.rotation.current(), options.token, options.rotation);
+  let markLive: () => void = () => undefined;
+  const live = new Promise<void>((resolve) => {
+    markLive = resolve;
+  });
+  const subscriber: RemoteSubscriber = { seqs: [], messages: [], live, errors: [], close: () => undefined };
+  const sub = client.changes.subscribe(options.branchIds ? { branchIds: options.branchIds } : {}, {
+    onData({ data }) {
+      subscriber.messages.push(data);
+      if (data.kind === 'event') {
+        subscriber.seqs.push(data.event.seq);
+        options.onEvent?.(data.event.seq, performance.now());
+      } else if (data.kind === 'live') markLive();
+    },
+    onError(error) {
+      subscriber.errors.push(error);
+    },
+  });
+  subscriber.close = () => sub.unsubscribe();
+  return subscriber;
+}
