@@ -317,7 +317,8 @@ export class AvailabilityService {
     const branchIds = input.branchIds ?? [...actor.branchIds];
     for (const b of branchIds) assertBranch(actor, b);
     const from = new Date(input.from);
-    const to = input.to ? new Date(input.to) : new Date(from.getTime() + DEFAULT_SEARCH_DAYS * DAY_MS);
+    // Without `to`, look ahead from the first start that could be offered.
+    const to = input.to ? new Date(input.to) : new Date(Math.max(from.getTime(), this.now().getTime()) + DEFAULT_SEARCH_DAYS * DAY_MS);
     return this.search({ tenantId: actor.tenantId, branchIds, serviceId: input.serviceId, resourceIds: input.resourceIds ?? [], from, to, limit: input.limit });
   }
 
