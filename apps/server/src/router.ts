@@ -1,5 +1,8 @@
 import { adminRouter } from './admin/admin.router.js';
 import { authRouter } from './auth/auth.router.js';
+import { availabilityRouter } from './availability/availability.router.js';
+import { catalogRouter } from './catalog/catalog.router.js';
+import { scheduleRouter } from './schedule/schedule.router.js';
 import { changesProcedure } from './sync/changes.router.js';
 import { router } from './trpc/init.js';
 
@@ -7,6 +10,9 @@ import { router } from './trpc/init.js';
 // names them. The desktop imports `AppRouter` as a type, nothing else.
 export const appRouter = router({
   auth: authRouter,
+  availability: availabilityRouter,
+  schedule: scheduleRouter,
+  catalog: catalogRouter,
   changes: changesProcedure,
   admin: adminRouter,
 });
