@@ -1,0 +1,163 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { DesktopSettings } from '@frontdesk/shared';
+import { Login } from './views/Login.js';
+import { DayView } from './views/DayView.js';
+import { Finder } from './views/Finder.js';
+import { DaySheet } from './views/DaySheet.js';
+import { ShortcutsOverlay } from './components/ShortcutsOverlay.js';
+import { useOnline } from './lib/connection.js';
+import { useShortcuts } from './lib/keys.js';
+import { setSession, useSession } from './lib/session.js';
+import { addDays, prettyDate, todayIn } from './lib/time.js';
+import { useTRPC, useTRPCClient } from './lib/trpc.js';
+import { useLiveSync } from './sync/use-live-sync.js';
+
+export type Screen = 'day' | 'finder' | 'sheet';
+const PLACE_KEY = 'frontdesk.place';
+
+export interface Place {
+  branchId: string;
+  date: string;
+}
+
+export function App({ settings }: { settings: DesktopSettings }) {
+  const session = useSession();
+  if (!session) return <Login settings={settings} />;
+  return <Desk key={session.staff.id} />;
+}
+
+function readPlace(): Partial<Place> {
+  try {
+    return JSON.parse(localStorage.getItem(PLACE_KEY) ?? '{}') as Partial<Place>;
+  } catch {
+    return {};
+  }
+}
+
+function Desk() {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const session = useSession()!;
+  const online = useOnline();
+  useLiveSync(true);
+
+  const branches = useQuery(trpc.catalog.branches.queryOptions());
+  const stored = useMemo(readPlace, []);
+  const [branchId, setBranchId] = useState<string | null>(stored.branchId ?? null);
+  const [date, setDate] = useState<string | null>(stored.date ?? null);
+  const [screen, setScreen] = useState<Screen>(session.staff.role === 'CALL_CENTRE' ? 'finder' : session.staff.role === 'BRANCH_MANAGER' ? 'sheet' : 'day');
+  const [help, setHelp] = useState(false);
+  const [newBooking, setNewBooking] = useState(0);
+  const [searchFocus, setSearchFocus] = useState(0);
+
+  const branch = branches.data?.find((b) => b.id === branchId) ?? branches.data?.[0] ?? null;
+  const timeZone = branch?.timeZone ?? 'UTC';
+  const today = todayIn(timeZone);
+  const day = date ?? today;
+
+  useEffect(() => {
+    if (branch) localStorage.setItem(PLACE_KEY, JSON.stringify({ branchId: branch.id, date: day }));
+  }, [branch, day]);
+
+  const goTo = (place: Partial<Place>) => {
+    if (place.branchId) setBranchId(place.branchId);
+    if (place.date) setDate(place.date);
+  };
+
+  useShortcuts([
+    { key: '?', label: 'Show shortcuts', run: () => setHelp((h) => !h) },
+    { key: 'Escape', label: 'Close', run: () => setHelp(false), when: () => help },
+    { key: 'n', label: 'New booking', run: () => { setScreen('day'); setNewBooking((n) => n + 1); } },
+    { key: 'f', label: 'Finder', run: () => setScreen('finder') },
+    { key: 'd', label: 'Day sheet', run: () => setScreen('sheet') },
+    { key: 'g', label: 'Day grid', run: () => setScreen('day') },
+    { key: 't', label: 'Today', run: () => setDate(today) },
+    { key: 'ArrowLeft', label: 'Previous day', run: () => setDate(addDays(day, -1)), when: () => screen !== 'day' || !document.querySelector('[data-moving="true"]') },
+    { key: 'ArrowRight', label: 'Next day', run: () => setDate(addDays(day, 1)), when: () => screen !== 'day' || !document.querySelector('[data-moving="true"]') },
+    { key: '/', label: 'Search patient', run: () => { setScreen('day'); setSearchFocus((n) => n + 1); } },
+  ]);
+
+  const signOut = async () => {
+    await client.auth.logout.mutate().catch(() => undefined);
+    await setSession(null);
+  };
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">Frontdesk</div>
+        <select
+          data-testid="branch-select"
+          aria-label="Branch"
+          value={branch?.id ?? ''}
+          onChange={(e) => setBranchId(e.target.value)}
+        >
+          {branches.data?.map((b) => (
+            <option key={b.id} value={b.id}>
+              {b.name}
+            </option>
+          ))}
+        </select>
+        <div className="datenav" data-testid="date-nav">
+          <button data-testid="date-prev" title="Previous day (←)" onClick={() => setDate(addDays(day, -1))}>
+            ‹
+          </button>
+          <button data-testid="date-today" title="Today (T)" onClick={() => setDate(today)} className={day === today ? 'on' : ''}>
+            Today
+          </button>
+          <button data-testid="date-next" title="Next day (→)" onClick={() => setDate(addDays(day, 1))}>
+            ›
+          </button>
+          <input data-testid="date-input" type="date" aria-label="Date" value={day} onChange={(e) => e.target.value && setDate(e.target.value)} />
+          <span className="datelabel" data-testid="date-label">{prettyDate(day)}</span>
+        </div>
+        <nav className="tabs">
+          <button data-testid="tab-day" className={screen === 'day' ? 'on' : ''} onClick={() => setScreen('day')}>
+            Day <kbd>G</kbd>
+          </button>
+          <button data-testid="tab-finder" className={screen === 'finder' ? 'on' : ''} onClick={() => setScreen('finder')}>
+            Finder <kbd>F</kbd>
+          </button>
+          <button data-testid="tab-sheet" className={screen === 'sheet' ? 'on' : ''} onClick={() => setScreen('sheet')}>
+            Day sheet <kbd>D</kbd>
+          </button>
+        </nav>
+        <div className="who">
+          <span className={`dot ${online ? 'ok' : 'down'}`} title={online ? 'Live' : 'Offline'} />
+          <span data-testid="staff-name">{session.staff.name}</span>
+          {session.desk && <span className="muted"> · {session.desk}</span>}
+          <button className="link" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)">
+            ?
+          </button>
+          <button className="link" data-testid="sign-out" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      {!online && (
+        <div className="banner offline" data-testid="offline-banner" role="status">
+          Can't reach the server — showing the last known day, read-only. Retrying…
+        </div>
+      )}
+      <main className="content">
+        {!branch ? (
+          <div className="empty">{branches.isError ? 'Could not load your branches.' : 'Loading…'}</div>
+        ) : screen === 'day' ? (
+          <DayView branch={branch} date={day} newBooking={newBooking} searchFocus={searchFocus} />
+        ) : screen === 'finder' ? (
+          <Finder
+            defaultBranchId={branch.id}
+            onHeld={(place) => {
+              goTo(place);
+              setScreen('day');
+            }}
+          />
+        ) : (
+          <DaySheet branch={branch} date={day} />
+        )}
+      </main>
+      {help && <ShortcutsOverlay onClose={() => setHelp(false)} />}
+    </div>
+  );
+}

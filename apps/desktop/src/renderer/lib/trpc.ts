@@ -1,0 +1,77 @@
+import { QueryClient } from '@tanstack/react-query';
+import { createSyncStoragePersister } from '@tanstack/query-sync-storage-persister';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCLink } from '@trpc/client';
+import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { observable } from '@trpc/server/observable';
+import type { AppRouter } from '@frontdesk/server/router';
+import { domainErrorOf } from '@frontdesk/shared';
+import { isNetworkFailure, isOnline, markOffline, markOnline } from './connection.js';
+import { getToken, setSession } from './session.js';
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+/** Watches every call: no answer → offline; any answer → online; UNAUTHORIZED → sign out. */
+const connectionLink: TRPCLink<AppRouter> = () => ({ next, op }) =>
+  observable((observer) =>
+    next(op).subscribe({
+      next(value) {
+        markOnline();
+        observer.next(value);
+      },
+      error(err) {
+        if (isNetworkFailure(err)) markOffline();
+        else {
+          markOnline();
+          if (domainErrorOf(err)?.code === 'UNAUTHORIZED' && op.path !== 'auth.login') void setSession(null);
+        }
+        observer.error(err);
+      },
+      complete() {
+        observer.complete();
+      },
+    }),
+  );
+
+export function createClients(serverUrl: string) {
+  const url = `${serverUrl}/trpc`;
+  const queryClient = new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 30_000,
+        // Long enough for the persisted cache to open the app on the last day.
+        gcTime: 1000 * 60 * 60 * 24,
+        retry: (count, error) => isNetworkFailure(error) && count < 2,
+        refetchOnWindowFocus: false,
+        networkMode: 'always',
+      },
+      mutations: {
+        retry: false,
+        networkMode: 'always',
+      },
+    },
+  });
+  const trpcClient = createTRPCClient<AppRouter>({
+    links: [
+      connectionLink,
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url,
+          connectionParams: () => ({ token: getToken() ?? '' }),
+        }),
+        false: httpBatchLink({
+          url,
+          maxItems: 10,
+          headers: () => {
+            const token = getToken();
+            return token ? { authorization: `Bearer ${token}` } : {};
+          },
+        }),
+      }),
+    ],
+  });
+  const persister = createSyncStoragePersister({ storage: window.localStorage, key: 'frontdesk.cache', throttleTime: 1000 });
+  return { queryClient, trpcClient, persister };
+}
+
+export { isOnline };

@@ -1,0 +1,158 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { domainErrorOf, type SlotView } from '@frontdesk/shared';
+import { useOnline } from '../lib/connection.js';
+import { sentenceFor } from '../lib/errors.js';
+import { isTyping, newIdempotencyKey } from '../lib/keys.js';
+import { prettyDate, wallTime } from '../lib/time.js';
+import { useTRPC } from '../lib/trpc.js';
+import { adoptAppointment } from '../sync/adopt.js';
+import type { Place } from '../App.js';
+
+/** "Earliest free for this service": across practitioners and branches, hold with one key. */
+export function Finder({ defaultBranchId, onHeld }: { defaultBranchId: string; onHeld: (place: Place) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const online = useOnline();
+  const services = useQuery(trpc.catalog.services.queryOptions());
+  const branches = useQuery(trpc.catalog.branches.queryOptions());
+  const resources = useQuery(trpc.catalog.resources.queryOptions({}));
+  const [serviceId, setServiceId] = useState(() => localStorage.getItem('frontdesk.service') ?? '');
+  const [branchIds, setBranchIds] = useState<string[]>([]);
+  const [practitionerId, setPractitionerId] = useState('');
+  const [cursor, setCursor] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [from] = useState(() => new Date(Math.ceil(Date.now() / 60_000) * 60_000).toISOString());
+
+  const service = services.data?.find((s) => s.id === serviceId) ?? services.data?.[0];
+  const practitioners = useMemo(
+    () => (resources.data ?? []).filter((r) => r.kind === 'PRACTITIONER' && service?.requirements.some((q) => q.kind === 'PRACTITIONER' && (q.tag === null || r.tags.includes(q.tag)))),
+    [resources.data, service],
+  );
+  const slots = useQuery({
+    ...trpc.availability.findSlots.queryOptions({
+      serviceId: service?.id ?? '',
+      branchIds: branchIds.length ? branchIds : undefined,
+      resourceIds: practitionerId ? [practitionerId] : undefined,
+      from,
+      limit: 30,
+    }),
+    enabled: !!service,
+  });
+  const hold = useMutation(trpc.booking.hold.mutationOptions());
+  const list = slots.data ?? [];
+  const zoneOf = (branchId: string) => branches.data?.find((b) => b.id === branchId)?.timeZone ?? 'UTC';
+  const nameOf = (id: string) => resources.data?.find((r) => r.id === id)?.name ?? '';
+  const branchName = (id: string) => branches.data?.find((b) => b.id === id)?.name ?? '';
+
+  const take = (slot: SlotView) => {
+    if (!service || !online) return;
+    setError(null);
+    hold.mutate(
+      { branchId: slot.branchId, serviceId: service.id, startsAt: slot.startsAt, resourceIds: slot.resourceIds, idempotencyKey: newIdempotencyKey('hold') },
+      {
+        onSuccess: (a) => {
+          adoptAppointment(queryClient, a);
+          sessionStorage.setItem('frontdesk.myHold', a.id);
+          onHeld({ branchId: slot.branchId, date: new Date(slot.startsAt).toLocaleDateString('en-CA', { timeZone: zoneOf(slot.branchId) }) });
+        },
+        onError: (err) => {
+          setError(sentenceFor(err));
+          if (domainErrorOf(err)?.code === 'SLOT_TAKEN') void slots.refetch();
+        },
+      },
+    );
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey) return;
+      const inList = !isTyping(e.target) || (e.target as HTMLElement).dataset.testid === 'finder-service';
+      if (!inList) return;
+      if (e.key === 'ArrowDown' || e.key === 'j') {
+        e.preventDefault();
+        setCursor((c) => Math.min(list.length - 1, c + 1));
+      } else if (e.key === 'ArrowUp' || e.key === 'k') {
+        e.preventDefault();
+        setCursor((c) => Math.max(0, c - 1));
+      } else if ((e.key === 'Enter' || e.key === 'h') && list[cursor] && !isTyping(e.target)) {
+        e.preventDefault();
+        take(list[cursor]);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <div className="finder" data-testid="finder">
+      <div className="filters">
+        <label>
+          Service
+          <select data-testid="finder-service" value={service?.id ?? ''} onChange={(e) => { setServiceId(e.target.value); setPractitionerId(''); setCursor(0); }}>
+            {services.data?.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name} · {s.durationMin} min
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset>
+          <legend>Branches</legend>
+          {branches.data?.map((b) => (
+            <label key={b.id} className="check">
+              <input
+                type="checkbox"
+                data-testid={`finder-branch-${b.id}`}
+                checked={branchIds.includes(b.id)}
+                onChange={(e) => setBranchIds(e.target.checked ? [...branchIds, b.id] : branchIds.filter((x) => x !== b.id))}
+              />
+              {b.name}
+              {b.id === defaultBranchId ? ' (this desk)' : ''}
+            </label>
+          ))}
+          <span className="muted small">{branchIds.length ? '' : 'none ticked = all branches'}</span>
+        </fieldset>
+        <label>
+          Practitioner
+          <select data-testid="finder-practitioner" value={practitionerId} onChange={(e) => setPractitionerId(e.target.value)}>
+            <option value="">Anyone</option>
+            {practitioners.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {error && (
+        <p className="error" role="alert" data-testid="finder-error">
+          {error}
+        </p>
+      )}
+      <p className="muted small">
+        Earliest free first. <kbd>↑</kbd>/<kbd>↓</kbd> to pick, <kbd>Enter</kbd> or <kbd>H</kbd> to hold.
+      </p>
+      {slots.isLoading && <p className="muted">Searching…</p>}
+      {slots.isError && <p className="error">{sentenceFor(slots.error)}</p>}
+      <ol className="slots" data-testid="finder-results">
+        {list.map((slot, i) => {
+          const tz = zoneOf(slot.branchId);
+          const date = new Date(slot.startsAt).toLocaleDateString('en-CA', { timeZone: tz });
+          return (
+            <li key={`${slot.branchId}-${slot.startsAt}-${slot.resourceIds.join()}`} className={i === cursor ? 'on' : ''} data-testid={`finder-slot-${i}`} onMouseEnter={() => setCursor(i)}>
+              <span className="slot-time">{wallTime(slot.startsAt, tz)}</span>
+              <span>{prettyDate(date)}</span>
+              <span>{slot.resourceIds.map(nameOf).join(' + ')}</span>
+              <span className="muted">{branchName(slot.branchId)}</span>
+              <button data-testid={`finder-hold-${i}`} disabled={!online || hold.isPending} onClick={() => take(slot)}>
+                Hold
+              </button>
+            </li>
+          );
+        })}
+        {slots.isSuccess && list.length === 0 && <li className="muted">Nothing free in the search window.</li>}
+      </ol>
+    </div>
+  );
+}
