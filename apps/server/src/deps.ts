@@ -1,6 +1,11 @@
 import { AuthRepository } from './auth/auth.repository.js';
 import { AuthService } from './auth/auth.service.js';
+import { AvailabilityService } from './availability/availability.service.js';
+import { BookingRepository } from './booking/booking.repository.js';
+import { BookingService } from './booking/booking.service.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
+import { PatientsRepository } from './patients/patients.repository.js';
+import { PatientsService } from './patients/patients.service.js';
 import type { Logger } from './logger.js';
 import { LogReader } from './sync/log-reader.js';
 
@@ -12,6 +17,9 @@ export interface Deps {
   auth: AuthService;
   /** This process's reader of the event log; started by the background jobs (or a first subscriber). */
   logReader: LogReader;
+  availability: AvailabilityService;
+  booking: BookingService;
+  patients: PatientsService;
   now: () => Date;
 }
 
@@ -25,12 +33,16 @@ export interface DepsOptions {
 export function createDeps(options: DepsOptions): Deps {
   const db = createPrisma({ url: options.databaseUrl, poolSize: options.poolSize ?? 20 });
   const now = options.now ?? (() => new Date());
+  const availability = new AvailabilityService(db, now);
   return {
     db,
     databaseUrl: options.databaseUrl,
     logger: options.logger,
     auth: new AuthService(new AuthRepository(db), now),
     logReader: new LogReader({ databaseUrl: options.databaseUrl, logger: options.logger }),
+    availability,
+    booking: new BookingService(db, new BookingRepository(), availability, now),
+    patients: new PatientsService(db, new PatientsRepository()),
     now,
   };
 }

@@ -1,7 +1,9 @@
 import { adminRouter } from './admin/admin.router.js';
 import { authRouter } from './auth/auth.router.js';
 import { availabilityRouter } from './availability/availability.router.js';
+import { bookingRouter } from './booking/booking.router.js';
 import { catalogRouter } from './catalog/catalog.router.js';
+import { patientsRouter } from './patients/patients.router.js';
 import { scheduleRouter } from './schedule/schedule.router.js';
 import { changesProcedure } from './sync/changes.router.js';
 import { router } from './trpc/init.js';
@@ -13,8 +15,10 @@ export const appRouter = router({
   availability: availabilityRouter,
   schedule: scheduleRouter,
   catalog: catalogRouter,
-  changes: changesProcedure,
   admin: adminRouter,
+  changes: changesProcedure,
+  booking: bookingRouter,
+  patients: patientsRouter,
 });
 
 export type AppRouter = typeof appRouter;

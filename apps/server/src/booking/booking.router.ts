@@ -1,0 +1,34 @@
+import {
+  appointmentGetInput,
+  appointmentStepInput,
+  bookInput,
+  cancelInput,
+  confirmInput,
+  extendHoldInput,
+  holdInput,
+  issueTokenInput,
+  moveInput,
+  releaseInput,
+} from '@frontdesk/shared';
+import { router, staffProcedure } from '../trpc/init.js';
+
+// Thin: an input schema, then one call into the booking service.
+const write = staffProcedure('appointments.write');
+
+export const bookingRouter = router({
+  hold: write.input(holdInput).mutation(({ ctx, input }) => ctx.deps.booking.hold(ctx.actor, input)),
+  extendHold: write.input(extendHoldInput).mutation(({ ctx, input }) => ctx.deps.booking.extendHold(ctx.actor, input)),
+  confirm: write.input(confirmInput).mutation(({ ctx, input }) => ctx.deps.booking.confirm(ctx.actor, input)),
+  book: write.input(bookInput).mutation(({ ctx, input }) => ctx.deps.booking.book(ctx.actor, input)),
+  release: write.input(releaseInput).mutation(({ ctx, input }) => ctx.deps.booking.release(ctx.actor, input)),
+  move: write.input(moveInput).mutation(({ ctx, input }) => ctx.deps.booking.move(ctx.actor, input)),
+  cancel: write.input(cancelInput).mutation(({ ctx, input }) => ctx.deps.booking.cancel(ctx.actor, input)),
+  checkIn: write.input(appointmentStepInput).mutation(({ ctx, input }) => ctx.deps.booking.checkIn(ctx.actor, input)),
+  markNoShow: write.input(appointmentStepInput).mutation(({ ctx, input }) => ctx.deps.booking.markNoShow(ctx.actor, input)),
+  issueToken: staffProcedure('tokens.issue')
+    .input(issueTokenInput)
+    .mutation(({ ctx, input }) => ctx.deps.booking.issueToken(ctx.actor, input)),
+  get: staffProcedure('appointments.read')
+    .input(appointmentGetInput)
+    .query(({ ctx, input }) => ctx.deps.booking.get(ctx.actor, input.appointmentId)),
+});
