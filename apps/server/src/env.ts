@@ -9,6 +9,7 @@ const schema = z.object({
   FRONTDESK_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   FRONTDESK_SEED: z.enum(['demo', 'none']).default('demo'),
   FRONTDESK_RENDERER_DIR: z.string().optional(),
+  FRONTDESK_DB_POOL: z.coerce.number().int().min(1).max(500).default(20),
   FRONTDESK_HOLD_SWEEP_MS: z.coerce.number().int().min(50).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),

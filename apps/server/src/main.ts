@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const { applied } = await migrate(databaseUrl);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
-  const deps = createDeps({ databaseUrl, logger });
+  const deps = createDeps({ databaseUrl, logger, poolSize: env.FRONTDESK_DB_POOL });
   let demo = false;
   if (env.FRONTDESK_SEED === 'demo' && (await isEmpty(deps.db))) {
     await seedDemo(deps.db);
