@@ -355,7 +355,9 @@ function Grid({
   const tz = day.timeZone;
   const { start, end } = useMemo(() => {
     const mins: number[] = [];
-    for (const r of day.resources) for (const w of r.working) mins.push(minuteOfDay(w.startsAt, date, tz), minuteOfDay(w.endsAt, date, tz));
+    // Rooms and chairs often have no hours of their own (open all day): the people set the frame.
+    const people = day.resources.filter((r) => r.kind === 'PRACTITIONER');
+    for (const r of people.length ? people : day.resources) for (const w of r.working) mins.push(minuteOfDay(w.startsAt, date, tz), minuteOfDay(w.endsAt, date, tz));
     for (const a of appointments) mins.push(minuteOfDay(a.startsAt, date, tz), minuteOfDay(a.endsAt, date, tz));
     const lo = mins.length ? Math.min(...mins, 8 * 60) : 8 * 60;
     const hi = mins.length ? Math.max(...mins, 18 * 60) : 18 * 60;
