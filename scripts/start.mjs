@@ -3,6 +3,7 @@
 // Electron window; where Electron cannot start, leave the server running and
 // say which address to open in a browser. Ctrl-C stops everything.
 import { spawn, spawnSync } from 'node:child_process';
+import { setTimeout } from 'node:timers';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

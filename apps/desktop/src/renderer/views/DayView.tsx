@@ -14,7 +14,7 @@ import { AppointmentPanel } from './AppointmentPanel.js';
 import { BookingPanel } from './BookingPanel.js';
 import { TokensPanel } from './TokensPanel.js';
 
-const ROW_PX = 18; // one 15-minute row
+const ROW_PX = 20; // one 15-minute row
 const HOLD_KEY = 'frontdesk.myHold';
 
 type Panel = { kind: 'booking'; appointmentId: string } | { kind: 'appointment'; appointmentId: string } | { kind: 'tokens' } | null;
@@ -170,13 +170,11 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
   });
   useEffect(() => {
     if (newBooking > 0) findNext.mutate();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [newBooking]);
   useEffect(() => {
     if (searchFocus === 0) return;
     if (panel?.kind !== 'booking') setPanel({ kind: 'tokens' });
     setTimeout(() => document.querySelector<HTMLInputElement>('[data-testid="patient-search"]')?.focus(), 50);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [searchFocus]);
 
   // Keyboard: move the selected appointment, check in, close.
@@ -448,7 +446,7 @@ function Grid({
             const block = (
               <div
                 key={`${a.id}-${r.id}`}
-                className={`appt s-${a.status.toLowerCase()} ${selectedId === a.id ? 'selected' : ''} ${mine ? 'mine' : ''} ${primary ? '' : 'secondary'}`}
+                className={`appt s-${a.status.toLowerCase()} ${selectedId === a.id ? 'selected' : ''} ${mine ? 'mine' : ''} ${primary ? '' : 'secondary'} ${height < 36 ? 'short' : ''}`}
                 data-testid={primary ? `appt-${a.id}` : `appt-part-${a.id}-${r.id}`}
                 data-status={a.status}
                 style={{ top, height }}
