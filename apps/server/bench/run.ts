@@ -1,0 +1,105 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { migrate } from '../src/db/migrate.js';
+import { startServerProcess } from '../src/sync/remote.js';
+import { freePort } from '../src/testing/ports.js';
+import { benchDirectSql, benchHotContention, benchThroughput, overlapCount, seedBenchClinic } from './booking.js';
+import { benchPropagation } from './propagation.js';
+
+// `npm run bench`: every figure Frontdesk reports, measured in one run on this
+// machine and written to bench/results/latest.json with the machine noted.
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+
+async function main(): Promise<void> {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    let adminUrl = process.env.DATABASE_URL;
+    if (!adminUrl) {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'frontdesk-bench-'));
+      const cluster = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), persistent: false });
+      cleanup.push(async () => {
+        await cluster.stop();
+        await rm(dir, { recursive: true, force: true });
+      });
+      adminUrl = cluster.url('postgres');
+    }
+    const databaseUrl = await freshDatabase(adminUrl, `frontdesk_bench_${Date.now()}`);
+    await migrate(databaseUrl);
+    const clinic = await seedBenchClinic(databaseUrl, { resources: 200, patients: 400 });
+    const server = await startServerProcess(databaseUrl, { FRONTDESK_DB_POOL: String(CLIENTS), FRONTDESK_HOLD_SWEEP_MS: '1000' });
+    cleanup.push(() => server.kill('SIGTERM'));
+    console.log(`bench: server at ${server.url}, ${CLIENTS} clients, ${seconds}s per scenario`);
+
+    await benchThroughput(server.url, clinic, { clients: 10, durationMs: 2000, dayOffset: 0 }); // warm-up
+    const hot = await benchHotContention(server.url, clinic, { clients: CLIENTS, resources: 4, durationMs: seconds * 1000, dayOffset: 1 });
+    const overlaps = await overlapCount(databaseUrl);
+    const throughput = await benchThroughput(server.url, clinic, { clients: CLIENTS, durationMs: seconds * 1000, dayOffset: 2 });
+    const direct = await benchDirectSql(databaseUrl, clinic, { clients: CLIENTS, durationMs: seconds * 1000, dayOffset: 3 });
+    const finalOverlaps = await overlapCount(databaseUrl);
+    await server.kill('SIGTERM');
+
+    console.log('bench: propagation (3 processes, 120 subscribers)');
+    const propagation = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: 120, ratePerSecond: 50, durationMs: seconds * 1000 });
+
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, node: process.version },
+      postgres: await serverVersion(databaseUrl).catch(() => 'unknown'),
+      settings: { clients: CLIENTS, secondsPerScenario: seconds },
+      hotContention: { ...hot, resources: 4, overlapsInSql: overlaps },
+      throughput: { ...throughput, resources: clinic.resources.length },
+      directSqlCeiling: direct,
+      fullStackToCeiling: Math.round((throughput.bookingsPerSecond / direct.bookingsPerSecond) * 1000) / 1000,
+      overlapsInSqlAtEnd: finalOverlaps,
+      propagation,
+    };
+    await mkdir(RESULTS_DIR, { recursive: true });
+    await writeFile(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+
+    console.table({
+      'hot contention (HTTP, 4 practitioners)': { 'attempts/s': hot.attemptsPerSecond, 'bookings/s': hot.bookingsPerSecond, conflicts: hot.conflictRate, 'p50 ms': hot.p50Ms, 'p99 ms': hot.p99Ms, errors: hot.errors },
+      'throughput (HTTP, 200 practitioners)': { 'attempts/s': throughput.attemptsPerSecond, 'bookings/s': throughput.bookingsPerSecond, conflicts: throughput.conflictRate, 'p50 ms': throughput.p50Ms, 'p99 ms': throughput.p99Ms, errors: throughput.errors },
+      'direct SQL ceiling (pg)': { 'attempts/s': direct.attemptsPerSecond, 'bookings/s': direct.bookingsPerSecond, conflicts: direct.conflictRate, 'p50 ms': direct.p50Ms, 'p99 ms': direct.p99Ms, errors: direct.errors },
+    });
+    console.log(`full stack / ceiling: ${result.fullStackToCeiling}; overlaps in SQL: ${overlaps} (after hot contention), ${finalOverlaps} (at end)`);
+    console.log(`propagation commit→desk: p50 ${propagation.p50Ms} ms, p99 ${propagation.p99Ms} ms over ${propagation.subscribers} subscribers, ${propagation.processes} processes, missing ${propagation.missing}`);
+    console.log(`written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);
+  } finally {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  }
+}
+
+async function freshDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function serverVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query('SHOW server_version')).rows[0].server_version as string;
+  } finally {
+    await client.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
