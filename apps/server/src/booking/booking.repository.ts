@@ -72,6 +72,10 @@ const DAY_MS = 86_400_000;
 /**
  * Advisory-lock keys for the resources and patient a booking touches, one per
  * UTC day its range crosses (two overlapping ranges always share a day).
+ * Taken in sorted order before inserting: two inserts racing for the same
+ * time would otherwise each wait on the other's uncommitted row at the
+ * exclusion constraint and be parted only by the deadlock detector, after a
+ * whole second; queued behind a lock, the loser fails at once instead.
  */
 export function slotLockKeys(ids: readonly (string | null)[], range: { start: Date; end: Date }): bigint[] {
   const keys = new Set<bigint>();
@@ -85,18 +89,6 @@ export function slotLockKeys(ids: readonly (string | null)[], range: { start: Da
 }
 
 export class BookingRepository {
-  /**
-   * Takes the slot locks in one fixed order. Two inserts racing for the same
-   * time would otherwise each wait on the other's uncommitted row at the
-   * exclusion constraint and only be parted by the deadlock detector, after
-   * a whole second; queued behind a lock, the loser fails at once instead.
-   */
-  async lockSlots(tx: Tx, keys: readonly bigint[]): Promise<void> {
-    if (keys.length === 0) return;
-    const calls = keys.map((k) => Prisma.sql`pg_advisory_xact_lock(${k}::bigint)`);
-    await tx.$executeRaw`SELECT ${Prisma.join(calls, ', ')}`;
-  }
-
   async serviceInfo(db: Db | Tx, tenantId: string, serviceId: string, branchId: string): Promise<ServiceInfo | null> {
     const rows = await db.$queryRaw<ServiceInfo[]>`
       SELECT s.id, s.name, s.duration_min AS "durationMin", s.buffer_before_min AS "bufferBeforeMin",
@@ -133,11 +125,12 @@ export class BookingRepository {
     return rows[0]!;
   }
 
-  async insertOccupancy(tx: Tx, tenantId: string, appointmentId: string, resourceIds: readonly string[], range: { start: Date; end: Date }): Promise<void> {
+  /** The insert of an appointment's occupancy, to send along with its events. */
+  occupancySql(tenantId: string, appointmentId: string, resourceIds: readonly string[], range: { start: Date; end: Date }): Prisma.Sql {
     const values = resourceIds.map(
       (r) => Prisma.sql`(${appointmentId}::uuid, ${r}::uuid, ${tenantId}::uuid, ${range.start}, ${range.end})`,
     );
-    await tx.$executeRaw`
+    return Prisma.sql`
       INSERT INTO appointment_resource (appointment_id, resource_id, tenant_id, starts_at, ends_at)
       VALUES ${Prisma.join(values)}`;
   }

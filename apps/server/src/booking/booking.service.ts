@@ -96,8 +96,8 @@ export class BookingService {
     const patientId = input.patientId ?? current.patientId;
     if (!patientId) throw new DomainError('BAD_INPUT', 'Choose the patient before confirming.', { field: 'patientId' });
     try {
-      return await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-        if (patientId !== current.patientId) await this.repo.lockSlots(tx, slotLockKeys([patientId], { start: current.startsAt, end: current.endsAt }));
+      const locks = patientId !== current.patientId ? slotLockKeys([patientId], { start: current.startsAt, end: current.endsAt }) : [];
+      return await inTransaction(this.db, { tenantId: actor.tenantId, locks }, async (tx) => {
         const moved = await this.repo.transition(tx, {
           appointmentId: current.id,
           tenantId: actor.tenantId,
@@ -220,12 +220,12 @@ export class BookingService {
       if (!slot.ok) throw await this.unavailable(actor, slot, { branchId: current.branchId, serviceId: current.serviceId, start, resourceIds: wanted, excludeAppointmentId: current.id });
       const occupied = occupiedRange(service, start);
       try {
-        return await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-          await this.repo.lockSlots(tx, slotLockKeys([...slot.slot.resourceIds, current.patientId], occupied));
+        const locks = slotLockKeys([...slot.slot.resourceIds, current.patientId], occupied);
+        return await inTransaction(this.db, { tenantId: actor.tenantId, locks }, async (tx) => {
           const ok = await this.repo.reschedule(tx, { appointmentId: current.id, tenantId: actor.tenantId, version: input.version, startsAt: start, endsAt: new Date(start.getTime() + service.durationMin * MINUTE) });
           if (!ok) throw await this.refusal(tx, actor, current.id, input.version, ['HELD', 'BOOKED']);
           await this.repo.deleteOccupancy(tx, current.id);
-          await this.repo.insertOccupancy(tx, actor.tenantId, current.id, slot.slot.resourceIds, occupied);
+          await tx.$executeRaw`${this.repo.occupancySql(actor.tenantId, current.id, slot.slot.resourceIds, occupied)}`;
           const view = await this.view(tx, current.id);
           await appendEvents(tx, author(actor), [
             {
@@ -311,8 +311,8 @@ export class BookingService {
       const slot = await this.availability.check({ tenantId: actor.tenantId, branchId: p.branchId, serviceId: p.serviceId, resourceIds: p.resourceIds, start });
       if (!slot.ok) throw await this.unavailable(actor, slot, { branchId: p.branchId, serviceId: p.serviceId, start, resourceIds: p.resourceIds });
       try {
-        return await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-          await this.repo.lockSlots(tx, slotLockKeys([...slot.slot.resourceIds, p.patientId], occupied));
+        const locks = slotLockKeys([...slot.slot.resourceIds, p.patientId], occupied);
+        return await inTransaction(this.db, { tenantId: actor.tenantId, locks }, async (tx) => {
           const row = await this.repo.insertAppointment(tx, {
             tenantId: actor.tenantId,
             branchId: p.branchId,
@@ -327,14 +327,16 @@ export class BookingService {
             note: p.note,
             createdBy: actor.staffId,
           });
-          await this.repo.insertOccupancy(tx, actor.tenantId, row.id, slot.slot.resourceIds, occupied);
           const lines = await this.takeStock(tx, actor.tenantId, p.branchId, p.products);
           await this.repo.insertProductLines(tx, row.id, lines);
           const view = placedView(row, { actor, branchId: p.branchId, service, patientId: p.patientId, resourceIds: slot.slot.resourceIds, occupied, lines });
-          await appendEvents(tx, author(actor), [
-            appointmentEvent(p.mode === 'hold' ? 'appointment.held' : 'appointment.booked', actor, view),
-            ...stockEvents(actor, p.branchId, lines),
-          ]);
+          // The occupancy rows go in with the events: the exclusion constraint decides there.
+          await appendEvents(
+            tx,
+            author(actor),
+            [appointmentEvent(p.mode === 'hold' ? 'appointment.held' : 'appointment.booked', actor, view), ...stockEvents(actor, p.branchId, lines)],
+            this.repo.occupancySql(actor.tenantId, row.id, slot.slot.resourceIds, occupied),
+          );
           return view;
         });
       } catch (error) {

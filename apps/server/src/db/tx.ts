@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Prisma, PrismaClient } from './prisma.js';
+import { Prisma, type PrismaClient } from './prisma.js';
 import { isTransient } from './errors.js';
 
 export type Tx = Prisma.TransactionClient;
@@ -8,6 +8,8 @@ export type Db = PrismaClient;
 export interface TxOptions {
   /** The tenant the transaction acts for (row-level security reads it); null for system work such as the hold sweeper. */
   tenantId: string | null;
+  /** Advisory-lock keys taken, in this order, before `work` runs. */
+  locks?: readonly bigint[];
   attempts?: number;
   /** Base back-off; each retry waits a random time up to base * 2^attempt. */
   baseDelayMs?: number;
@@ -25,7 +27,7 @@ export async function inTransaction<T>(db: Db, options: TxOptions, work: (tx: Tx
     try {
       return await db.$transaction(
         async (tx) => {
-          if (options.tenantId) await tx.$executeRaw`SELECT set_config('app.tenant_id', ${options.tenantId}, true)`;
+          await prelude(tx, options);
           return work(tx);
         },
         // Postgres's default isolation, READ COMMITTED, is what the constraints need.
@@ -36,4 +38,13 @@ export async function inTransaction<T>(db: Db, options: TxOptions, work: (tx: Tx
       await sleep(Math.random() * base * 2 ** attempt);
     }
   }
+}
+
+/** Tenant scope and locks in one statement: one round trip however many. */
+async function prelude(tx: Tx, options: TxOptions): Promise<void> {
+  const calls: Prisma.Sql[] = [];
+  if (options.tenantId) calls.push(Prisma.sql`set_config('app.tenant_id', ${options.tenantId}, true)`);
+  for (const key of options.locks ?? []) calls.push(Prisma.sql`pg_advisory_xact_lock(${key}::bigint)`);
+  // Select-list items run left to right, so locks are taken in the given order.
+  if (calls.length) await tx.$executeRaw`SELECT ${Prisma.join(calls, ', ')}`;
 }

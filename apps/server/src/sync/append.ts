@@ -22,14 +22,20 @@ export interface EventAuthor {
 /**
  * Appends events to the log inside the caller's transaction, so a change and
  * its events commit (or vanish) together. One statement, so one NOTIFY.
+ * `alongside` is a data-modifying statement of the same change, sent in the
+ * same round trip (it runs as a CTE before the insert).
  */
-export async function appendEvents(tx: Tx, author: EventAuthor, events: readonly AnyNewEvent[]): Promise<void> {
-  if (events.length === 0) return;
+export async function appendEvents(tx: Tx, author: EventAuthor, events: readonly AnyNewEvent[], alongside?: Prisma.Sql): Promise<void> {
+  if (events.length === 0) {
+    if (alongside) await tx.$executeRaw`${alongside}`;
+    return;
+  }
   const rows = events.map(
     (e) =>
       Prisma.sql`(${e.tenantId}::uuid, ${e.branchId}::uuid, ${e.type}, ${e.aggregateId}::uuid, ${e.patientId ?? null}::uuid, ${JSON.stringify(e.payload)}::jsonb, ${author.actorId}::uuid, ${author.desk})`,
   );
-  await tx.$executeRaw`
+  const prefix = alongside ? Prisma.sql`WITH alongside AS (${alongside}) ` : Prisma.empty;
+  await tx.$executeRaw`${prefix}
     INSERT INTO "event" ("tenant_id", "branch_id", "type", "aggregate_id", "patient_id", "payload", "actor_id", "desk")
     VALUES ${Prisma.join(rows)}`;
 }
