@@ -30,7 +30,8 @@ function fromDatabase(error: unknown): DomainError | null {
     case PG.INVALID_TEXT_REPRESENTATION:
       return new DomainError('BAD_INPUT', 'A value is not in the expected format.', {});
     default:
-      return null;
+      // Class 22, data exception: a value out of range, a NUL byte in text, a bad date.
+      return sqlStateOf(error)?.startsWith('22') ? new DomainError('BAD_INPUT', 'A value is out of range or not in the expected format.', {}) : null;
   }
 }
 
