@@ -184,7 +184,8 @@ function lockKey(id: string, day: number): string {
 
 /**
  * The booking transaction the server runs, sent straight from pg: the same
- * statements in the same order, with no HTTP, tRPC, ORM or availability read.
+ * statements in the same order (scope + locks; appointment; occupancy +
+ * event; commit), with no HTTP, tRPC, ORM, session or availability read.
  */
 export async function benchDirectSql(databaseUrl: string, clinic: BenchClinic, opts: { clients: number; durationMs: number; dayOffset: number }): Promise<LoadResult> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.clients });
@@ -198,9 +199,9 @@ export async function benchDirectSql(databaseUrl: string, clinic: BenchClinic, o
       const db = await pool.connect();
       try {
         await db.query('BEGIN');
-        await db.query(`SELECT set_config('app.tenant_id', $1, true)`, [clinic.tenantId]);
         const utcDay = Math.floor(start / DAY);
-        await db.query(`SELECT pg_advisory_xact_lock($1::bigint), pg_advisory_xact_lock($2::bigint)`, [lockKey(resourceId, utcDay), lockKey(patientId, utcDay)]);
+        const [k1, k2] = [lockKey(resourceId, utcDay), lockKey(patientId, utcDay)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+        await db.query(`SELECT set_config('app.tenant_id', $1, true), pg_advisory_xact_lock($2::bigint), pg_advisory_xact_lock($3::bigint)`, [clinic.tenantId, k1, k2]);
         const id = randomUUID();
         const inserted = await db.query(
           `WITH a AS (INSERT INTO appointment (id, tenant_id, branch_id, service_id, patient_id, status, starts_at, ends_at, price_cents, note, created_by)
@@ -208,16 +209,22 @@ export async function benchDirectSql(databaseUrl: string, clinic: BenchClinic, o
            SELECT a.*, p.name AS patient_name, p.phone AS patient_phone FROM a LEFT JOIN patient p ON p.id = a.patient_id`,
           [id, clinic.tenantId, clinic.branchId, clinic.serviceId, patientId, startsAt, endsAt, staffId],
         );
-        await db.query(`INSERT INTO appointment_resource (appointment_id, resource_id, tenant_id, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5)`, [id, resourceId, clinic.tenantId, startsAt, endsAt]);
         const row = inserted.rows[0];
-        await db.query(`INSERT INTO event (tenant_id, branch_id, type, aggregate_id, patient_id, payload, actor_id, desk) VALUES ($1, $2, 'appointment.booked', $3, $4, $5, $6, 'bench')`, [
-          clinic.tenantId,
-          clinic.branchId,
-          id,
-          patientId,
-          JSON.stringify({ appointment: { id, status: row.status, startsAt, endsAt, version: row.version, patient: { id: patientId, name: row.patient_name, phone: row.patient_phone }, resources: [{ resourceId, startsAt, endsAt }] } }),
-          staffId,
-        ]);
+        await db.query(
+          `WITH occupancy AS (INSERT INTO appointment_resource (appointment_id, resource_id, tenant_id, starts_at, ends_at) VALUES ($3, $7, $1, $8, $9))
+           INSERT INTO event (tenant_id, branch_id, type, aggregate_id, patient_id, payload, actor_id, desk) VALUES ($1, $2, 'appointment.booked', $3, $4, $5, $6, 'bench')`,
+          [
+            clinic.tenantId,
+            clinic.branchId,
+            id,
+            patientId,
+            JSON.stringify({ appointment: { id, status: row.status, startsAt, endsAt, version: row.version, patient: { id: patientId, name: row.patient_name, phone: row.patient_phone }, resources: [{ resourceId, startsAt, endsAt }] } }),
+            staffId,
+            resourceId,
+            startsAt,
+            endsAt,
+          ],
+        );
         await db.query('COMMIT');
       } catch (error) {
         await db.query('ROLLBACK');
