@@ -3,6 +3,8 @@ import type { StaffRole } from '@frontdesk/shared';
 import { appRouter } from '../router.js';
 import { databaseChecksum } from '../testing/checksum.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { withRowLevelSecurity } from '../testing/rls-deps.js';
+import type { Deps } from '../deps.js';
 import { failureCode } from '../testing/errors.js';
 import { buildInput, idFieldsOf, invoke, listProcedures, settle, type IdTable, type ProcedureInfo } from '../testing/procedures.js';
 import { idsOf, seedIsolationClinic, type IsolationClinic } from '../testing/tenants.js';
@@ -23,6 +25,8 @@ const procedures = listProcedures();
 const staffProcedures = procedures.filter((p) => p.meta?.access && p.meta.access !== 'public');
 
 let db: TestDatabase;
+/** The app's deps with row-level security in force for every transaction. */
+let deps: Deps;
 let a: IsolationClinic;
 let b: IsolationClinic;
 const callers = {} as Record<StaffRole, unknown>;
@@ -43,12 +47,13 @@ const idTable = (c: IsolationClinic, branch: 'east' | 'west' = 'east'): IdTable 
 });
 
 async function signIn(email: string, password: string) {
-  const { token } = await factory({ deps: db.deps, token: null, ip: '127.0.0.1', actor: null }).auth.login({ email, password, desk: 'access test' });
-  return factory({ deps: db.deps, token, ip: '127.0.0.1', actor: null });
+  const { token } = await factory({ deps, token: null, ip: '127.0.0.1', actor: null }).auth.login({ email, password, desk: 'access test' });
+  return factory({ deps, token, ip: '127.0.0.1', actor: null });
 }
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  deps = withRowLevelSecurity(db.deps);
   a = await seedIsolationClinic(db.deps.db, 'a');
   b = await seedIsolationClinic(db.deps.db, 'b');
   bIds = new Set(idsOf(b));
@@ -89,13 +94,13 @@ describe('the router itself', () => {
 
 describe('signed out', () => {
   it.each(staffProcedures.map((p) => [p.path, p] as const))('%s: UNAUTHORIZED', async (_path, procedure) => {
-    const anonymous = factory({ deps: db.deps, token: null, ip: '127.0.0.1', actor: null });
+    const anonymous = factory({ deps, token: null, ip: '127.0.0.1', actor: null });
     const input = buildInput(procedure, idTable(a))?.value;
     await expectRefusedWithoutChange(anonymous, procedure, input, new Set(['UNAUTHORIZED']));
   });
 
   it('a made-up token is refused too', async () => {
-    const forged = factory({ deps: db.deps, token: 'A'.repeat(43), ip: '127.0.0.1', actor: null });
+    const forged = factory({ deps, token: 'A'.repeat(43), ip: '127.0.0.1', actor: null });
     const result = await settle(() => forged.auth.me());
     expect(result.ok ? 'SUCCESS' : failureCode(result.error)).toBe('UNAUTHORIZED');
   });

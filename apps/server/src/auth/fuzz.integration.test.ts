@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../router.js';
 import { databaseChecksum } from '../testing/checksum.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { withRowLevelSecurity } from '../testing/rls-deps.js';
+import type { Deps } from '../deps.js';
 import { failureCode } from '../testing/errors.js';
 import { buildInput, invoke, listProcedures, settle, type ProcedureInfo } from '../testing/procedures.js';
 import { seedIsolationClinic, type IsolationClinic } from '../testing/tenants.js';
@@ -17,6 +19,8 @@ const factory = createCallerFactory(appRouter);
 const procedures = listProcedures();
 
 let db: TestDatabase;
+/** The app's deps with row-level security in force for every transaction. */
+let deps: Deps;
 let a: IsolationClinic;
 let caller: ReturnType<typeof factory>;
 let token: string;
@@ -24,13 +28,14 @@ let token: string;
 async function signInAdmin(): Promise<void> {
   // Fuzzing login and changePassword racks up failures; they must not lock the test out.
   await db.sql.query('DELETE FROM login_attempt');
-  const anonymous = factory({ deps: db.deps, token: null, ip: '127.0.0.1', actor: null });
+  const anonymous = factory({ deps, token: null, ip: '127.0.0.1', actor: null });
   token = (await anonymous.auth.login({ email: a.staff.admin.email, password: a.password, desk: 'fuzz' })).token;
-  caller = factory({ deps: db.deps, token, ip: '127.0.0.1', actor: null });
+  caller = factory({ deps, token, ip: '127.0.0.1', actor: null });
 }
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  deps = withRowLevelSecurity(db.deps);
   a = await seedIsolationClinic(db.deps.db, 'a');
   await seedIsolationClinic(db.deps.db, 'b');
   await signInAdmin();

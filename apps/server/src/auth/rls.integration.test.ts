@@ -3,6 +3,7 @@ import { sqlStateOf } from '../db/errors.js';
 import { enterTenant, tenantDb } from '../db/tenant-db.js';
 import { inTransaction } from '../db/tx.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { withRowLevelSecurity } from '../testing/rls-deps.js';
 import { seedIsolationClinic, type IsolationClinic } from '../testing/tenants.js';
 
 let db: TestDatabase;
@@ -73,6 +74,14 @@ describe('row-level security, with the application tenant filter removed', () =>
     expect(appointments.map((x) => x.id)).toEqual([b.appointmentId]);
     expect(await scoped.appointment.findUnique({ where: { id: a.appointmentId } })).toBeNull();
     expect(await scoped.event.count({ where: { tenantId: a.tenantId } })).toBe(0);
+  });
+
+  it('inTransaction on a client that drops to the app role needs no other change: a forgotten filter sees one tenant', async () => {
+    const { db: client } = withRowLevelSecurity(db.deps);
+    const seen = await inTransaction(client, { tenantId: a.tenantId }, (tx) =>
+      tx.appointment.findMany({ select: { tenantId: true } }),
+    );
+    expect(new Set(seen.map((r) => r.tenantId))).toEqual(new Set([a.tenantId]));
   });
 
   it('system work with no tenant set still sees every tenant', async () => {
