@@ -3,8 +3,9 @@ import { appRouter } from '../router.js';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
-import { domainOf as domainErrorOf, failure, failureCode as codeOf } from '../testing/errors.js';
+import { domainOf as domainErrorOf, failure, failureCode, failureCode as codeOf } from '../testing/errors.js';
 import { createCallerFactory } from '../trpc/init.js';
+import { streamChanges } from '../sync/changes.service.js';
 import { THROTTLE } from './auth.service.js';
 
 let db: TestDatabase;
@@ -151,5 +152,50 @@ describe('staff management', () => {
     expect(new Set(moved.branchIds)).toEqual(new Set([demo.branches.east, demo.branches.west]));
     const log = await db.sql.query(`SELECT actor_id, desk, payload FROM event WHERE type = 'staff.changed' AND payload->>'change' = 'branches'`);
     expect(log.rows).toEqual([{ actor_id: demo.staff.admin.id, desk: 'desk 1', payload: expect.objectContaining({ staffId: demo.staff.receptionistWest.id }) }]);
+  });
+});
+
+describe('live subscriptions end with the session', () => {
+  async function openStream(email: string) {
+    const { token } = await signIn(email, demo.password, '10.8.0.1');
+    const actor = await db.deps.auth.authenticate(token);
+    if (!actor) throw new Error('no actor');
+    const controller = new AbortController();
+    const stream = streamChanges({ deps: db.deps, actor, token, signal: controller.signal, limits: { sessionCheckMs: 50 } });
+    const first = await stream.next();
+    expect(first.done).toBe(false);
+    return { stream, controller };
+  }
+
+  /** Reads on (past events still in flight) until the stream fails or ends. */
+  async function endOf(stream: AsyncGenerator<unknown>): Promise<string | undefined> {
+    for (let i = 0; i < 50; i++) {
+      const step = await stream.next().then((r) => (r.done ? 'ENDED' : null), (e: unknown) => failureCode(e));
+      if (step !== null) return step;
+    }
+    return 'STILL OPEN';
+  }
+
+  it('disabling a staff member ends her open subscription with UNAUTHORIZED', async () => {
+    const admin = await signIn(demo.staff.admin.email, demo.password, '10.8.0.2');
+    const { stream, controller } = await openStream(demo.staff.manager.email);
+    try {
+      await admin.caller.admin.staff.disable({ staffId: demo.staff.manager.id });
+      expect(await endOf(stream)).toBe('UNAUTHORIZED');
+    } finally {
+      controller.abort();
+      await admin.caller.admin.staff.disable({ staffId: demo.staff.manager.id, disabled: false });
+    }
+  });
+
+  it('signing out everywhere ends open subscriptions too', async () => {
+    const { stream, controller } = await openStream(demo.staff.callCentre.email);
+    try {
+      const other = await signIn(demo.staff.callCentre.email, demo.password, '10.8.0.3');
+      await other.caller.auth.logoutEverywhere();
+      expect(await endOf(stream)).toBe('UNAUTHORIZED');
+    } finally {
+      controller.abort();
+    }
   });
 });
