@@ -43,6 +43,13 @@ export const productLine = z.object({
   quantity: z.number().int().min(1).max(100),
 });
 
+/** Product lines of one appointment: each product once, with its quantity. */
+export const productLines = z
+  .array(productLine)
+  .max(20)
+  .refine((lines) => new Set(lines.map((l) => l.productId)).size === lines.length, { message: 'list each product once, with its quantity' })
+  .default([]);
+
 export const loginInput = z.object({
   email: z.email().max(200),
   password: z.string().min(1).max(200),
@@ -70,13 +77,13 @@ export const confirmInput = z.object({
   appointmentId: id,
   version: z.number().int().min(1),
   patientId: id.optional(),
-  products: z.array(productLine).max(20).default([]),
+  products: productLines,
   note: text(1000).default(''),
 });
 
 export const bookInput = holdInput.omit({ holdMinutes: true, patientId: true }).extend({
   patientId: id,
-  products: z.array(productLine).max(20).default([]),
+  products: productLines,
   note: text(1000).default(''),
 });
 

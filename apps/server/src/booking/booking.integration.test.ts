@@ -286,3 +286,14 @@ describe('bad input gets a clear typed error and changes nothing', () => {
     expect(await count('event')).toBe(events);
   });
 });
+
+describe('product lines', () => {
+  it('the same product listed twice is BAD_INPUT and changes nothing', async () => {
+    const before = await count('appointment');
+    const result = await desks[0]!.booking
+      .book({ branchId: demo.branches.east, serviceId: demo.services.gp, resourceIds: [demo.resources.drCarter!], startsAt: at(tuesday, '16:30', NY), patientId: demo.patients[2]!, products: [{ productId: demo.products.brush, quantity: 1 }, { productId: demo.products.brush, quantity: 2 }] })
+      .then(() => 'OK', (e: { code?: string }) => e.code);
+    expect(result).toBe('BAD_REQUEST');
+    expect(await count('appointment')).toBe(before);
+  });
+});
