@@ -14,6 +14,7 @@ export type EventPayloads = {
   'appointment.no_show': { appointment: AppointmentView };
   'token.issued': { token: TokenView; session: CapacitySessionView };
   'stock.changed': { productId: string; branchId: string; quantity: number; delta: number };
+  'price.changed': { serviceId: string; branchId: string; priceCents: number };
   'time_off.added': { timeOff: TimeOffView };
   'time_off.removed': { timeOff: TimeOffView };
   'hours.changed': { resourceId: string; branchId: string };

@@ -378,6 +378,8 @@ describe('catalogue', () => {
     await manager.catalog.setPrice({ serviceId: demo.services.gp, branchId: demo.branches.east, priceCents: 7000 });
     const services = await manager.catalog.services();
     expect(services.find((s) => s.id === demo.services.gp)!.prices).toEqual([{ branchId: demo.branches.east, priceCents: 7000 }]);
+    const priced = await db.sql.query(`SELECT payload FROM event WHERE tenant_id = $1 AND type = 'price.changed' ORDER BY seq DESC LIMIT 1`, [demo.tenantId]);
+    expect(priced.rows[0].payload).toEqual({ serviceId: demo.services.gp, branchId: demo.branches.east, priceCents: 7000 });
     await expect(manager.catalog.setStock({ productId: demo.products.brush, branchId: demo.branches.west, quantity: 1 }).catch(codeOf)).resolves.toBe('FORBIDDEN');
     await expect(manager.catalog.setStock({ productId: other.products.brush, branchId: demo.branches.east, quantity: 1 }).catch(codeOf)).resolves.toBe('NOT_FOUND');
     await expect(manager.catalog.setStock({ productId: demo.products.brush, branchId: demo.branches.east, quantity: -1 }).catch(codeOf)).resolves.toBe('BAD_INPUT');

@@ -119,8 +119,9 @@ export class CatalogService {
       if (!(await this.repo.branch(tx, actor.tenantId, input.branchId))) throw notFound('branch');
       if (!(await this.repo.service(tx, actor.tenantId, input.serviceId))) throw notFound('service');
       await this.repo.setPrice(tx, input);
-      // The event log has no price event type yet (packages/shared/src/events.ts);
-      // prices are read fresh by each booking, so no desk cache goes stale on it.
+      await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
+        { type: 'price.changed', tenantId: actor.tenantId, branchId: input.branchId, aggregateId: input.serviceId, payload: { serviceId: input.serviceId, branchId: input.branchId, priceCents: input.priceCents } },
+      ]);
       return { serviceId: input.serviceId, branchId: input.branchId, priceCents: input.priceCents };
     });
   }
