@@ -119,4 +119,26 @@ describe('a transaction that commits after a later one', () => {
     expect(seen.seqs()).toEqual(rows.map((r) => r.seq));
     seen.unsubscribe();
   });
+
+  it('orders by number, not text, across a digit boundary, when reading in small batches', async () => {
+    const small = new LogReader({ databaseUrl: db.url, logger: createLogger('silent'), batchSize: 5 });
+    await small.start();
+    try {
+      const seen = await record(small);
+      const c = await client();
+      const { rows } = await c.query<{ max: string }>('SELECT coalesce(max(seq), 0)::text AS max FROM "event"');
+      const boundary = 10n ** BigInt(String(BigInt(rows[0]!.max) + 5n).length);
+      await c.query(`SELECT setval('event_seq_seq', $1)`, [(boundary - 4n).toString()]);
+      await c.query('BEGIN');
+      const written: string[] = [];
+      for (let i = 0; i < 12; i++) written.push(await insertRaw(c, { tenantId }));
+      await c.query('COMMIT');
+      expect(written[0]!.length).toBeLessThan(written[11]!.length);
+      await until(() => seen.entries.length >= 12, 'the batch');
+      await sleep(100);
+      expect(seen.seqs()).toEqual(written);
+    } finally {
+      await small.stop();
+    }
+  });
 });

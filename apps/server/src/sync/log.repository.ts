@@ -35,6 +35,9 @@ const COLUMNS = `seq::text AS seq, tx_id::text AS tx_id, tenant_id::text AS tena
   type, aggregate_id::text AS aggregate_id, patient_id::text AS patient_id, payload, actor_id::text AS actor_id, desk,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`;
 
+// Every ORDER BY names ev.tx_id / ev.seq: a bare name would sort by the text
+// output columns of the same name, and '10' < '9'.
+
 // Only rows of transactions below the snapshot's xmin: all of those have
 // finished, so no row can later appear behind the returned ones.
 const READ_FORWARD = `
@@ -43,17 +46,17 @@ SELECT h.horizon::text AS horizon,
   EXISTS (SELECT 1 FROM "event" WHERE tx_id >= h.horizon AND (tx_id, seq) > ($1::xid8, $2::bigint)) AS held_back,
   e.*
 FROM h LEFT JOIN LATERAL (
-  SELECT ${COLUMNS}, tx_id AS tx_order, seq AS seq_order FROM "event"
-  WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND tx_id < h.horizon
-  ORDER BY tx_id, seq
+  SELECT ${COLUMNS}, ev.tx_id AS tx_order, ev.seq AS seq_order FROM "event" ev
+  WHERE (ev.tx_id, ev.seq) > ($1::xid8, $2::bigint) AND ev.tx_id < h.horizon
+  ORDER BY ev.tx_id, ev.seq
   LIMIT $3
 ) e ON true
 ORDER BY e.tx_order, e.seq_order`;
 
 const HEAD = `
-SELECT seq::text AS seq, tx_id::text AS tx_id FROM "event"
-WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY tx_id DESC, seq DESC
+SELECT ev.seq::text AS seq, ev.tx_id::text AS tx_id FROM "event" ev
+WHERE ev.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY ev.tx_id DESC, ev.seq DESC
 LIMIT 1`;
 
 const LOCATE = `
@@ -61,11 +64,11 @@ SELECT seq::text AS seq, tx_id::text AS tx_id FROM "event"
 WHERE seq = $1::bigint AND tx_id < pg_snapshot_xmin(pg_current_snapshot())`;
 
 const READ_SCOPED = `
-SELECT ${COLUMNS} FROM "event"
-WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND (tx_id, seq) <= ($3::xid8, $4::bigint)
-  AND tenant_id = $5::uuid
-  AND (branch_id IS NULL OR branch_id::text = ANY(string_to_array($6::text, ',')))
-ORDER BY tx_id, seq
+SELECT ${COLUMNS} FROM "event" ev
+WHERE (ev.tx_id, ev.seq) > ($1::xid8, $2::bigint) AND (ev.tx_id, ev.seq) <= ($3::xid8, $4::bigint)
+  AND ev.tenant_id = $5::uuid
+  AND (ev.branch_id IS NULL OR ev.branch_id::text = ANY(string_to_array($6::text, ',')))
+ORDER BY ev.tx_id, ev.seq
 LIMIT $7`;
 
 function toEntry(row: EventRow): LogEntry {

@@ -82,6 +82,10 @@ describe('three server processes on one database', () => {
     await until(() => desks.every((d, i) => d.sub.seqs.length >= targets[i]!.length), 'every desk to catch up', 30_000);
     await sleep(300); // room for a duplicate to show up
     desks.forEach((d, i) => {
+      if (process.env.SYNC_DEBUG && JSON.stringify(d.sub.seqs) !== JSON.stringify(targets[i])) {
+        console.log(d.name, d.home, JSON.stringify(d.sub.trace));
+        console.log('expected', JSON.stringify(targets[i]));
+      }
       expect(d.sub.seqs, `${d.name} on server ${d.home}`).toEqual(targets[i]);
       expect(d.sub.errors, d.name).toEqual([]);
     });
@@ -126,5 +130,15 @@ describe('three server processes on one database', () => {
     const orphans = desks.filter((d) => d.home === 0);
     expect(orphans).toHaveLength(5);
     for (const d of orphans) expect(d.sub.seqs.some((seq) => BigInt(seq) > atKill), d.name).toBe(true);
+  }, 120_000);
+
+  it('a process shut down gracefully ends its streams as retryable; its desks resume on the last one', async () => {
+    const leaving = servers[1]!;
+    alive = [servers[2]!.url];
+    const writing = writeMany(60, 15);
+    await sleep(300);
+    await leaving.kill('SIGTERM');
+    await writing;
+    await allCaughtUp();
   }, 120_000);
 });

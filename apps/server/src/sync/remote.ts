@@ -132,6 +132,8 @@ export async function loginAt(url: string, email: string, password: string, desk
 export interface RemoteSubscriber {
   /** Seqs of the events received, in arrival order. */
   seqs: string[];
+  /** Connection changes and messages, in order, for diagnosing a failure. */
+  trace: string[];
   messages: ChangeMessage[];
   live: Promise<void>;
   /** Called with each event's seq as it arrives (bench timing). */
@@ -152,10 +154,17 @@ export function subscribeRemote(options: {
   const live = new Promise<void>((resolve) => {
     markLive = resolve;
   });
-  const subscriber: RemoteSubscriber = { seqs: [], messages: [], live, errors: [], close: () => undefined };
+  const subscriber: RemoteSubscriber = { seqs: [], trace: [], messages: [], live, errors: [], close: () => undefined };
   const sub = client.changes.subscribe(options.branchIds ? { branchIds: options.branchIds } : {}, {
+    onStarted() {
+      subscriber.trace.push('started');
+    },
+    onConnectionStateChange(state) {
+      subscriber.trace.push(`state:${state.state}`);
+    },
     onData({ data }) {
       subscriber.messages.push(data);
+      subscriber.trace.push(data.kind === 'event' ? data.event.seq : `${data.kind}:${data.headSeq}`);
       if (data.kind === 'event') {
         subscriber.seqs.push(data.event.seq);
         options.onEvent?.(data.event.seq, performance.now());
