@@ -63,7 +63,7 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
     const blob = new Blob([toCsv(day)], { type: 'text/csv;charset=utf-8' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
-    a.download = `day-sheet-${branch.name.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}-${date}.csv`;
+    a.download = `day-sheet-${branch.name.replace(/[^A-Za-z0-9]+/g, ' ').trim().replace(/ /g, '-').toLowerCase()}-${date}.csv`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   };
