@@ -1,12 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Prisma, type PrismaClient } from './prisma.js';
 import { isTransient } from './errors.js';
+import { APP_ROLE } from './tenant-db.js';
 
 export type Tx = Prisma.TransactionClient;
 export type Db = PrismaClient;
 
 export interface TxOptions {
-  /** The tenant the transaction acts for (row-level security reads it); null for system work such as the hold sweeper. */
+  /**
+   * The tenant the transaction acts for: it runs as the unprivileged app role
+   * with app.tenant_id set, so row-level security applies. Null for system
+   * work (the hold sweeper), which sees every tenant.
+   */
   tenantId: string | null;
   /** Advisory-lock keys taken, in this order, before `work` runs. */
   locks?: readonly bigint[];
@@ -43,7 +48,10 @@ export async function inTransaction<T>(db: Db, options: TxOptions, work: (tx: Tx
 /** Tenant scope and locks in one statement: one round trip however many. */
 async function prelude(tx: Tx, options: TxOptions): Promise<void> {
   const calls: Prisma.Sql[] = [];
-  if (options.tenantId) calls.push(Prisma.sql`set_config('app.tenant_id', ${options.tenantId}, true)`);
+  if (options.tenantId) {
+    // The same scope as enterTenant (tenant-db.ts), sent with the locks.
+    calls.push(Prisma.sql`set_config('app.tenant_id', ${options.tenantId}, true)`, Prisma.sql`set_config('role', ${APP_ROLE}, true)`);
+  }
   for (const key of options.locks ?? []) calls.push(Prisma.sql`pg_advisory_xact_lock(${key}::bigint)`);
   // Select-list items run left to right, so locks are taken in the given order.
   if (calls.length) await tx.$executeRaw`SELECT ${Prisma.join(calls, ', ')}`;
