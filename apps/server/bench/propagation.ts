@@ -95,7 +95,7 @@ function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: string, at:
 export async function benchPropagation(options: PropagationOptions = {}): Promise<PropagationResult> {
   const processes = options.processes ?? 3;
   const subscriberCount = options.subscribers ?? 120;
-  const rate = options.ratePerSecond ?? 50;
+  const rate = options.ratePerSecond ?? 20;
   const durationMs = options.durationMs ?? 10_000;
   const warmupMs = options.warmupMs ?? 1_000;
 
