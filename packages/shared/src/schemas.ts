@@ -27,6 +27,9 @@ export const localDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }).
   { message: `must be between ${MIN_YEAR} and ${MAX_YEAR}` },
 );
 
+/** An appointment's version, as the desk last saw it (a Postgres integer). */
+const version = z.number().int().min(1).max(2_147_483_647);
+
 export const idempotencyKey = z
   .string()
   .min(8, 'an idempotency key has at least 8 characters')
@@ -69,13 +72,13 @@ export const holdInput = z.object({
 
 export const extendHoldInput = z.object({
   appointmentId: id,
-  version: z.number().int().min(1),
+  version: version,
   holdMinutes: z.number().int().min(1).max(HOLD_MINUTES_MAX).default(HOLD_MINUTES_DEFAULT),
 });
 
 export const confirmInput = z.object({
   appointmentId: id,
-  version: z.number().int().min(1),
+  version: version,
   patientId: id.optional(),
   products: productLines,
   note: text(1000).default(''),
@@ -89,12 +92,12 @@ export const bookInput = holdInput.omit({ holdMinutes: true, patientId: true }).
 
 export const releaseInput = z.object({
   appointmentId: id,
-  version: z.number().int().min(1).optional(),
+  version: version.optional(),
 });
 
 export const moveInput = z.object({
   appointmentId: id,
-  version: z.number().int().min(1),
+  version: version,
   startsAt: instant,
   /** Resources to move to; omitted keeps the current ones where possible. */
   resourceIds: z.array(id).max(5).optional(),
@@ -102,13 +105,13 @@ export const moveInput = z.object({
 
 export const cancelInput = z.object({
   appointmentId: id,
-  version: z.number().int().min(1),
+  version: version,
   reason: text(500).min(1, 'say why the appointment is cancelled'),
 });
 
 export const appointmentStepInput = z.object({
   appointmentId: id,
-  version: z.number().int().min(1),
+  version: version,
 });
 
 export const issueTokenInput = z.object({

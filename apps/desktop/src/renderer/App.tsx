@@ -46,6 +46,8 @@ function Desk() {
   const stored = useMemo(readPlace, []);
   const [branchId, setBranchId] = useState<string | null>(stored.branchId ?? null);
   const [date, setDate] = useState<string | null>(stored.date ?? null);
+  // The printable day sheet, with its CSV export and time blocking, is the managers' screen.
+  const mayReviewSheet = session.staff.role === 'BRANCH_MANAGER' || session.staff.role === 'ADMIN';
   const [screen, setScreen] = useState<Screen>(session.staff.role === 'CALL_CENTRE' ? 'finder' : session.staff.role === 'BRANCH_MANAGER' ? 'sheet' : 'day');
   const [help, setHelp] = useState(false);
   const [newBooking, setNewBooking] = useState(0);
@@ -70,7 +72,7 @@ function Desk() {
     { key: 'Escape', label: 'Close', run: () => setHelp(false), when: () => help },
     { key: 'n', label: 'New booking', run: () => { setScreen('day'); setNewBooking((n) => n + 1); } },
     { key: 'f', label: 'Finder', run: () => setScreen('finder') },
-    { key: 'd', label: 'Day sheet', run: () => setScreen('sheet') },
+    { key: 'd', label: 'Day sheet', run: () => setScreen('sheet'), when: () => mayReviewSheet },
     { key: 'g', label: 'Day grid', run: () => setScreen('day') },
     { key: 't', label: 'Today', run: () => setDate(today) },
     { key: 'ArrowLeft', label: 'Previous day', run: () => setDate(addDays(day, -1)), when: () => screen !== 'day' || !document.querySelector('[data-moving="true"]') },
@@ -119,9 +121,11 @@ function Desk() {
           <button data-testid="tab-finder" className={screen === 'finder' ? 'on' : ''} onClick={() => setScreen('finder')}>
             Finder <kbd>F</kbd>
           </button>
-          <button data-testid="tab-sheet" className={screen === 'sheet' ? 'on' : ''} onClick={() => setScreen('sheet')}>
-            Day sheet <kbd>D</kbd>
-          </button>
+          {mayReviewSheet && (
+            <button data-testid="tab-sheet" className={screen === 'sheet' ? 'on' : ''} onClick={() => setScreen('sheet')}>
+              Day sheet <kbd>D</kbd>
+            </button>
+          )}
         </nav>
         <div className="who">
           <span className={`dot ${online ? 'ok' : 'down'}`} title={online ? 'Live' : 'Offline'} />

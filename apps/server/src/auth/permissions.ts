@@ -12,7 +12,6 @@ export const PERMISSIONS = [
   'patients.read',
   'patients.write',
   'audit.read',
-  'daysheet.read',
   'schedule.manage', // working hours, time off
   'catalog.manage', // prices, stock
   'staff.manage',
@@ -34,7 +33,7 @@ const FRONT_DESK: Permission[] = [
 export const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
   RECEPTIONIST: new Set([...FRONT_DESK, 'tokens.issue']),
   CALL_CENTRE: new Set(FRONT_DESK),
-  BRANCH_MANAGER: new Set([...FRONT_DESK, 'tokens.issue', 'daysheet.read', 'schedule.manage', 'catalog.manage', 'staff.manage']),
+  BRANCH_MANAGER: new Set([...FRONT_DESK, 'tokens.issue', 'schedule.manage', 'catalog.manage', 'staff.manage']),
   ADMIN: new Set(PERMISSIONS),
 };
 
