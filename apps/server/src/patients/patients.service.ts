@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { PatientSummary, patientCreateInput, patientSearchInput } from '@frontdesk/shared';
+import { recordPatientRead } from '../auth/audit.js';
 import { notFound, type Actor } from '../auth/scope.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
@@ -43,9 +44,7 @@ export class PatientsService {
     return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
       const row = await this.repo.get(tx, actor.tenantId, patientId);
       if (!row) throw notFound('patient');
-      await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
-        { type: 'patient.viewed', tenantId: actor.tenantId, branchId: null, aggregateId: row.id, patientId: row.id, payload: { patientId: row.id } },
-      ]);
+      await recordPatientRead(tx, actor, row.id);
       return details(row);
     });
   }

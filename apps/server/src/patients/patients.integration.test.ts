@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo, type DemoClinic } from '../seed/demo.js';
+import { callerFor, type Caller } from '../testing/callers.js';
+import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+
+let db: TestDatabase;
+let demo: DemoClinic;
+let desk: Caller;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  demo = await seedDemo(db.deps.db, { emailDomain: 'patients.test', patients: 20 });
+  desk = await callerFor(db.deps, demo.staff.receptionist.email, demo.password, 'counter 2');
+});
+afterAll(() => db.drop());
+
+describe('patients', () => {
+  it('finds a patient by any part of the phone number or by name', async () => {
+    const byPhone = await desk.patients.search({ query: '555 1003' });
+    expect(byPhone.map((p) => p.phone)).toEqual(['+1 212 555 1003']);
+    const byName = await desk.patients.search({ query: 'maya' });
+    expect(byName.length).toBeGreaterThan(0);
+    expect(byName.every((p) => p.name.toLowerCase().includes('maya'))).toBe(true);
+  });
+
+  it('creates a patient, with an event, and the new patient is found', async () => {
+    const created = await desk.patients.create({ name: 'Walk In', phone: '+1 (646) 555-0199' });
+    expect((await desk.patients.search({ query: '6465550199' })).map((p) => p.id)).toEqual([created.id]);
+    const { rows } = await db.sql.query(`SELECT type FROM event WHERE aggregate_id = $1`, [created.id]);
+    expect(rows.map((r) => r.type)).toEqual(['patient.created']);
+  });
+
+  it('reading a record is written to the audit log with who and which desk', async () => {
+    await desk.patients.get({ patientId: demo.patients[3]! });
+    const { rows } = await db.sql.query(`SELECT actor_id, desk FROM event WHERE type = 'patient.viewed' AND patient_id = $1`, [demo.patients[3]]);
+    expect(rows).toEqual([{ actor_id: demo.staff.receptionist.id, desk: 'counter 2' }]);
+  });
+
+  it('another tenant cannot see them', async () => {
+    const other = await seedDemo(db.deps.db, { emailDomain: 'patients-other.test', patients: 2 });
+    const outsider = await callerFor(db.deps, other.staff.admin.email, other.password);
+    await expect(outsider.patients.get({ patientId: demo.patients[3]! })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await outsider.patients.search({ query: '555 1003' })).length).toBe(0);
+  });
+});
