@@ -61,7 +61,7 @@ interface RawSubscriber {
  * tRPC's httpSubscriptionLink makes), so a hundred desks in one bench process
  * cost little CPU next to the servers being measured.
  */
-function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: string, at: number) => void): RawSubscriber {
+export function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: string, at: number) => void): RawSubscriber {
   const url = new URL(`${baseUrl}/trpc/changes`);
   url.searchParams.set('input', '{}');
   url.searchParams.set('connectionParams', JSON.stringify({ token }));
