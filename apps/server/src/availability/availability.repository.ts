@@ -1,5 +1,5 @@
 import type { ResourceKind, WeeklyHours } from '@frontdesk/shared';
-import { Prisma } from '../db/prisma.js';
+import { type Prisma } from '../db/prisma.js';
 import type { Db, Tx } from '../db/tx.js';
 import { appointmentViewSelect } from './appointment-view.js';
 
