@@ -69,7 +69,7 @@ test('two desks take the same slot at once: one holds and books, the other gets 
 
   const winnerName = await confirmWithNewPatient(winner);
   await loser.getByTestId('booking-panel').getByTestId('patient-create-open').click();
-  await loser.getByTestId('patient-create-name').fill('Loser Booked Alternative');
+  await loser.getByTestId('patient-create-name').fill('Jordan Alvarez');
   await loser.getByTestId('patient-create-phone').fill('+1 917 555 0101');
   await loser.getByTestId('patient-create-submit').click();
   await expect(loser.getByTestId('patient-chosen')).toBeVisible();
@@ -90,7 +90,7 @@ test('two desks take the same slot at once: one holds and books, the other gets 
   expect(wall(won.starts_at)).toBe('11:00');
   expect(won.patient).toBe(winnerName);
   expect(wall(lost.starts_at)).toBe(alternative);
-  expect(lost.patient).toBe('Loser Booked Alternative');
+  expect(lost.patient).toBe('Jordan Alvarez');
 
   // Both desks show both bookings; one more hold for the picture of a busy day.
   await expect(winner.locator(BOOKED)).toHaveCount(2);
