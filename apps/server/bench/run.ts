@@ -9,11 +9,14 @@ import { startServerProcess } from '../src/sync/remote.js';
 import { freePort } from '../src/testing/ports.js';
 import { benchDirectSql, benchHotContention, benchThroughput, overlapCount, seedBenchClinic } from './booking.js';
 import { benchPropagation } from './propagation.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 // `npm run bench`: every figure Frontdesk reports, measured in one run on this
 // machine and written to bench/results/latest.json with the machine noted.
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 
@@ -45,8 +48,17 @@ async function main(): Promise<void> {
     const finalOverlaps = await overlapCount(databaseUrl);
     await server.kill('SIGTERM');
 
-    console.log('bench: propagation (3 processes, 120 subscribers)');
-    const propagation = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: 120, ratePerSecond: 50, durationMs: seconds * 1000 });
+    console.log('bench: propagation (3 processes, 120 subscribers, 20 commits/s)');
+    const propagation = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: 120, ratePerSecond: 20, durationMs: seconds * 1000 });
+
+    console.log('bench: renderer in Chromium (demo clinic)');
+    if (!existsSync(path.join(ROOT, 'apps/desktop/out/renderer/index.html'))) {
+      spawnSync('npm', ['run', 'build', '-w', '@frontdesk/desktop'], { cwd: ROOT, stdio: 'inherit' });
+    }
+    const demo = await startServerProcess(await freshDatabase(adminUrl, `frontdesk_bench_demo_${Date.now()}`), { FRONTDESK_SEED: 'demo' });
+    cleanup.push(() => demo.kill('SIGTERM'));
+    const renderer = rendererBench(demo.url, 10);
+    await demo.kill('SIGTERM');
 
     const result = {
       date: new Date().toISOString(),
@@ -59,6 +71,7 @@ async function main(): Promise<void> {
       fullStackToCeiling: Math.round((throughput.bookingsPerSecond / direct.bookingsPerSecond) * 1000) / 1000,
       overlapsInSqlAtEnd: finalOverlaps,
       propagation,
+      renderer,
     };
     await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -70,10 +83,26 @@ async function main(): Promise<void> {
     });
     console.log(`full stack / ceiling: ${result.fullStackToCeiling}; overlaps in SQL: ${overlaps} (after hot contention), ${finalOverlaps} (at end)`);
     console.log(`propagation commit→desk: p50 ${propagation.p50Ms} ms, p99 ${propagation.p99Ms} ms over ${propagation.subscribers} subscribers, ${propagation.processes} processes, missing ${propagation.missing}`);
+    console.log(`renderer: launch to interactive day view p50 ${renderer.coldMs.p50} ms (empty cache), ${renderer.warmMs.p50} ms (persisted cache); change on a second desk p50 ${renderer.secondDeskMs.p50} ms, p95 ${renderer.secondDeskMs.p95} ms`);
     console.log(`written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   }
+}
+
+interface RendererResult {
+  coldMs: { p50: number; p95: number };
+  warmMs: { p50: number; p95: number };
+  secondDeskMs: { p50: number; p95: number };
+  runs: number;
+}
+
+/** The desktop's own bench (Chromium), run as its own process: the server does not compile browser code. */
+function rendererBench(baseUrl: string, runs: number): RendererResult {
+  const script = path.join(ROOT, 'apps/desktop/bench/renderer.ts');
+  const run = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [script, baseUrl, String(runs)], { cwd: ROOT, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`renderer bench failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as RendererResult;
 }
 
 async function freshDatabase(adminUrl: string, name: string): Promise<string> {
