@@ -1,3 +1,4 @@
+import type { StaffRole } from '@frontdesk/shared';
 import { inTransaction, type Db } from '../db/tx.js';
 import { appendEvents, type EventAuthor } from '../sync/append.js';
 import type { Prisma } from '../db/prisma.js';
@@ -12,6 +13,16 @@ const staffSelect = {
   disabled: true,
   branches: { select: { branchId: true } },
 } satisfies Prisma.StaffSelect;
+
+export interface LiveActorRow {
+  sessionId: string;
+  desk: string;
+  staffId: string;
+  tenantId: string;
+  name: string;
+  role: StaffRole;
+  branchIds: string[];
+}
 
 export type StaffRow = Prisma.StaffGetPayload<{ select: typeof staffSelect }>;
 
@@ -31,11 +42,20 @@ export class AuthRepository {
     return this.db.staffSession.create({ data: { staffId, tokenHash, desk, expiresAt }, select: { id: true } });
   }
 
-  findLiveSession(tokenHash: string, now: Date) {
-    return this.db.staffSession.findFirst({
-      where: { tokenHash, revokedAt: null, expiresAt: { gt: now }, staff: { disabled: false } },
-      select: { id: true, desk: true, expiresAt: true, staff: { select: staffSelect } },
-    });
+  /**
+   * The actor behind a live session, with the branches they may act in, in
+   * one round trip: every request asks this, so it is kept to one query.
+   */
+  async liveActor(tokenHash: string, now: Date, tenantWideRoles: readonly string[]): Promise<LiveActorRow | null> {
+    const rows = await this.db.$queryRaw<LiveActorRow[]>`
+      SELECT s.id AS "sessionId", s.desk, st.id AS "staffId", st.tenant_id AS "tenantId", st.name, st.role::text AS role,
+             CASE WHEN st.role::text = ANY(${[...tenantWideRoles]}::text[])
+                  THEN (SELECT COALESCE(array_agg(b.id::text ORDER BY b.name), '{}') FROM branch b WHERE b.tenant_id = st.tenant_id)
+                  ELSE (SELECT COALESCE(array_agg(sb.branch_id::text ORDER BY sb.branch_id), '{}') FROM staff_branch sb WHERE sb.staff_id = st.id)
+             END AS "branchIds"
+        FROM staff_session s JOIN staff st ON st.id = s.staff_id
+       WHERE s.token_hash = ${tokenHash} AND s.revoked_at IS NULL AND s.expires_at > ${now} AND NOT st.disabled`;
+    return rows[0] ?? null;
   }
 
   async revokeSession(sessionId: string, now: Date): Promise<void> {

@@ -54,18 +54,9 @@ export class AuthService {
 
   /** The actor behind a bearer token, or null when it is unknown, expired or revoked, or its staff member disabled. */
   async authenticate(token: string): Promise<Actor | null> {
-    const session = await this.repo.findLiveSession(hashToken(token), this.now());
-    if (!session) return null;
-    const view = await this.view(session.staff);
-    return {
-      staffId: view.id,
-      tenantId: view.tenantId,
-      role: view.role,
-      name: view.name,
-      branchIds: view.branchIds,
-      sessionId: session.id,
-      desk: session.desk,
-    };
+    const row = await this.repo.liveActor(hashToken(token), this.now(), [...TENANT_WIDE_ROLES]);
+    if (!row) return null;
+    return { staffId: row.staffId, tenantId: row.tenantId, role: row.role, name: row.name, branchIds: row.branchIds, sessionId: row.sessionId, desk: row.desk };
   }
 
   logout(actor: Actor): Promise<void> {

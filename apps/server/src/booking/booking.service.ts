@@ -36,6 +36,8 @@ type TokenInput = z.output<typeof issueTokenInput>;
 const MINUTE = 60_000;
 /** How far in the past a desk may still place an appointment (a walk-in taking the current slot). */
 const PAST_GRACE_MINUTES = 30;
+/** How long a service's duration, buffers and price are reused (a price change shows within this). */
+const SERVICE_TTL_MS = 5_000;
 /** Attempts at a command whose slot was blocked only by holds that had run out. */
 const CONFLICT_ATTEMPTS = 3;
 
@@ -54,6 +56,8 @@ interface Placement {
 
 /** The booking commands. Each runs in one transaction and appends its events there. */
 export class BookingService {
+  private readonly services = new Map<string, { at: number; value: ServiceInfo }>();
+
   constructor(
     private readonly db: Db,
     private readonly repo: BookingRepository,
@@ -377,9 +381,15 @@ export class BookingService {
     return current;
   }
 
+  /** Duration, buffers and branch price of a service; kept for a few seconds, as the catalogue is. */
   private async service(actor: Actor, serviceId: string, branchId: string): Promise<ServiceInfo> {
+    const key = `${actor.tenantId}:${serviceId}:${branchId}`;
+    const cached = this.services.get(key);
+    if (cached && cached.at > Date.now() - SERVICE_TTL_MS) return cached.value;
     const service = await this.repo.serviceInfo(this.db, actor.tenantId, serviceId, branchId);
     if (!service) throw notFound('service');
+    if (this.services.size > 10_000) this.services.clear();
+    this.services.set(key, { at: Date.now(), value: service });
     return service;
   }
 
