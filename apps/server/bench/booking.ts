@@ -157,9 +157,11 @@ export async function benchHotContention(url: string, clinic: BenchClinic, opts:
 }
 
 /** Each desk books its own practitioners' free times: the throughput of the whole stack. */
-export async function benchThroughput(url: string, clinic: BenchClinic, opts: { clients: number; durationMs: number; dayOffset: number }): Promise<LoadResult> {
-  const token = (await trpcClient(url).auth.login.mutate({ email: clinic.staffEmail, password: BENCH_PASSWORD, desk: 'bench' })).token;
-  const clients = Array.from({ length: opts.clients }, () => trpcClient(url, token));
+export async function benchThroughput(urls: string | readonly string[], clinic: BenchClinic, opts: { clients: number; durationMs: number; dayOffset: number }): Promise<LoadResult> {
+  const servers = typeof urls === 'string' ? [urls] : urls;
+  const token = (await trpcClient(servers[0]!).auth.login.mutate({ email: clinic.staffEmail, password: BENCH_PASSWORD, desk: 'bench' })).token;
+  // Desks spread over the server processes, as behind a load balancer.
+  const clients = Array.from({ length: opts.clients }, (_, i) => trpcClient(servers[i % servers.length]!, token));
   const day = benchDay(opts.dayOffset);
   return drive(opts.clients, opts.durationMs, async (c, n) => {
     const { resourceId, patientId, start } = ownSlot(clinic, opts.clients, c, n, day);

@@ -44,6 +44,10 @@ async function main(): Promise<void> {
     const hot = await benchHotContention(server.url, clinic, { clients: CLIENTS, resources: 4, durationMs: seconds * 1000, dayOffset: 1 });
     const overlaps = await overlapCount(databaseUrl);
     const throughput = await benchThroughput(server.url, clinic, { clients: CLIENTS, durationMs: seconds * 1000, dayOffset: 2 });
+    const second = await startServerProcess(databaseUrl, { FRONTDESK_DB_POOL: String(CLIENTS), FRONTDESK_HOLD_SWEEP_MS: '1000' });
+    cleanup.push(() => second.kill('SIGTERM'));
+    const twoProcesses = await benchThroughput([server.url, second.url], clinic, { clients: CLIENTS, durationMs: seconds * 1000, dayOffset: 4 });
+    await second.kill('SIGTERM');
     const direct = await benchDirectSql(databaseUrl, clinic, { clients: CLIENTS, durationMs: seconds * 1000, dayOffset: 3 });
     const finalOverlaps = await overlapCount(databaseUrl);
     await server.kill('SIGTERM');
@@ -66,9 +70,11 @@ async function main(): Promise<void> {
       postgres: await serverVersion(databaseUrl).catch(() => 'unknown'),
       settings: { clients: CLIENTS, secondsPerScenario: seconds },
       hotContention: { ...hot, resources: 4, overlapsInSql: overlaps },
-      throughput: { ...throughput, resources: clinic.resources.length },
+      throughput: { ...throughput, resources: clinic.resources.length, serverProcesses: 1 },
+      throughputTwoProcesses: { ...twoProcesses, resources: clinic.resources.length, serverProcesses: 2 },
       directSqlCeiling: direct,
       fullStackToCeiling: Math.round((throughput.bookingsPerSecond / direct.bookingsPerSecond) * 1000) / 1000,
+      fullStackTwoProcessesToCeiling: Math.round((twoProcesses.bookingsPerSecond / direct.bookingsPerSecond) * 1000) / 1000,
       overlapsInSqlAtEnd: finalOverlaps,
       propagation,
       renderer,
@@ -79,9 +85,10 @@ async function main(): Promise<void> {
     console.table({
       'hot contention (HTTP, 4 practitioners)': { 'attempts/s': hot.attemptsPerSecond, 'bookings/s': hot.bookingsPerSecond, conflicts: hot.conflictRate, 'p50 ms': hot.p50Ms, 'p99 ms': hot.p99Ms, errors: hot.errors },
       'throughput (HTTP, 200 practitioners)': { 'attempts/s': throughput.attemptsPerSecond, 'bookings/s': throughput.bookingsPerSecond, conflicts: throughput.conflictRate, 'p50 ms': throughput.p50Ms, 'p99 ms': throughput.p99Ms, errors: throughput.errors },
+      'throughput (HTTP, 2 server processes)': { 'attempts/s': twoProcesses.attemptsPerSecond, 'bookings/s': twoProcesses.bookingsPerSecond, conflicts: twoProcesses.conflictRate, 'p50 ms': twoProcesses.p50Ms, 'p99 ms': twoProcesses.p99Ms, errors: twoProcesses.errors },
       'direct SQL ceiling (pg)': { 'attempts/s': direct.attemptsPerSecond, 'bookings/s': direct.bookingsPerSecond, conflicts: direct.conflictRate, 'p50 ms': direct.p50Ms, 'p99 ms': direct.p99Ms, errors: direct.errors },
     });
-    console.log(`full stack / ceiling: ${result.fullStackToCeiling}; overlaps in SQL: ${overlaps} (after hot contention), ${finalOverlaps} (at end)`);
+    console.log(`full stack / ceiling: ${result.fullStackToCeiling} (one server process), ${result.fullStackTwoProcessesToCeiling} (two); overlaps in SQL: ${overlaps} (after hot contention), ${finalOverlaps} (at end)`);
     console.log(`propagation commit→desk: p50 ${propagation.p50Ms} ms, p99 ${propagation.p99Ms} ms over ${propagation.subscribers} subscribers, ${propagation.processes} processes, missing ${propagation.missing}`);
     console.log(`renderer: launch to interactive day view p50 ${renderer.coldMs.p50} ms (empty cache), ${renderer.warmMs.p50} ms (persisted cache); change on a second desk p50 ${renderer.secondDeskMs.p50} ms, p95 ${renderer.secondDeskMs.p95} ms`);
     console.log(`written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);

@@ -21,11 +21,32 @@ export function isValidTimeZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
 }
 
+// Zone arithmetic is the slow part of slot finding, and the same few dates
+// and wall times come up on every request: remember them (pure, so safe).
+const MEMO_LIMIT = 50_000;
+function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const value = compute();
+  if (cache.size >= MEMO_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+const dayCache = new Map<string, { start: number; end: number; weekday: number }>();
+const minuteCache = new Map<string, number>();
+
+function localDay(date: string, timeZone: string): { start: number; end: number; weekday: number } {
+  return memo(dayCache, `${timeZone}|${date}`, () => {
+    const start = DateTime.fromISO(date, { zone: timeZone }).startOf('day');
+    if (!start.isValid) throw new RangeError(`invalid date ${date} in ${timeZone}`);
+    return { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis(), weekday: start.weekday };
+  });
+}
+
 /** The instants bounding a local calendar day (23 or 25 hours long when clocks change). */
 export function localDayBounds(date: string, timeZone: string): Interval {
-  const start = DateTime.fromISO(date, { zone: timeZone }).startOf('day');
-  if (!start.isValid) throw new RangeError(`invalid date ${date} in ${timeZone}`);
-  return { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
+  const { start, end } = localDay(date, timeZone);
+  return { start, end };
 }
 
 /** The local calendar date (YYYY-MM-DD) of an instant. */
@@ -36,12 +57,17 @@ export function localDateOf(instant: number, timeZone: string): string {
 /** The local dates touched by [start, end), in order. */
 export function localDatesBetween(range: Interval, timeZone: string): string[] {
   const dates: string[] = [];
-  let day = DateTime.fromMillis(range.start, { zone: timeZone }).startOf('day');
-  while (day.toMillis() < range.end) {
-    dates.push(day.toISODate() ?? '');
-    day = day.plus({ days: 1 });
+  let date = localDateOf(range.start, timeZone);
+  while (localDay(date, timeZone).start < range.end) {
+    dates.push(date);
+    date = nextDate(date);
   }
   return dates;
+}
+
+/** The calendar date after `date` (YYYY-MM-DD), zone-free. */
+function nextDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 /**
@@ -50,14 +76,15 @@ export function localDatesBetween(range: Interval, timeZone: string): string[] {
  * overlap the earlier instant is taken.
  */
 export function localMinuteToInstant(date: string, minute: number, timeZone: string): number {
-  const day = DateTime.fromISO(date, { zone: timeZone }).startOf('day');
-  if (minute >= 1440) return day.plus({ days: 1 }).toMillis();
-  return day.set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toMillis();
+  if (minute >= 1440) return localDay(date, timeZone).end;
+  return memo(minuteCache, `${timeZone}|${date}|${minute}`, () =>
+    DateTime.fromISO(date, { zone: timeZone }).startOf('day').set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toMillis(),
+  );
 }
 
 /** Working intervals of weekly hours on one local date. */
 export function workingIntervalsOn(date: string, hours: readonly WeeklyHours[], timeZone: string): Interval[] {
-  const weekday = DateTime.fromISO(date, { zone: timeZone }).weekday;
+  const weekday = localDay(date, timeZone).weekday;
   return normalize(
     hours
       .filter((h) => h.weekday === weekday)
