@@ -3,6 +3,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import pg from 'pg';
 import type { AppRouter } from '../src/router.js';
 import { hashPassword } from '../src/auth/password.js';
+import { percentile, round } from './stats.js';
 
 // The booking benchmarks: hot contention and throughput over the real
 // HTTP/tRPC stack, and the same booking transaction sent straight to Postgres
@@ -65,12 +66,6 @@ export interface LoadResult {
   p99Ms: number;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places;
 
 function summarize(clients: number, latencies: number[], outcomes: { ok: number; conflict: number; error: number }, seconds: number): LoadResult {
   latencies.sort((a, b) => a - b);

@@ -12,6 +12,7 @@ import { createPrisma } from '../src/db/prisma.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { loginAt, startServerProcess, type ServerProcess } from '../src/sync/remote.js';
 import { freePort } from '../src/testing/ports.js';
+import { percentile, round } from './stats.js';
 
 // Time from a command's COMMIT returning to its event arriving at desks over
 // real SSE, with several server processes on one database.
@@ -44,12 +45,6 @@ export interface PropagationResult {
   missing: number;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-const round = (ms: number) => Math.round(ms * 100) / 100;
 
 interface RawSubscriber {
   live: Promise<void>;
