@@ -4,6 +4,7 @@ import { AvailabilityService } from './availability/availability.service.js';
 import { BookingRepository } from './booking/booking.repository.js';
 import { BookingService } from './booking/booking.service.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
+import { scopedClient } from './db/request-scope.js';
 import { PatientsRepository } from './patients/patients.repository.js';
 import { PatientsService } from './patients/patients.service.js';
 import type { Logger } from './logger.js';
@@ -31,7 +32,7 @@ export interface DepsOptions {
 }
 
 export function createDeps(options: DepsOptions): Deps {
-  const db = createPrisma({ url: options.databaseUrl, poolSize: options.poolSize ?? 20 });
+  const db = scopedClient(createPrisma({ url: options.databaseUrl, poolSize: options.poolSize ?? 20 }));
   const now = options.now ?? (() => new Date());
   const availability = new AvailabilityService(db, now);
   return {

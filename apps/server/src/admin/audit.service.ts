@@ -1,7 +1,6 @@
 import type { AuditEntry, StaffRole } from '@frontdesk/shared';
 import { assertBranch, notFound, type Actor } from '../auth/scope.js';
 import type { Prisma } from '../db/prisma.js';
-import { enterTenant } from '../db/tenant-db.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 
 const AUDIT_LIMIT = 1000;
@@ -89,7 +88,6 @@ export class AuditService {
 
   private inTenant<T>(actor: Actor, work: (tx: Tx) => Promise<T>): Promise<T> {
     return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      await enterTenant(tx, actor.tenantId);
       return work(tx);
     });
   }

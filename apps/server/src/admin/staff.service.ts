@@ -3,7 +3,6 @@ import { hashPassword } from '../auth/password.js';
 import { TENANT_WIDE_ROLES } from '../auth/permissions.js';
 import { assertBranch, forbidden, notFound, type Actor } from '../auth/scope.js';
 import { PG, sqlStateOf } from '../db/errors.js';
-import { enterTenant } from '../db/tenant-db.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
 import { StaffRepository, type StaffAccountRow } from './staff.repository.js';
@@ -77,7 +76,6 @@ export class StaffService {
 
   private inTenant<T>(actor: Actor, work: (repo: StaffRepository, tx: Tx) => Promise<T>): Promise<T> {
     return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      await enterTenant(tx, actor.tenantId);
       return work(new StaffRepository(tx), tx);
     });
   }

@@ -3,7 +3,6 @@ import type { StaffRole } from '@frontdesk/shared';
 import { appRouter } from '../router.js';
 import { databaseChecksum } from '../testing/checksum.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
-import { withRowLevelSecurity } from '../testing/rls-deps.js';
 import type { Deps } from '../deps.js';
 import { failureCode } from '../testing/errors.js';
 import { buildInput, idFieldsOf, invoke, listProcedures, settle, type IdTable, type ProcedureInfo } from '../testing/procedures.js';
@@ -53,7 +52,7 @@ async function signIn(email: string, password: string) {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  deps = withRowLevelSecurity(db.deps);
+  deps = db.deps;
   a = await seedIsolationClinic(db.deps.db, 'a');
   b = await seedIsolationClinic(db.deps.db, 'b');
   bIds = new Set(idsOf(b));

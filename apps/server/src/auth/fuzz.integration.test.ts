@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../router.js';
 import { databaseChecksum } from '../testing/checksum.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
-import { withRowLevelSecurity } from '../testing/rls-deps.js';
 import type { Deps } from '../deps.js';
 import { failureCode } from '../testing/errors.js';
 import { buildInput, invoke, listProcedures, settle, type ProcedureInfo } from '../testing/procedures.js';
@@ -35,7 +34,7 @@ async function signInAdmin(): Promise<void> {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  deps = withRowLevelSecurity(db.deps);
+  deps = db.deps;
   a = await seedIsolationClinic(db.deps.db, 'a');
   await seedIsolationClinic(db.deps.db, 'b');
   await signInAdmin();

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlStateOf } from '../db/errors.js';
-import { enterTenant, tenantDb } from '../db/tenant-db.js';
+import { enterTenant } from '../db/tenant-db.js';
+import { withTenantScope } from '../db/request-scope.js';
 import { inTransaction } from '../db/tx.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
-import { withRowLevelSecurity } from '../testing/rls-deps.js';
 import { seedIsolationClinic, type IsolationClinic } from '../testing/tenants.js';
 
 let db: TestDatabase;
@@ -66,19 +66,24 @@ describe('row-level security, with the application tenant filter removed', () =>
     expect(names.rows[0].n).toBe(0);
   });
 
-  it('tenantDb scopes reads outside a transaction: findMany with no filter sees one tenant', async () => {
-    const scoped = tenantDb(db.deps.db, b.tenantId);
-    const patients = await scoped.patient.findMany({ select: { tenantId: true } });
-    const appointments = await scoped.appointment.findMany({ select: { id: true } });
-    expect(new Set(patients.map((p) => p.tenantId))).toEqual(new Set([b.tenantId]));
-    expect(appointments.map((x) => x.id)).toEqual([b.appointmentId]);
-    expect(await scoped.appointment.findUnique({ where: { id: a.appointmentId } })).toBeNull();
-    expect(await scoped.event.count({ where: { tenantId: a.tenantId } })).toBe(0);
+  it('a read procedure runs whole under the tenant: a query with no tenant filter sees only its rows', async () => {
+    // deps.db is what every repository holds; inside the scope it is the request's transaction.
+    const seen = await withTenantScope(db.deps.db, b.tenantId, async () => ({
+      patients: await db.deps.db.patient.findMany({ select: { tenantId: true } }),
+      appointments: await db.deps.db.appointment.findMany({ select: { id: true } }),
+      raw: await db.deps.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM event WHERE tenant_id = ${a.tenantId}::uuid`,
+      role: await db.deps.db.$queryRaw<{ role: string }[]>`SELECT current_user AS role`,
+    }));
+    expect(new Set(seen.patients.map((p) => p.tenantId))).toEqual(new Set([b.tenantId]));
+    expect(seen.appointments.map((x) => x.id)).toEqual([b.appointmentId]);
+    expect(seen.raw[0]?.n).toBe(0);
+    expect(seen.role[0]?.role).toBe('frontdesk_app');
+    // Outside a request scope the same client is the system's again.
+    expect(new Set((await db.deps.db.patient.findMany({ select: { tenantId: true } })).map((p) => p.tenantId)).size).toBe(2);
   });
 
-  it('inTransaction on a client that drops to the app role needs no other change: a forgotten filter sees one tenant', async () => {
-    const { db: client } = withRowLevelSecurity(db.deps);
-    const seen = await inTransaction(client, { tenantId: a.tenantId }, (tx) =>
+  it('every tenant transaction drops to the app role: a forgotten filter sees one tenant', async () => {
+    const seen = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) =>
       tx.appointment.findMany({ select: { tenantId: true } }),
     );
     expect(new Set(seen.map((r) => r.tenantId))).toEqual(new Set([a.tenantId]));

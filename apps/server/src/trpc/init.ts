@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { DomainError, type DomainErrorShape } from '@frontdesk/shared';
 import { roleMay, type Permission } from '../auth/permissions.js';
 import type { Actor } from '../auth/scope.js';
+import { withTenantScope } from '../db/request-scope.js';
 import type { Context } from './context.js';
 import { toTRPCError } from './errors.js';
 
@@ -73,11 +74,14 @@ export function staffProcedure(permission: Permission) {
     .use(mapErrors)
     .meta({ access: permission })
     .use(authenticated)
-    .use(({ ctx, next }) => {
+    .use(({ ctx, next, type }) => {
       const actor = ctx.actor as Actor;
       if (!roleMay(actor.role, permission)) {
         throw toTRPCError(new DomainError('FORBIDDEN', 'Your role does not allow that.', {}));
       }
+      // Reads run under row-level security as a whole; commands scope their own
+      // transactions (they must retry and roll back on their own terms).
+      if (type === 'query') return withTenantScope(ctx.deps.db, actor.tenantId, () => next({ ctx: { ...ctx, actor } }));
       return next({ ctx: { ...ctx, actor } });
     });
 }
