@@ -13,6 +13,7 @@ import { adoptAppointment } from '../sync/adopt.js';
 import { AppointmentPanel } from './AppointmentPanel.js';
 import { BookingPanel } from './BookingPanel.js';
 import { TokensPanel } from './TokensPanel.js';
+import { ServiceOptions } from '../components/ServiceOptions.js';
 
 const ROW_PX = 20; // one 15-minute row
 const HOLD_KEY = 'frontdesk.myHold';
@@ -224,11 +225,7 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
           Service for new bookings{' '}
           <select data-testid="service-select" value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
             <option value="">(fits the column)</option>
-            {services.data?.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name} · {s.durationMin} min
-              </option>
-            ))}
+            <ServiceOptions services={services.data} />
           </select>
         </label>
         <button data-testid="tokens-open" onClick={() => setPanel(panel?.kind === 'tokens' ? null : { kind: 'tokens' })}>

@@ -8,6 +8,7 @@ import { prettyDate, wallTime } from '../lib/time.js';
 import { useTRPC } from '../lib/trpc.js';
 import { adoptAppointment } from '../sync/adopt.js';
 import type { Place } from '../App.js';
+import { ServiceOptions } from '../components/ServiceOptions.js';
 
 /** "Earliest free for this service": across practitioners and branches, hold with one key. */
 export function Finder({ defaultBranchId, onHeld }: { defaultBranchId: string; onHeld: (place: Place) => void }) {
@@ -90,11 +91,7 @@ export function Finder({ defaultBranchId, onHeld }: { defaultBranchId: string; o
         <label>
           Service
           <select data-testid="finder-service" value={service?.id ?? ''} onChange={(e) => { setServiceId(e.target.value); setPractitionerId(''); setCursor(0); }}>
-            {services.data?.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name} · {s.durationMin} min
-              </option>
-            ))}
+            <ServiceOptions services={services.data} />
           </select>
         </label>
         <fieldset>
