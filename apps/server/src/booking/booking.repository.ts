@@ -88,6 +88,24 @@ export function slotLockKeys(ids: readonly (string | null)[], range: { start: Da
   return [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** A guarded status change: applies only at `version` (when given) and from one of `from`. */
+export interface TransitionArgs {
+  appointmentId: string;
+  tenantId: string;
+  version?: number;
+  from: readonly AppointmentStatus[];
+  to: AppointmentStatus;
+  patientId?: string | null;
+  note?: string;
+  cancelReason?: string;
+  /** Sets a new hold deadline this many minutes from now. */
+  holdMinutes?: number;
+  /** Only while the hold's deadline has not passed. */
+  requireLiveHold?: boolean;
+  /** Only once the appointment has started. */
+  startedBy?: boolean;
+}
+
 export class BookingRepository {
   async serviceInfo(db: Db | Tx, tenantId: string, serviceId: string, branchId: string): Promise<ServiceInfo | null> {
     const rows = await db.$queryRaw<ServiceInfo[]>`
@@ -189,22 +207,7 @@ export class BookingRepository {
    * Moves an appointment to a new status when it is at `version` and in one
    * of `from`; returns false when it is not (stale or in another state).
    */
-  async transition(
-    tx: Tx,
-    args: {
-      appointmentId: string;
-      tenantId: string;
-      version?: number;
-      from: readonly AppointmentStatus[];
-      to: AppointmentStatus;
-      patientId?: string | null;
-      note?: string;
-      cancelReason?: string;
-      holdMinutes?: number;
-      requireLiveHold?: boolean;
-      startedBy?: boolean;
-    },
-  ): Promise<boolean> {
+  async transition(tx: Tx, args: TransitionArgs  ): Promise<boolean> {
     const sets: Prisma.Sql[] = [Prisma.sql`status = ${args.to}::"AppointmentStatus"`, Prisma.sql`version = version + 1`, Prisma.sql`updated_at = now()`];
     if (args.patientId) sets.push(Prisma.sql`patient_id = ${args.patientId}::uuid`);
     if (args.note !== undefined) sets.push(Prisma.sql`note = ${args.note}`);

@@ -21,7 +21,7 @@ import type { AvailabilityService } from '../availability/availability.service.j
 import { isExclusionViolation, isUniqueViolation } from '../db/errors.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { appendEvents, type AnyNewEvent } from '../sync/append.js';
-import { slotLockKeys, type BookingRepository, type InsertedAppointment, type ServiceInfo, type StockTaken } from './booking.repository.js';
+import { slotLockKeys, type BookingRepository, type CurrentAppointment, type InsertedAppointment, type ServiceInfo, type StockTaken, type TransitionArgs } from './booking.repository.js';
 
 type HoldInput = z.output<typeof holdInput>;
 type BookInput = z.output<typeof bookInput>;
@@ -125,65 +125,26 @@ export class BookingService {
     }
   }
 
-  async extendHold(actor: Actor, input: ExtendInput): Promise<AppointmentView> {
-    const current = await this.load(actor, input.appointmentId);
-    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      const ok = await this.repo.transition(tx, {
-        appointmentId: current.id,
-        tenantId: actor.tenantId,
-        version: input.version,
-        from: ['HELD'],
-        to: 'HELD',
-        holdMinutes: input.holdMinutes,
-        requireLiveHold: true,
-      });
-      if (!ok) throw await this.refusal(tx, actor, current.id, input.version, ['HELD']);
-      const view = await this.view(tx, current.id);
-      await appendEvents(tx, author(actor), [appointmentEvent('appointment.hold_extended', actor, view)]);
-      return view;
-    });
+  extendHold(actor: Actor, input: ExtendInput): Promise<AppointmentView> {
+    return this.change(actor, input.appointmentId, { version: input.version, from: ['HELD'], to: 'HELD', holdMinutes: input.holdMinutes, requireLiveHold: true }, 'appointment.hold_extended');
   }
 
-  async release(actor: Actor, input: ReleaseInput): Promise<AppointmentView> {
-    const current = await this.load(actor, input.appointmentId);
-    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      const ok = await this.repo.transition(tx, {
-        appointmentId: current.id,
-        tenantId: actor.tenantId,
-        ...(input.version !== undefined ? { version: input.version } : {}),
-        from: ['HELD'],
-        to: 'CANCELLED',
-        cancelReason: 'Hold released',
-      });
-      if (!ok) {
+  release(actor: Actor, input: ReleaseInput): Promise<AppointmentView> {
+    const version = input.version !== undefined ? { version: input.version } : {};
+    return this.change(actor, input.appointmentId, { ...version, from: ['HELD'], to: 'CANCELLED', cancelReason: 'Hold released' }, 'appointment.released', {
+      // Releasing a hold that already ran out is what the desk wanted anyway.
+      whenRefused: async (tx, current) => {
         const now = await this.repo.current(tx, actor.tenantId, current.id);
-        // Releasing a hold that already ran out is what the desk wanted anyway.
-        if (now && (now.status === 'EXPIRED' || now.status === 'CANCELLED')) return this.view(tx, current.id);
-        throw await this.refusal(tx, actor, current.id, input.version, ['HELD']);
-      }
-      const view = await this.view(tx, current.id);
-      await appendEvents(tx, author(actor), [appointmentEvent('appointment.released', actor, view)]);
-      return view;
+        return now && (now.status === 'EXPIRED' || now.status === 'CANCELLED') ? this.view(tx, current.id) : null;
+      },
     });
   }
 
-  async cancel(actor: Actor, input: CancelInput): Promise<AppointmentView> {
-    const current = await this.load(actor, input.appointmentId);
-    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      const ok = await this.repo.transition(tx, {
-        appointmentId: current.id,
-        tenantId: actor.tenantId,
-        version: input.version,
-        from: ['HELD', 'BOOKED'],
-        to: 'CANCELLED',
-        cancelReason: input.reason,
-      });
-      if (!ok) throw await this.refusal(tx, actor, current.id, input.version, ['HELD', 'BOOKED']);
-      const returned = await this.repo.returnStock(tx, current.id, current.branchId);
-      const view = await this.view(tx, current.id);
-      await appendEvents(tx, author(actor), [
-        appointmentEvent('appointment.cancelled', actor, view),
-        ...returned.map(
+  cancel(actor: Actor, input: CancelInput): Promise<AppointmentView> {
+    return this.change(actor, input.appointmentId, { version: input.version, from: ['HELD', 'BOOKED'], to: 'CANCELLED', cancelReason: input.reason }, 'appointment.cancelled', {
+      // A cancelled booking gives its products back.
+      alongside: async (tx, current) =>
+        (await this.repo.returnStock(tx, current.id, current.branchId)).map(
           (r): AnyNewEvent => ({
             type: 'stock.changed',
             tenantId: actor.tenantId,
@@ -192,8 +153,6 @@ export class BookingService {
             payload: { productId: r.productId, branchId: current.branchId, quantity: r.quantity, delta: r.delta },
           }),
         ),
-      ]);
-      return view;
     });
   }
 
@@ -358,18 +317,43 @@ export class BookingService {
     }
   }
 
-  private async step(actor: Actor, input: StepInput, from: AppointmentStatus, to: AppointmentStatus, type: 'appointment.checked_in' | 'appointment.no_show'): Promise<AppointmentView> {
-    const current = await this.load(actor, input.appointmentId);
-    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      const ok = await this.repo.transition(tx, { appointmentId: current.id, tenantId: actor.tenantId, version: input.version, from: [from], to, startedBy: to === 'NO_SHOW' });
-      if (!ok) {
+  private step(actor: Actor, input: StepInput, from: AppointmentStatus, to: AppointmentStatus, type: 'appointment.checked_in' | 'appointment.no_show'): Promise<AppointmentView> {
+    return this.change(actor, input.appointmentId, { version: input.version, from: [from], to, startedBy: to === 'NO_SHOW' }, type, {
+      whenRefused: async (_tx, current) => {
         if (to === 'NO_SHOW' && current.status === 'BOOKED' && current.version === input.version && current.startsAt > this.now()) {
           throw new DomainError('INVALID_STATE', 'A patient can be marked as a no-show only once the appointment has started.', { status: current.status });
         }
-        throw await this.refusal(tx, actor, current.id, input.version, [from]);
+        return null;
+      },
+    });
+  }
+
+  /**
+   * One guarded status change in one transaction: the update only applies at
+   * the expected version and status; otherwise the refusal says why (STALE,
+   * HOLD_EXPIRED, INVALID_STATE). The event, and any `alongside`, go with it.
+   */
+  private async change(
+    actor: Actor,
+    appointmentId: string,
+    transition: Omit<TransitionArgs, 'appointmentId' | 'tenantId'>,
+    type: AppointmentEventType,
+    extra: {
+      whenRefused?: (tx: Tx, current: CurrentAppointment) => Promise<AppointmentView | null>;
+      alongside?: (tx: Tx, current: CurrentAppointment) => Promise<AnyNewEvent[]>;
+    } = {},
+  ): Promise<AppointmentView> {
+    const current = await this.load(actor, appointmentId);
+    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      const ok = await this.repo.transition(tx, { appointmentId: current.id, tenantId: actor.tenantId, ...transition });
+      if (!ok) {
+        const settled = await extra.whenRefused?.(tx, current);
+        if (settled) return settled;
+        throw await this.refusal(tx, actor, current.id, transition.version, transition.from);
       }
+      const more = (await extra.alongside?.(tx, current)) ?? [];
       const view = await this.view(tx, current.id);
-      await appendEvents(tx, author(actor), [appointmentEvent(type, actor, view)]);
+      await appendEvents(tx, author(actor), [appointmentEvent(type, actor, view), ...more]);
       return view;
     });
   }
