@@ -207,7 +207,7 @@ export class BookingRepository {
    * Moves an appointment to a new status when it is at `version` and in one
    * of `from`; returns false when it is not (stale or in another state).
    */
-  async transition(tx: Tx, args: TransitionArgs  ): Promise<boolean> {
+  async transition(tx: Tx, args: TransitionArgs): Promise<boolean> {
     const sets: Prisma.Sql[] = [Prisma.sql`status = ${args.to}::"AppointmentStatus"`, Prisma.sql`version = version + 1`, Prisma.sql`updated_at = now()`];
     if (args.patientId) sets.push(Prisma.sql`patient_id = ${args.patientId}::uuid`);
     if (args.note !== undefined) sets.push(Prisma.sql`note = ${args.note}`);
