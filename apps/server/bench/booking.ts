@@ -165,6 +165,44 @@ export async function benchThroughput(urls: string | readonly string[], clinic: 
   });
 }
 
+/**
+ * Bookings at a steady rate through the HTTP API of the given servers, as
+ * background load for other measurements; `stop` waits for those in flight.
+ */
+export async function startBookingLoad(urls: readonly string[], clinic: BenchClinic, opts: { perSecond: number; dayOffset: number }) {
+  const token = (await trpcClient(urls[0]!).auth.login.mutate({ email: clinic.staffEmail, password: BENCH_PASSWORD, desk: 'bench load' })).token;
+  const clients = urls.map((url) => trpcClient(url, token));
+  const day = benchDay(opts.dayOffset);
+  const outcome = { booked: 0, failed: 0 };
+  const inFlight: Promise<void>[] = [];
+  const started = performance.now();
+  let stopped = false;
+  const pace = (async () => {
+    for (let n = 0; !stopped; n++) {
+      const wait = started + (n * 1000) / opts.perSecond - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (stopped) break;
+      const { resourceId, patientId, start } = ownSlot(clinic, 1, 0, n, day);
+      inFlight.push(
+        clients[n % clients.length]!.booking.book
+          .mutate({ branchId: clinic.branchId, serviceId: clinic.serviceId, resourceIds: [resourceId], startsAt: new Date(start).toISOString(), patientId })
+          .then(
+            () => void outcome.booked++,
+            () => void outcome.failed++,
+          ),
+      );
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await pace;
+      await Promise.all(inFlight);
+      return outcome;
+    },
+  };
+}
+
 /** Client c's n-th booking: its own practitioners and patient, walking forward in time. */
 function ownSlot(clinic: BenchClinic, clients: number, c: number, n: number, day: number) {
   const perClient = Math.max(1, Math.floor(clinic.resources.length / clients));

@@ -13,6 +13,7 @@ import { seedDemo } from '../src/seed/demo.js';
 import { loginAt, startServerProcess, type ServerProcess } from '../src/sync/remote.js';
 import { freePort } from '../src/testing/ports.js';
 import { percentile, round } from './stats.js';
+import { seedBenchClinic, startBookingLoad } from './booking.js';
 
 // Time from a command's COMMIT returning to its event arriving at desks over
 // real SSE, with several server processes on one database.
@@ -29,6 +30,8 @@ export interface PropagationOptions {
   warmupMs?: number;
   /** Transactions in flight at once, at most. */
   writers?: number;
+  /** Bookings per second made through the servers' API meanwhile (another tenant), as load. */
+  bookingLoadPerSecond?: number;
 }
 
 export interface PropagationResult {
@@ -43,6 +46,8 @@ export interface PropagationResult {
   samples: number;
   /** Deliveries expected but not seen by the end (should be 0). */
   missing: number;
+  /** The booking load that ran meanwhile. */
+  bookingLoad: { perSecond: number; booked: number; failed: number };
 }
 
 
@@ -132,6 +137,12 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
     cleanup.push(async () => subs.forEach((s) => s.sub.close()));
     await Promise.all(subs.map((s) => s.sub.live));
 
+    // Sustained booking load through the same server processes, in a clinic of its own.
+    const loadRate = options.bookingLoadPerSecond ?? 20;
+    const loadClinic = await seedBenchClinic(databaseUrl, { resources: 50, patients: 50 });
+    const load = loadRate > 0 ? await startBookingLoad(urls, loadClinic, { perSecond: loadRate, dayOffset: 0 }) : null;
+    cleanup.push(async () => load?.stop());
+
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.writers ?? 8 });
     cleanup.push(() => pool.end());
     const writeOne = async (branch: 'east' | 'west', measured: boolean) => {
@@ -161,6 +172,7 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
       inFlight.push(writeOne(n % 2 === 0 ? 'east' : 'west', due - started >= warmupMs));
     }
     await Promise.all(inFlight);
+    const loadOutcome = (await load?.stop()) ?? { booked: 0, failed: 0 };
 
     const expected = [...commits.values()].reduce((sum, c) => sum + subs.filter((s) => s[c.branch]).length, 0);
     const deadline = performance.now() + 10_000;
@@ -185,6 +197,7 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
       ratePerSecond: rate,
       samples: latencies.length,
       missing: Math.max(0, expected - arrivals.length),
+      bookingLoad: { perSecond: loadRate, ...loadOutcome },
     };
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);

@@ -52,8 +52,9 @@ async function main(): Promise<void> {
     const finalOverlaps = await overlapCount(databaseUrl);
     await server.kill('SIGTERM');
 
-    console.log('bench: propagation (3 processes, 120 subscribers, 20 commits/s)');
-    const propagation = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: 120, ratePerSecond: 20, durationMs: seconds * 1000 });
+    console.log('bench: propagation (3 processes, 120 subscribers, 20 commits/s), alone and beside 20 bookings/s');
+    const propagationQuiet = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: 120, ratePerSecond: 20, bookingLoadPerSecond: 0, durationMs: seconds * 1000 });
+    const propagation = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: 120, ratePerSecond: 20, bookingLoadPerSecond: 20, durationMs: seconds * 1000 });
 
     console.log('bench: renderer in Chromium (demo clinic)');
     if (!existsSync(path.join(ROOT, 'apps/desktop/out/renderer/index.html'))) {
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
       fullStackToCeiling: Math.round((throughput.bookingsPerSecond / direct.bookingsPerSecond) * 1000) / 1000,
       fullStackTwoProcessesToCeiling: Math.round((twoProcesses.bookingsPerSecond / direct.bookingsPerSecond) * 1000) / 1000,
       overlapsInSqlAtEnd: finalOverlaps,
-      propagation,
+      propagation: { withoutBookingLoad: propagationQuiet, withBookingLoad: propagation },
       renderer,
     };
     await mkdir(RESULTS_DIR, { recursive: true });
@@ -89,7 +90,8 @@ async function main(): Promise<void> {
       'direct SQL ceiling (pg)': { 'attempts/s': direct.attemptsPerSecond, 'bookings/s': direct.bookingsPerSecond, conflicts: direct.conflictRate, 'p50 ms': direct.p50Ms, 'p99 ms': direct.p99Ms, errors: direct.errors },
     });
     console.log(`full stack / ceiling: ${result.fullStackToCeiling} (one server process), ${result.fullStackTwoProcessesToCeiling} (two); overlaps in SQL: ${overlaps} (after hot contention), ${finalOverlaps} (at end)`);
-    console.log(`propagation commit→desk: p50 ${propagation.p50Ms} ms, p99 ${propagation.p99Ms} ms over ${propagation.subscribers} subscribers, ${propagation.processes} processes, missing ${propagation.missing}`);
+    console.log(`propagation commit→desk, no other load: p50 ${propagationQuiet.p50Ms} ms, p99 ${propagationQuiet.p99Ms} ms, missing ${propagationQuiet.missing}`);
+    console.log(`propagation commit→desk, beside booking load: p50 ${propagation.p50Ms} ms, p99 ${propagation.p99Ms} ms over ${propagation.subscribers} subscribers, ${propagation.processes} processes, missing ${propagation.missing}, with ${propagation.bookingLoad.booked} bookings made meanwhile (${propagation.bookingLoad.failed} failed)`);
     console.log(`renderer: launch to interactive day view p50 ${renderer.coldMs.p50} ms (empty cache), ${renderer.warmMs.p50} ms (persisted cache); change on a second desk p50 ${renderer.secondDeskMs.p50} ms, p95 ${renderer.secondDeskMs.p95} ms`);
     console.log(`written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);
   } finally {
