@@ -204,9 +204,7 @@ export class BookingService {
         });
       } catch (error) {
         if (!isExclusionViolation(error)) throw error;
-        const expired = await this.expireBlockingHolds(slot.slot.resourceIds, occupied, current.patientId);
-        if (attempt < CONFLICT_ATTEMPTS && (expired > 0 || input.resourceIds === undefined)) continue;
-        throw await this.takenNow(actor, { branchId: current.branchId, serviceId: current.serviceId, start, resourceIds: wanted, excludeAppointmentId: current.id, patientId: current.patientId });
+        await this.afterConflict(actor, { branchId: current.branchId, serviceId: current.serviceId, start, resourceIds: wanted, excludeAppointmentId: current.id, patientId: current.patientId, tried: slot.slot.resourceIds, occupied }, attempt);
       }
     }
   }
@@ -309,10 +307,7 @@ export class BookingService {
           if (earlier) return this.view(this.db, earlier);
         }
         if (!isExclusionViolation(error)) throw error;
-        // Lost the race, or a hold that ran out still had its row: expire those and try again.
-        const expired = await this.expireBlockingHolds(slot.slot.resourceIds, occupied, p.patientId);
-        if (attempt < CONFLICT_ATTEMPTS && (expired > 0 || p.resourceIds.length < slot.slot.resourceIds.length)) continue;
-        throw await this.takenNow(actor, { branchId: p.branchId, serviceId: p.serviceId, start, resourceIds: p.resourceIds, patientId: p.patientId });
+        await this.afterConflict(actor, { branchId: p.branchId, serviceId: p.serviceId, start, resourceIds: p.resourceIds, patientId: p.patientId, tried: slot.slot.resourceIds, occupied }, attempt);
       }
     }
   }
@@ -464,12 +459,24 @@ export class BookingService {
     return new DomainError('SLOT_TAKEN', 'That time is taken. The nearest free times are listed.', { blockers: slot.blockers, alternatives });
   }
 
-  /** After losing a race at the constraint: say what blocks it now, with alternatives. */
-  private async takenNow(actor: Actor, q: { branchId: string; serviceId: string; start: Date; resourceIds: string[]; excludeAppointmentId?: string; patientId: string | null }): Promise<DomainError> {
-    const slot = await this.availability.check({ tenantId: actor.tenantId, branchId: q.branchId, serviceId: q.serviceId, resourceIds: q.resourceIds, start: q.start, ...(q.excludeAppointmentId ? { excludeAppointmentId: q.excludeAppointmentId } : {}) });
-    if (!slot.ok) return this.unavailable(actor, slot, q);
-    // The resources are free, so the patient is what overlaps.
-    return this.patientConflict(actor, q.branchId, q.serviceId, q.start, q.patientId);
+  /**
+   * After the constraint refused a placement. Still taken by the availability
+   * rules: a real conflict, SLOT_TAKEN with what blocks it and alternatives.
+   * Free by them: a hold that ran out still had its row (expire it), or other
+   * resources can be picked; either way the caller tries again. Free with the
+   * same resources and nothing to expire: the patient is what overlaps.
+   */
+  private async afterConflict(
+    actor: Actor,
+    q: { branchId: string; serviceId: string; start: Date; resourceIds: string[]; excludeAppointmentId?: string; patientId: string | null; tried: readonly string[]; occupied: { start: Date; end: Date } },
+    attempt: number,
+  ): Promise<void> {
+    const now = await this.availability.check({ tenantId: actor.tenantId, branchId: q.branchId, serviceId: q.serviceId, resourceIds: q.resourceIds, start: q.start, ...(q.excludeAppointmentId ? { excludeAppointmentId: q.excludeAppointmentId } : {}) });
+    if (!now.ok) throw await this.unavailable(actor, now, q);
+    const expired = await this.expireBlockingHolds(now.slot.resourceIds, q.occupied, q.patientId);
+    const repicked = now.slot.resourceIds.join() !== q.tried.join();
+    if (attempt < CONFLICT_ATTEMPTS && (expired > 0 || repicked)) return;
+    throw await this.patientConflict(actor, q.branchId, q.serviceId, q.start, q.patientId);
   }
 
   private async patientConflict(actor: Actor, branchId: string, serviceId: string, start: Date, _patientId: string | null): Promise<DomainError> {
