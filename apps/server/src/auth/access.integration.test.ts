@@ -5,8 +5,8 @@ import { databaseChecksum } from '../testing/checksum.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import type { Deps } from '../deps.js';
 import { failureCode } from '../testing/errors.js';
-import { buildInput, idFieldsOf, invoke, listProcedures, settle, type IdTable, type ProcedureInfo } from '../testing/procedures.js';
-import { idsOf, seedIsolationClinic, type IsolationClinic } from '../testing/tenants.js';
+import { buildInput, idFieldsOf, invoke, listProcedures, settle, type ProcedureInfo } from '../testing/procedures.js';
+import { idTableOf, idsOf, seedIsolationClinic, type IsolationClinic } from '../testing/tenants.js';
 import { createCallerFactory } from '../trpc/init.js';
 import { PERMISSIONS, roleMay, type Permission } from './permissions.js';
 
@@ -31,19 +31,6 @@ let b: IsolationClinic;
 const callers = {} as Record<StaffRole, unknown>;
 let bIds: Set<string>;
 
-const idTable = (c: IsolationClinic, branch: 'east' | 'west' = 'east'): IdTable => ({
-  tenantId: c.tenantId,
-  branchId: c.branches[branch],
-  serviceId: c.services.gp,
-  patientId: c.patients[0] as string,
-  appointmentId: c.appointmentId,
-  sessionId: c.sessionId,
-  resourceId: c.resources.drCarter as string,
-  productId: c.products.brush,
-  timeOffId: c.timeOffId,
-  staffId: c.staff.receptionist.id,
-  tokenId: c.tokenId,
-});
 
 async function signIn(email: string, password: string) {
   const { token } = await factory({ deps, token: null, ip: '127.0.0.1', actor: null }).auth.login({ email, password, desk: 'access test' });
@@ -94,7 +81,7 @@ describe('the router itself', () => {
 describe('signed out', () => {
   it.each(staffProcedures.map((p) => [p.path, p] as const))('%s: UNAUTHORIZED', async (_path, procedure) => {
     const anonymous = factory({ deps, token: null, ip: '127.0.0.1', actor: null });
-    const input = buildInput(procedure, idTable(a))?.value;
+    const input = buildInput(procedure, idTableOf(a))?.value;
     await expectRefusedWithoutChange(anonymous, procedure, input, new Set(['UNAUTHORIZED']));
   });
 
@@ -112,7 +99,7 @@ const aboveRole = staffProcedures.flatMap((p) =>
 
 describe('a role calling a procedure above its powers', () => {
   it.each(aboveRole)('%s as %s: FORBIDDEN, nothing changes', async (_path, role, procedure) => {
-    const input = buildInput(procedure, idTable(a))?.value;
+    const input = buildInput(procedure, idTableOf(a))?.value;
     await expectRefusedWithoutChange(callers[role], procedure, input, new Set(['FORBIDDEN']));
   });
 });
@@ -120,13 +107,13 @@ describe('a role calling a procedure above its powers', () => {
 describe("tenant A's admin aiming at tenant B's ids", () => {
   const withIds = staffProcedures.filter((p) => p.input);
   it.each(withIds.map((p) => [p.path, p] as const))('%s: FORBIDDEN or NOT_FOUND, nothing changes', async (_path, procedure) => {
-    const built = buildInput(procedure, idTable(b));
+    const built = buildInput(procedure, idTableOf(b));
     if (!built) {
       // Still must not succeed: send the ids we have in a best-effort shape.
-      await expectRefusedWithoutChange(callers.ADMIN, procedure, idTable(b), REFUSALS);
+      await expectRefusedWithoutChange(callers.ADMIN, procedure, idTableOf(b), REFUSALS);
       return;
     }
-    if (idFieldsOf(built.value, idTable(b)).length === 0) return; // nothing of B's to aim at
+    if (idFieldsOf(built.value, idTableOf(b)).length === 0) return; // nothing of B's to aim at
     await expectRefusedWithoutChange(callers.ADMIN, procedure, built.value, REFUSALS);
   });
 });
@@ -134,7 +121,7 @@ describe("tenant A's admin aiming at tenant B's ids", () => {
 describe("a receptionist of A's east branch aiming at A's west branch", () => {
   const branchScoped = staffProcedures.filter((p) => p.input && roleMay('RECEPTIONIST', p.meta?.access as Permission));
   it.each(branchScoped.map((p) => [p.path, p] as const))('%s: refused when it names the west branch', async (_path, procedure) => {
-    const westIds = { ...idTable(a), branchId: a.branches.west };
+    const westIds = { ...idTableOf(a), branchId: a.branches.west };
     const built = buildInput(procedure, westIds);
     if (!built || !idFieldsOf(built.value, { branchId: a.branches.west }).length) return;
     await expectRefusedWithoutChange(callers.RECEPTIONIST, procedure, built.value, REFUSALS);
@@ -146,7 +133,7 @@ describe("queries without ids return nothing of tenant B's", () => {
   it.each(queries.map((p) => [p.path, p] as const))('%s', async (_path, procedure) => {
     for (const role of ROLES) {
       if (!roleMay(role, procedure.meta?.access as Permission)) continue;
-      const built = buildInput(procedure, idTable(a));
+      const built = buildInput(procedure, idTableOf(a));
       if (!built) continue;
       const result = await settle(() => invoke(callers[role], procedure.path, built.value));
       if (result.ok) expect(leakedIds(result.value), `${procedure.path} as ${role} returned tenant B ids`).toEqual([]);

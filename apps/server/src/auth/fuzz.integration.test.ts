@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import type { Deps } from '../deps.js';
 import { failureCode } from '../testing/errors.js';
 import { buildInput, invoke, listProcedures, settle, type ProcedureInfo } from '../testing/procedures.js';
-import { seedIsolationClinic, type IsolationClinic } from '../testing/tenants.js';
+import { idTableOf, seedIsolationClinic, type IsolationClinic } from '../testing/tenants.js';
 import { createCallerFactory } from '../trpc/init.js';
 
 // Random and malicious inputs to every procedure, as tenant A's admin (who
@@ -105,17 +105,7 @@ function replaced(value: unknown, path: (string | number)[], next: unknown): unk
 }
 
 function inputsFor(procedure: ProcedureInfo): fc.Arbitrary<unknown> {
-  const base = buildInput(procedure, {
-    branchId: a.branches.east,
-    serviceId: a.services.gp,
-    patientId: a.patients[0] as string,
-    appointmentId: a.appointmentId,
-    sessionId: a.sessionId,
-    resourceId: a.resources.drCarter as string,
-    productId: a.products.brush,
-    timeOffId: a.timeOffId,
-    staffId: a.staff.receptionist.id,
-  })?.value;
+  const base = buildInput(procedure, idTableOf(a))?.value;
   const options: fc.Arbitrary<unknown>[] = [malicious];
   if (base && typeof base === 'object') {
     const paths = leafPaths(base).filter((p) => p.length > 0);

@@ -17,7 +17,7 @@ import {
 } from '@frontdesk/shared';
 import { assertBranch, notFound, type Actor } from '../auth/scope.js';
 import { appointmentViewSelect, toAppointmentView } from '../availability/appointment-view.js';
-import type { AvailabilityService } from '../availability/availability.service.js';
+import { toSessionView, type AvailabilityService } from '../availability/availability.service.js';
 import { isExclusionViolation, isUniqueViolation } from '../db/errors.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { appendEvents, type AnyNewEvent } from '../sync/append.js';
@@ -228,7 +228,7 @@ export class BookingService {
         }
         const row = await this.repo.insertToken(tx, { tenantId: actor.tenantId, sessionId: session.id, number, patientId: input.patientId, issuedBy: actor.staffId });
         const token: TokenView = { id: row.id, sessionId: session.id, number, patientId: input.patientId, status: 'ISSUED', createdAt: row.createdAt.toISOString() };
-        const view = sessionView({ ...session, issued: number });
+        const view = toSessionView({ ...session, issued: number });
         await appendEvents(tx, author(actor), [{ type: 'token.issued', tenantId: actor.tenantId, branchId: session.branchId, aggregateId: session.id, patientId: input.patientId, payload: { token, session: view } }]);
         return { token, session: view };
       });
@@ -492,7 +492,7 @@ export class BookingService {
     if (!session) throw notFound('session');
     return {
       token: { id: token.id, sessionId, number: token.number, patientId: token.patientId, status: 'ISSUED' as const, createdAt: token.createdAt.toISOString() },
-      session: sessionView(session),
+      session: toSessionView(session),
     };
   }
 }
@@ -526,10 +526,6 @@ function stockEvents(actor: Actor, branchId: string, lines: readonly StockTaken[
     aggregateId: l.productId,
     payload: { productId: l.productId, branchId, quantity: l.remaining, delta: -l.quantity },
   }));
-}
-
-function sessionView(s: { id: string; branchId: string; resourceId: string | null; name: string; startsAt: Date; endsAt: Date; capacity: number; issued: number; nowServing: number }): CapacitySessionView {
-  return { id: s.id, branchId: s.branchId, resourceId: s.resourceId, name: s.name, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), capacity: s.capacity, issued: s.issued, nowServing: s.nowServing };
 }
 
 /** The view of a just-placed appointment, built from what the transaction already knows. */

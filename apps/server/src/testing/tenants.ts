@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import type { Db } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
+import type { IdTable } from './procedures.js';
 
 /** A demo clinic plus one row of each kind the demo does not seed, for isolation tests. */
 export interface IsolationClinic extends DemoClinic {
@@ -75,4 +76,21 @@ export function idsOf(clinic: IsolationClinic): string[] {
     clinic.timeOffId,
     clinic.tokenId,
   ];
+}
+
+/** The ids procedures are called with, by input field name, aimed at one of the clinic's branches. */
+export function idTableOf(c: IsolationClinic, branch: 'east' | 'west' = 'east'): IdTable {
+  return {
+    tenantId: c.tenantId,
+    branchId: c.branches[branch],
+    serviceId: c.services.gp,
+    patientId: c.patients[0] as string,
+    appointmentId: c.appointmentId,
+    sessionId: c.sessionId,
+    resourceId: c.resources.drCarter as string,
+    productId: c.products.brush,
+    timeOffId: c.timeOffId,
+    staffId: c.staff.receptionist.id,
+    tokenId: c.tokenId,
+  };
 }
