@@ -35,14 +35,14 @@ describe('login throttling', () => {
     const domain = domainErrorOf(locked);
     expect(domain?.code).toBe('TOO_MANY_ATTEMPTS');
     const retry = domain?.code === 'TOO_MANY_ATTEMPTS' ? domain.details.retryAfterSeconds : 0;
-    expect(retry).toBeGreaterThan(THROTTLE.lockMinutes * 60 - 30);
-    expect(retry).toBeLessThanOrEqual(THROTTLE.lockMinutes * 60);
+    expect(retry).toBeGreaterThan(THROTTLE.windowMinutes * 60 - 30);
+    expect(retry).toBeLessThanOrEqual(THROTTLE.windowMinutes * 60);
 
     // Other accounts are not affected.
     await signIn(demo.staff.manager.email, demo.password, '10.1.1.1');
 
     // Fifteen minutes later the lock is over.
-    await db.sql.query(`UPDATE login_attempt SET at = at - interval '${THROTTLE.lockMinutes + 1} minutes' WHERE email = $1`, [email]);
+    await db.sql.query(`UPDATE login_attempt SET at = at - interval '${THROTTLE.windowMinutes + 1} minutes' WHERE email = $1`, [email]);
     await signIn(email);
   });
 

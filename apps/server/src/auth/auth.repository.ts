@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { StaffRole } from '@frontdesk/shared';
-import { inTransaction, type Db } from '../db/tx.js';
+import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { appendEvents, type EventAuthor } from '../sync/append.js';
 import type { Prisma } from '../db/prisma.js';
 
@@ -26,20 +27,44 @@ export interface LiveActorRow {
 
 export type StaffRow = Prisma.StaffGetPayload<{ select: typeof staffSelect }>;
 
+/** How many failed (or still running) sign-ins the throttle allows, and over how long. */
+export interface ThrottleLimits {
+  since: Date;
+  perAccount: number;
+  perAddress: number;
+}
+
+/** A sign-in attempt: reserved (its password may be checked), or refused by the throttle. */
+export type Reservation =
+  | { attemptId: bigint }
+  | {
+      attemptId: null;
+      /** The oldest of the newest failures that fill a full window; the lock ends when it leaves the window. */
+      account: Date | null;
+      address: Date | null;
+    };
+
+interface ReservationRow {
+  id: bigint | null;
+  accountCount: number;
+  accountOldest: Date | null;
+  addressCount: number;
+  addressOldest: Date | null;
+}
+
+// Advisory-lock keys for one email and one client address, each in a namespace
+// of its own. Every reservation takes the email's lock before the address's, so
+// two reservations never wait on each other in a cycle.
+function lockKey(kind: 'email' | 'ip', value: string): bigint {
+  return createHash('sha256').update(`frontdesk login throttle:${kind}:${value}`).digest().readBigInt64BE(0);
+}
+
 export class AuthRepository {
   constructor(private readonly db: Db) {}
 
+  /** The login lookup: the account behind an email, in any tenant (nobody is known yet). */
   findStaffByEmail(email: string): Promise<StaffRow | null> {
     return this.db.staff.findUnique({ where: { email: email.toLowerCase() }, select: staffSelect });
-  }
-
-  async tenantBranchIds(tenantId: string): Promise<string[]> {
-    const rows = await this.db.branch.findMany({ where: { tenantId }, select: { id: true }, orderBy: { name: 'asc' } });
-    return rows.map((r) => r.id);
-  }
-
-  createSession(staffId: string, tokenHash: string, desk: string, expiresAt: Date): Promise<{ id: string }> {
-    return this.db.staffSession.create({ data: { staffId, tokenHash, desk, expiresAt }, select: { id: true } });
   }
 
   /**
@@ -58,26 +83,34 @@ export class AuthRepository {
     return rows[0] ?? null;
   }
 
-  async revokeSession(sessionId: string, now: Date): Promise<void> {
-    await this.db.staffSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: now } });
+  findStaffById(tenantId: string, staffId: string): Promise<StaffRow | null> {
+    return this.inTenant(tenantId, (tx) => tx.staff.findFirst({ where: { id: staffId, tenantId }, select: staffSelect }));
   }
 
-  /** Revokes every live session of a staff member, except `keepSessionId` when given. */
-  async revokeSessionsOf(staffId: string, now: Date, keepSessionId: string | null = null): Promise<number> {
-    const result = await this.db.staffSession.updateMany({
-      where: { staffId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
-      data: { revokedAt: now },
+  tenantBranchIds(tenantId: string): Promise<string[]> {
+    return this.inTenant(tenantId, async (tx) => {
+      const rows = await tx.branch.findMany({ where: { tenantId }, select: { id: true }, orderBy: { name: 'asc' } });
+      return rows.map((r) => r.id);
     });
-    return result.count;
   }
 
-  findStaffById(staffId: string): Promise<StaffRow | null> {
-    return this.db.staff.findUnique({ where: { id: staffId }, select: staffSelect });
+  createSession(tenantId: string, staffId: string, tokenHash: string, desk: string, expiresAt: Date): Promise<{ id: string }> {
+    return this.inTenant(tenantId, (tx) => tx.staffSession.create({ data: { staffId, tokenHash, desk, expiresAt }, select: { id: true } }));
+  }
+
+  async revokeSession(tenantId: string, sessionId: string, now: Date): Promise<void> {
+    await this.inTenant(tenantId, (tx) => tx.staffSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: now } }));
+  }
+
+  /** Revokes every live session of a staff member. */
+  async revokeSessionsOf(tenantId: string, staffId: string, now: Date): Promise<number> {
+    const result = await this.inTenant(tenantId, (tx) => tx.staffSession.updateMany({ where: { staffId, revokedAt: null }, data: { revokedAt: now } }));
+    return result.count;
   }
 
   /** Sets a new password hash, revokes the staff member's other sessions, logs it. */
   async changePassword(staff: StaffRow, passwordHash: string, keepSessionId: string, now: Date, author: EventAuthor): Promise<void> {
-    await inTransaction(this.db, { tenantId: staff.tenantId }, async (tx) => {
+    await this.inTenant(staff.tenantId, async (tx) => {
       await tx.staff.update({ where: { id: staff.id }, data: { passwordHash }, select: { id: true } });
       await tx.staffSession.updateMany({ where: { staffId: staff.id, revokedAt: null, id: { not: keepSessionId } }, data: { revokedAt: now } });
       await appendEvents(tx, author, [
@@ -92,32 +125,57 @@ export class AuthRepository {
     });
   }
 
-  async recordLoginAttempt(email: string, ip: string, succeeded: boolean, at: Date): Promise<void> {
-    await this.db.loginAttempt.create({ data: { email: email.toLowerCase(), ip, succeeded, at }, select: { id: true } });
-  }
-
   /**
-   * Failures for an account since `since` and since its last success, and
-   * the newest of them. A success resets the account's count.
+   * Counts the account's and the address's failed or still-running attempts in
+   * the window and, when both are under their limits, records a running
+   * attempt, as one step: advisory locks on the email and the address make
+   * concurrent reservations (from any server process) take turns. An account's
+   * count starts after its latest success; an address's does not reset.
    */
-  async accountFailures(email: string, since: Date): Promise<{ count: number; latest: Date | null }> {
-    const rows = await this.db.$queryRaw<{ count: number; latest: Date | null }[]>`
-      SELECT count(*)::int AS count, max(a."at") AS latest FROM "login_attempt" a
-       WHERE a."email" = ${email.toLowerCase()} AND NOT a."succeeded" AND a."at" > ${since}
-         AND a."at" > coalesce((SELECT max(s."at") FROM "login_attempt" s WHERE s."email" = ${email.toLowerCase()} AND s."succeeded"), '-infinity')`;
-    return rows[0] ?? { count: 0, latest: null };
+  async reserveLoginAttempt(email: string, ip: string, now: Date, limits: ThrottleLimits): Promise<Reservation> {
+    const account = email.toLowerCase();
+    const locks = [lockKey('email', account), lockKey('ip', ip)];
+    const rows = await inTransaction(this.db, { tenantId: null, locks }, (tx) => tx.$queryRaw<ReservationRow[]>`
+      WITH account AS (
+        SELECT a."at" FROM "login_attempt" a
+         WHERE a."email" = ${account} AND a."at" > ${limits.since} AND a."succeeded" IS NOT TRUE
+           AND a."id" > coalesce((SELECT max(s."id") FROM "login_attempt" s WHERE s."email" = ${account} AND s."succeeded"), 0)
+         ORDER BY a."at" DESC LIMIT ${limits.perAccount}::int
+      ), address AS (
+        SELECT a."at" FROM "login_attempt" a
+         WHERE a."ip" = ${ip} AND a."at" > ${limits.since} AND a."succeeded" IS NOT TRUE
+         ORDER BY a."at" DESC LIMIT ${limits.perAddress}::int
+      ), verdict AS (
+        SELECT (SELECT count(*) FROM account)::int AS "accountCount", (SELECT min("at") FROM account) AS "accountOldest",
+               (SELECT count(*) FROM address)::int AS "addressCount", (SELECT min("at") FROM address) AS "addressOldest"
+      ), reserved AS (
+        INSERT INTO "login_attempt" ("email", "ip", "succeeded", "at")
+        SELECT ${account}, ${ip}, NULL, ${now} FROM verdict
+         WHERE "accountCount" < ${limits.perAccount}::int AND "addressCount" < ${limits.perAddress}::int
+        RETURNING "id"
+      )
+      SELECT (SELECT "id" FROM reserved) AS "id", v.* FROM verdict v`);
+    const row = rows[0];
+    if (!row) throw new Error('login throttle: the reservation query returned no row');
+    if (row.id !== null) return { attemptId: row.id };
+    return {
+      attemptId: null,
+      account: row.accountCount >= limits.perAccount ? row.accountOldest : null,
+      address: row.addressCount >= limits.perAddress ? row.addressOldest : null,
+    };
   }
 
-  /** Failures from one client address since `since`, and the newest of them. */
-  async addressFailures(ip: string, since: Date): Promise<{ count: number; latest: Date | null }> {
-    const rows = await this.db.$queryRaw<{ count: number; latest: Date | null }[]>`
-      SELECT count(*)::int AS count, max("at") AS latest FROM "login_attempt"
-       WHERE "ip" = ${ip} AND NOT "succeeded" AND "at" > ${since}`;
-    return rows[0] ?? { count: 0, latest: null };
+  /** Records how a reserved attempt ended; a success resets its account's count. */
+  async settleLoginAttempt(attemptId: bigint, succeeded: boolean): Promise<void> {
+    await this.db.loginAttempt.update({ where: { id: attemptId }, data: { succeeded }, select: { id: true } });
   }
 
   /** Forgets attempts too old to matter to any throttle. */
   async pruneLoginAttempts(before: Date): Promise<void> {
     await this.db.loginAttempt.deleteMany({ where: { at: { lt: before } } });
+  }
+
+  private inTenant<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, { tenantId }, work);
   }
 }

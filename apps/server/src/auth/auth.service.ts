@@ -1,16 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DomainError, type StaffView } from '@frontdesk/shared';
-import type { AuthRepository, StaffRow } from './auth.repository.js';
-import { dummyHash, hashPassword, verifyPassword } from './password.js';
+import type { AuthRepository, Reservation, StaffRow } from './auth.repository.js';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js';
 import { TENANT_WIDE_ROLES } from './permissions.js';
 import type { Actor } from './scope.js';
 
 export const SESSION_HOURS = 12;
 
-/** Login throttling: failures counted in a sliding window, then a lockout. */
+/**
+ * Login throttling. Per account: its password is checked at most `perAccount`
+ * times in a window (counting since its last success), so guessing is slow.
+ * Per address: at most `perAddress` failed checks in a window, across
+ * accounts, so one machine cannot spray many accounts. A check is reserved
+ * before the password is verified, so a burst gets no more than the limit.
+ */
 export const THROTTLE = {
   windowMinutes: 15,
-  lockMinutes: 15,
   perAccount: 5,
   perAddress: 20,
   /** Attempts older than this are deleted now and then. */
@@ -21,10 +26,17 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function tooManyAttempts(latest: Date | null, now: Date): DomainError<'TOO_MANY_ATTEMPTS'> {
-  const until = (latest ?? now).getTime() + THROTTLE.lockMinutes * 60_000;
+/** The refusal, saying when the fullest window frees a place again. */
+function tooManyAttempts(refused: Extract<Reservation, { attemptId: null }>, now: Date): DomainError<'TOO_MANY_ATTEMPTS'> {
+  const oldest = Math.max(refused.account?.getTime() ?? 0, refused.address?.getTime() ?? 0, 0) || now.getTime();
+  const until = oldest + THROTTLE.windowMinutes * 60_000;
   const retryAfterSeconds = Math.max(1, Math.ceil((until - now.getTime()) / 1000));
-  return new DomainError('TOO_MANY_ATTEMPTS', `Too many failed sign-ins. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`, { retryAfterSeconds });
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return new DomainError(
+    'TOO_MANY_ATTEMPTS',
+    `Too many failed sign-ins. Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}.`,
+    { retryAfterSeconds },
+  );
 }
 
 export class AuthService {
@@ -35,19 +47,16 @@ export class AuthService {
 
   async login(input: { email: string; password: string; desk: string }, ip = 'unknown'): Promise<{ token: string; staff: StaffView; expiresAt: string }> {
     const now = this.now();
-    await this.assertNotLocked(input.email, ip, now);
-    const staff = await this.repo.findStaffByEmail(input.email);
-    const ok = staff
-      ? await verifyPassword(staff.passwordHash, input.password)
-      : await verifyPassword(await dummyHash(), input.password);
-    if (!staff || !ok || staff.disabled) {
-      await this.repo.recordLoginAttempt(input.email, ip, false, now);
-      throw new DomainError('UNAUTHORIZED', 'That email and password do not match an active account.', {});
-    }
-    await this.repo.recordLoginAttempt(input.email, ip, true, now);
+    const staff = await this.checkPassword(input.email, ip, now, async () => {
+      const found = await this.repo.findStaffByEmail(input.email);
+      // Unknown and disabled accounts cost one verification too, and get the same answer.
+      const ok = await verifyPassword(found?.passwordHash ?? DUMMY_HASH, input.password);
+      return ok && found && !found.disabled ? found : null;
+    });
+    if (!staff) throw new DomainError('UNAUTHORIZED', 'That email and password do not match an active account.', {});
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
-    await this.repo.createSession(staff.id, hashToken(token), input.desk, expiresAt);
+    await this.repo.createSession(staff.tenantId, staff.id, hashToken(token), input.desk, expiresAt);
     if (Math.random() < 0.05) await this.repo.pruneLoginAttempts(new Date(now.getTime() - THROTTLE.keepHours * 3_600_000));
     return { token, staff: await this.view(staff), expiresAt: expiresAt.toISOString() };
   }
@@ -60,37 +69,45 @@ export class AuthService {
   }
 
   logout(actor: Actor): Promise<void> {
-    return this.repo.revokeSession(actor.sessionId, this.now());
+    return this.repo.revokeSession(actor.tenantId, actor.sessionId, this.now());
   }
 
   /** Signs the staff member out on every desk, this one included. */
   async logoutEverywhere(actor: Actor): Promise<{ revoked: number }> {
-    return { revoked: await this.repo.revokeSessionsOf(actor.staffId, this.now()) };
+    return { revoked: await this.repo.revokeSessionsOf(actor.tenantId, actor.staffId, this.now()) };
   }
 
   /** Changes the actor's password; every other session of theirs ends. */
   async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string }, ip = 'unknown'): Promise<{ ok: true }> {
     const now = this.now();
-    const staff = await this.repo.findStaffById(actor.staffId);
+    const staff = await this.repo.findStaffById(actor.tenantId, actor.staffId);
     if (!staff) throw new DomainError('UNAUTHORIZED', 'Please sign in again.', {});
-    await this.assertNotLocked(staff.email, ip, now);
-    if (!(await verifyPassword(staff.passwordHash, input.currentPassword))) {
-      // Counts like a failed sign-in, so a stolen session cannot guess the password.
-      await this.repo.recordLoginAttempt(staff.email, ip, false, now);
-      throw new DomainError('BAD_INPUT', 'The current password is not right.', { field: 'currentPassword' });
-    }
     if (input.newPassword === input.currentPassword) {
       throw new DomainError('BAD_INPUT', 'The new password must differ from the current one.', { field: 'newPassword' });
     }
+    // Throttled like a sign-in, so a stolen session cannot guess the password.
+    const ok = await this.checkPassword(staff.email, ip, now, () => verifyPassword(staff.passwordHash, input.currentPassword));
+    if (!ok) throw new DomainError('BAD_INPUT', 'The current password is not right.', { field: 'currentPassword' });
     await this.repo.changePassword(staff, await hashPassword(input.newPassword), actor.sessionId, now, { actorId: actor.staffId, desk: actor.desk });
     return { ok: true };
   }
 
-  private async assertNotLocked(email: string, ip: string, now: Date): Promise<void> {
+  /**
+   * Runs one password check under the throttle: reserves the attempt first
+   * (refusing with TOO_MANY_ATTEMPTS when a limit is full), then checks, then
+   * records the outcome. A check that throws counts as a failure.
+   */
+  private async checkPassword<T>(email: string, ip: string, now: Date, check: () => Promise<T>): Promise<T> {
     const since = new Date(now.getTime() - THROTTLE.windowMinutes * 60_000);
-    const [account, address] = await Promise.all([this.repo.accountFailures(email, since), this.repo.addressFailures(ip, since)]);
-    if (account.count >= THROTTLE.perAccount) throw tooManyAttempts(account.latest, now);
-    if (address.count >= THROTTLE.perAddress) throw tooManyAttempts(address.latest, now);
+    const reservation = await this.repo.reserveLoginAttempt(email, ip, now, { since, perAccount: THROTTLE.perAccount, perAddress: THROTTLE.perAddress });
+    if (reservation.attemptId === null) throw tooManyAttempts(reservation, now);
+    let outcome: T | null = null;
+    try {
+      outcome = await check();
+      return outcome;
+    } finally {
+      await this.repo.settleLoginAttempt(reservation.attemptId, Boolean(outcome));
+    }
   }
 
   private async view(staff: StaffRow): Promise<StaffView> {
