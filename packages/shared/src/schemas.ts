@@ -145,9 +145,14 @@ export const dayInput = z.object({
   date: localDate,
 });
 
+/** The shortest patient search: one letter or digit would list most of the clinic. */
+export const PATIENT_SEARCH_MIN_CHARS = 2;
+/** The most patients one search returns. */
+export const PATIENT_SEARCH_MAX_RESULTS = 50;
+
 export const patientSearchInput = z.object({
-  query: text(100).min(1),
-  limit: z.number().int().min(1).max(50).default(20),
+  query: text(100).min(PATIENT_SEARCH_MIN_CHARS, `type at least ${PATIENT_SEARCH_MIN_CHARS} characters of a name or phone number`),
+  limit: z.number().int().min(1).max(PATIENT_SEARCH_MAX_RESULTS).default(20),
 });
 
 export const patientCreateInput = z.object({

@@ -6,17 +6,21 @@ const patientSelect = { id: true, name: true, phone: true, email: true, dateOfBi
 export type PatientRow = Prisma.PatientGetPayload<{ select: typeof patientSelect }>;
 
 export class PatientsRepository {
-  /** By phone digits (anywhere in the number) or by name prefix of any word. */
+  /**
+   * By phone digits (anywhere in the number) or by name prefix of any word.
+   * The query is matched literally: LIKE's wildcards in it are escaped.
+   */
   async search(db: Db, tenantId: string, query: string, limit: number): Promise<PatientSummary[]> {
     const digits = query.replace(/\D/g, '');
     const byPhone = digits.length >= 3;
+    const prefix = escapeLike(query);
     const rows = await db.$queryRaw<PatientSummary[]>`
       SELECT id, name, phone FROM patient
        WHERE tenant_id = ${tenantId}::uuid
          AND (${byPhone} AND regexp_replace(phone, '\\D', '', 'g') LIKE '%' || ${digits} || '%'
-              OR lower(name) LIKE lower(${query}) || '%'
-              OR lower(name) LIKE '% ' || lower(${query}) || '%')
-       ORDER BY name LIMIT ${limit}::int`;
+              OR lower(name) LIKE lower(${prefix}) || '%' ESCAPE '\\'
+              OR lower(name) LIKE '% ' || lower(${prefix}) || '%' ESCAPE '\\')
+       ORDER BY name, id LIMIT ${limit}::int`;
     return rows;
   }
 
@@ -30,4 +34,9 @@ export class PatientsRepository {
   get(db: Db | Tx, tenantId: string, patientId: string): Promise<PatientRow | null> {
     return db.patient.findFirst({ where: { id: patientId, tenantId }, select: patientSelect });
   }
+}
+
+/** `text` as a LIKE pattern that matches only itself (backslash is the escape character). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
