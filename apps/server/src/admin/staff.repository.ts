@@ -33,8 +33,9 @@ export class StaffRepository {
     return this.db.staff.findFirst({ where: { id: staffId, tenantId }, select: staffAccountSelect });
   }
 
-  async emailTaken(email: string): Promise<boolean> {
-    return (await this.db.staff.count({ where: { email: email.toLowerCase() } })) > 0;
+  /** This tenant's staff member with that email, if any (another tenant's stays out of sight). */
+  findByEmail(tenantId: string, email: string): Promise<StaffAccountRow | null> {
+    return this.db.staff.findFirst({ where: { tenantId, email: email.toLowerCase() }, select: staffAccountSelect });
   }
 
   async tenantBranchIds(tenantId: string, branchIds: readonly string[]): Promise<string[]> {

@@ -39,13 +39,15 @@ export class StaffService {
     try {
       return await this.inTenant(actor, async (repo, tx) => {
         const branchIds = await this.allowedBranches(repo, actor, input.role, input.branchIds);
-        if (await repo.emailTaken(input.email)) throw emailTaken();
+        const existing = await repo.findByEmail(actor.tenantId, input.email);
+        if (existing) throw mayList(actor, existing) ? alreadyStaffHere() : emailUnusable();
         const row = await repo.create({ tenantId: actor.tenantId, name: input.name, email: input.email, role: input.role, passwordHash, branchIds });
         await this.log(tx, actor, row, 'created');
         return view(row);
       });
     } catch (error) {
-      if (sqlStateOf(error) === PG.UNIQUE_VIOLATION) throw emailTaken();
+      // Taken in another clinic (emails sign in globally): say no more than that it cannot be used.
+      if (sqlStateOf(error) === PG.UNIQUE_VIOLATION) throw emailUnusable();
       throw error;
     }
   }
@@ -113,6 +115,19 @@ export class StaffService {
   }
 }
 
-function emailTaken(): DomainError<'BAD_INPUT'> {
-  return new DomainError('BAD_INPUT', 'That email already belongs to a staff account.', { field: 'email' });
+/** Whether `actor` sees `row` in the staff list anyway: an admin sees everyone, a manager her branches' staff. */
+function mayList(actor: Actor, row: StaffAccountRow): boolean {
+  return actor.role === 'ADMIN' || row.branches.some((b) => actor.branchIds.includes(b.branchId));
+}
+
+function alreadyStaffHere(): DomainError<'BAD_INPUT'> {
+  return new DomainError('BAD_INPUT', 'That email already belongs to a staff member of this clinic.', { field: 'email' });
+}
+
+/**
+ * The answer for an email taken where the actor cannot see it, in another
+ * clinic or outside a manager's branches: the same words either way.
+ */
+function emailUnusable(): DomainError<'BAD_INPUT'> {
+  return new DomainError('BAD_INPUT', 'That email cannot be used for a new account. Choose another.', { field: 'email' });
 }
