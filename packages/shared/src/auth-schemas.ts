@@ -5,10 +5,14 @@ import { STAFF_ROLES } from './dto.js';
 
 const uuid = z.uuid({ message: 'must be an id' });
 
+/** The shortest password accepted for a new or changed password (a phrase of a few words is easy to reach). */
+export const PASSWORD_MIN_CHARS = 12;
+
 export const newPassword = z
   .string()
-  .min(10, 'a password has at least 10 characters')
-  .max(200, 'a password has at most 200 characters');
+  .min(PASSWORD_MIN_CHARS, `a password has at least ${PASSWORD_MIN_CHARS} characters: a few words make a good one`)
+  .max(200, 'a password has at most 200 characters')
+  .refine((p) => new Set(p).size > 2, { message: 'a password needs more than one or two different characters' });
 
 export const changePasswordInput = z.object({
   currentPassword: z.string().min(1).max(200),
