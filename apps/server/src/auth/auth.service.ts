@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DomainError, type StaffView } from '@frontdesk/shared';
+import { addressKey } from './address-key.js';
 import type { AuthRepository, Reservation, StaffRow } from './auth.repository.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js';
 import { TENANT_WIDE_ROLES } from './permissions.js';
@@ -99,7 +100,7 @@ export class AuthService {
    */
   private async checkPassword<T>(email: string, ip: string, now: Date, check: () => Promise<T>): Promise<T> {
     const since = new Date(now.getTime() - THROTTLE.windowMinutes * 60_000);
-    const reservation = await this.repo.reserveLoginAttempt(email, ip, now, { since, perAccount: THROTTLE.perAccount, perAddress: THROTTLE.perAddress });
+    const reservation = await this.repo.reserveLoginAttempt(email, addressKey(ip), now, { since, perAccount: THROTTLE.perAccount, perAddress: THROTTLE.perAddress });
     if (reservation.attemptId === null) throw tooManyAttempts(reservation, now);
     let outcome: T | null = null;
     try {

@@ -90,6 +90,16 @@ describe('the login throttle holds under concurrency', () => {
     await from('10.21.0.2').auth.login({ email: demo.staff.manager.email, password: demo.password });
   });
 
+  it(`one IPv6 /64 is one client: failures from ${THROTTLE.perAddress + 10} of its addresses at once get ${THROTTLE.perAddress} checks`, async () => {
+    const count = THROTTLE.perAddress + 10;
+    const results = await race(count, (i) => from(`2001:db8:77:1::${(i + 1).toString(16)}`).auth.login({ email: `v6.${i}@throttle.test`, password: 'a guess' }));
+    expect(tally(results)).toEqual({ UNAUTHORIZED: THROTTLE.perAddress, TOO_MANY_ATTEMPTS: 10 });
+    expect(checks.count).toBe(THROTTLE.perAddress);
+    expect(await attempts('ip', '2001:db8:77:1::/64')).toHaveLength(THROTTLE.perAddress);
+    // The next /64 is another client.
+    expect(failureCode(await from('2001:db8:77:2::1').auth.login({ email: 'v6.next@throttle.test', password: 'a guess' }).catch((e: unknown) => e))).toBe('UNAUTHORIZED');
+  });
+
   it('two server processes share one limit: the database decides, not a process', async () => {
     const email = demo.staff.callCentre.email;
     const results = await race(40, (i) => from(`10.22.0.${i}`, i % 2 ? second : db.deps).auth.login({ email, password: `guess ${i}` }));
