@@ -38,8 +38,8 @@ function buildIfStale() {
 }
 
 function startServer() {
-  const tsx = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
-  const server = spawn(tsx, [path.join(root, 'apps', 'server', 'src', 'main.ts')], {
+  // tsx as a loader, not its launcher: one server process, so a hard stop really stops it.
+  const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', 'server', 'src', 'main.ts')], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: process.env,

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { createServer } from './app.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createDeps } from './deps.js';
 import { readEnv } from './env.js';
@@ -19,8 +20,9 @@ async function main(): Promise<void> {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     const dataDir = env.FRONTDESK_DATA_DIR ?? path.join(PROJECT_ROOT, '.data', 'postgres');
-    logger.info({ dataDir, port: env.FRONTDESK_PG_PORT }, 'starting embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres({ dataDir, port: env.FRONTDESK_PG_PORT, database: 'frontdesk' });
+    const onNotice = (message: string): void => logger.warn(message);
+    embedded = await startEmbeddedPostgres({ dataDir, port: env.FRONTDESK_PG_PORT, database: 'frontdesk', onNotice });
+    logger.info({ dataDir: embedded.dataDir, port: env.FRONTDESK_PG_PORT }, `embedded PostgreSQL is running; its data is in ${embedded.dataDir}`);
     databaseUrl = embedded.url();
   }
   const { applied } = await migrate(databaseUrl);
@@ -58,6 +60,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // Plain-words failures need no stack; a thrown non-Error still says what it was.
+  if (error instanceof EmbeddedPostgresError) console.error(`Frontdesk could not start: ${error.message}`);
+  else if (error instanceof Error) console.error('Frontdesk could not start:', error);
+  else console.error(`Frontdesk could not start: something other than an error was thrown (${inspect(error)}).`);
   process.exit(1);
 });
