@@ -1,9 +1,11 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Deps } from './deps.js';
+import { clientErrorHandler, DEFAULT_LIMITS, endWhenAnsweredEarly, guard, refuseAtEdge, type EdgeLimits } from './http/edge.js';
+import { sendEdgeError } from './http/errors.js';
+import { API_CSP, setSecurityHeaders } from './http/headers.js';
+import { rendererHandler } from './http/renderer.js';
 import { appRouter } from './router.js';
 import { contextFactory } from './trpc/context.js';
 
@@ -11,6 +13,8 @@ export interface ServerOptions {
   deps: Deps;
   /** Built renderer to serve at `/`, so a plain browser can use the same server. */
   rendererDir?: string;
+  /** Request limits; each defaults to DEFAULT_LIMITS. */
+  limits?: Partial<EdgeLimits>;
   /** Background jobs (hold sweeper, log reader); tests may leave them off. */
   onStart?: () => Promise<void> | void;
   onStop?: () => Promise<void> | void;
@@ -22,74 +26,75 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
-
 function isLocalOrigin(origin: string | undefined): origin is string {
   return !!origin && /^(https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?|file:\/\/|null)$/.test(origin);
 }
 
+const API_METHODS = ['GET', 'HEAD', 'POST'] as const;
+const READ_METHODS = ['GET', 'HEAD'] as const;
+
 /** The app as a value: a request listener plus start/stop. Listening lives in main.ts. */
 export function createServer(options: ServerOptions) {
+  const { logger } = options.deps;
+  const limits: EdgeLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     createContext: contextFactory(options.deps),
+    // Counted as the body streams in, so a chunked body without a length stops at the limit too.
+    maxBodySize: limits.maxBodyBytes,
+    maxBatchSize: limits.maxBatchSize,
+    // tRPC leaves some early failures as text/plain; every error here is JSON.
+    responseMeta: ({ errors }) => (errors.length ? { headers: { 'content-type': 'application/json' } } : {}),
     onError({ error, path: procedure }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') options.deps.logger.error({ err: error.cause ?? error, procedure }, 'internal error');
+      if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure }, 'internal error');
     },
   });
+  const renderer = rendererHandler(options.rendererDir, logger);
 
-  function serveStatic(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const root = options.rendererDir;
-    const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (!root || !existsSync(root)) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Frontdesk server: the renderer is not built.');
-      return;
-    }
-    let file = path.join(root, path.normalize(urlPath).replace(/^(\.\.[/\\])+/, ''));
-    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) file = path.join(root, 'index.html');
-    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-    const cache = file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable';
-    res.writeHead(200, { 'content-type': type, 'cache-control': cache, 'x-content-type-options': 'nosniff' });
-    createReadStream(file).pipe(res);
-  }
-
-  const listener: http.RequestListener = (req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const origin = req.headers.origin;
     if (isLocalOrigin(origin)) {
       res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('access-control-allow-headers', 'authorization, content-type, trpc-accept, x-trpc-source');
+      res.setHeader('access-control-allow-headers', 'authorization, content-type, last-event-id, trpc-accept, x-trpc-source');
       res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
       res.setHeader('vary', 'origin');
     }
+    endWhenAnsweredEarly(req, res);
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
       return;
     }
-    const url = req.url ?? '/';
+    const url = req.url ?? '';
+    if (!url.startsWith('/')) {
+      // Absolute-form and asterisk targets are for proxies; this server is not one.
+      sendEdgeError(res, 400, { code: 'BAD_INPUT', message: 'The address is not valid.', details: {} }, { connection: 'close' });
+      return;
+    }
     if (url.startsWith('/trpc/')) {
-      trpc(req, res);
+      setSecurityHeaders(res, API_CSP);
+      // Answers carry patients' details: no cache between here and the desk may keep them.
+      res.setHeader('cache-control', 'no-store');
+      // tRPC's own last-resort answers (a bad Host header) set no type of their own.
+      res.setHeader('content-type', 'application/json');
+      if (!refuseAtEdge(req, res, limits, API_METHODS)) trpc(req, res);
       return;
     }
     if (url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      setSecurityHeaders(res, API_CSP);
+      if (!refuseAtEdge(req, res, limits, READ_METHODS)) res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end('{"ok":true}');
       return;
     }
-    serveStatic(req, res);
+    if (!refuseAtEdge(req, res, limits, READ_METHODS)) renderer(req, res);
   };
 
   async function start(port: number, host = '127.0.0.1'): Promise<RunningServer> {
-    const server = http.createServer(listener);
+    const server = http.createServer(guard(listener, logger));
+    server.on('clientError', clientErrorHandler(logger));
     server.keepAliveTimeout = 65_000;
+    // A body of at most maxBodyBytes arrives well within this; a sender that
+    // trickles (or never ends a chunked body) loses its connection.
+    server.requestTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
@@ -110,5 +115,5 @@ export function createServer(options: ServerOptions) {
     };
   }
 
-  return { listener, router: appRouter, start };
+  return { listener: guard(listener, logger), router: appRouter, start };
 }

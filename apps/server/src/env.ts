@@ -10,6 +10,8 @@ const schema = z.object({
   FRONTDESK_SEED: z.enum(['demo', 'none']).default('demo'),
   FRONTDESK_RENDERER_DIR: z.string().optional(),
   FRONTDESK_DB_POOL: z.coerce.number().int().min(1).max(500).default(20),
+  /** Largest request body the server reads; larger ones get 413 (default 1 MiB). */
+  FRONTDESK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   FRONTDESK_HOLD_SWEEP_MS: z.coerce.number().int().min(50).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),

@@ -16,6 +16,11 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 async function main(): Promise<void> {
   const env = readEnv();
   const logger = createLogger(env.LOG_LEVEL);
+  // A promise nobody awaited failed: one piece of work is lost, the server is not.
+  process.on('unhandledRejection', (reason: unknown) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  // Keep serving: every booking is one Postgres transaction (committed or rolled back), so a stray
+  // throw cannot leave half a booking, while exiting would drop every desk and the embedded Postgres.
+  process.on('uncaughtException', (err: Error) => logger.fatal({ err }, 'uncaught exception; the server keeps running'));
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
@@ -37,7 +42,7 @@ async function main(): Promise<void> {
   }
   const background = startBackground(deps, { sweepMs: env.FRONTDESK_HOLD_SWEEP_MS });
   const rendererDir = env.FRONTDESK_RENDERER_DIR ?? path.join(PROJECT_ROOT, 'apps', 'desktop', 'out', 'renderer');
-  const app = createServer({ deps, rendererDir, onStop: () => background.stop() });
+  const app = createServer({ deps, rendererDir, limits: { maxBodyBytes: env.FRONTDESK_MAX_BODY_BYTES }, onStop: () => background.stop() });
   const running = await app.start(env.FRONTDESK_PORT, env.FRONTDESK_HOST);
 
   console.log(`\nFrontdesk server listening on ${running.url}`);

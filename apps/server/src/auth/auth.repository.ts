@@ -167,7 +167,7 @@ export class AuthRepository {
 
   /** Records how a reserved attempt ended; a success resets its account's count. */
   async settleLoginAttempt(attemptId: bigint, succeeded: boolean): Promise<void> {
-    await this.db.loginAttempt.update({ where: { id: attemptId }, data: { succeeded }, select: { id: true } });
+    await this.db.loginAttempt.updateMany({ where: { id: attemptId, succeeded: null }, data: { succeeded } });
   }
 
   /** Forgets attempts too old to matter to any throttle. */

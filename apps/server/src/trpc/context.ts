@@ -16,10 +16,13 @@ function bearer(header: string | string[] | undefined): string | null {
   return match?.[1] ?? null;
 }
 
+/**
+ * The token is read from the Authorization header only. tRPC's
+ * `connectionParams` travel in the URL, which proxies and access logs keep,
+ * so a token sent there is ignored and the call is refused as signed out.
+ */
 export function contextFactory(deps: Deps) {
-  return ({ req, info }: { req: IncomingMessage; info?: { connectionParams?: Record<string, string | undefined> | null } }): Context => {
-    const fromParams = info?.connectionParams?.token;
-    const token = bearer(req.headers.authorization) ?? (typeof fromParams === 'string' ? bearer(`Bearer ${fromParams}`) : null);
-    return { deps, token, ip: req.socket.remoteAddress ?? 'unknown', actor: null };
+  return ({ req }: { req: IncomingMessage }): Context => {
+    return { deps, token: bearer(req.headers.authorization), ip: req.socket.remoteAddress ?? 'unknown', actor: null };
   };
 }

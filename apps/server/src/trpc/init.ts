@@ -6,6 +6,7 @@ import type { Actor } from '../auth/scope.js';
 import { withTenantScope } from '../db/request-scope.js';
 import type { Context } from './context.js';
 import { toTRPCError } from './errors.js';
+import { protocolDomainError } from '../http/errors.js';
 
 export interface Meta {
   /** Who may call: 'public', or the permission a staff member's role must grant. */
@@ -34,6 +35,8 @@ const t = initTRPC
         };
       }
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      // Protocol failures (bad JSON, unknown path, body too large) answer a plain sentence, never library text.
+      if (!domain && !internal) domain = protocolDomainError(error);
       return {
         ...shape,
         message: internal ? 'Something went wrong on the server. Please try again.' : domain?.message ?? shape.message,

@@ -1,0 +1,88 @@
+import net from 'node:net';
+
+// Requests written byte for byte, for what fetch and http.request would
+// normalise or refuse to send (malformed escapes, bad hosts, header floods).
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** The JSON body, when there is one. */
+  json(): unknown;
+}
+
+function dechunk(body: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at < body.length) {
+    const lineEnd = body.indexOf('\r\n', at);
+    if (lineEnd === -1) break;
+    const size = parseInt(body.subarray(at, lineEnd).toString('latin1'), 16);
+    if (!Number.isFinite(size) || size === 0) break;
+    parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+    at = lineEnd + 2 + size + 2;
+  }
+  return Buffer.concat(parts);
+}
+
+export function parseResponse(data: Buffer): RawResponse {
+  const headEnd = data.indexOf('\r\n\r\n');
+  if (headEnd === -1) throw new Error(`no complete HTTP response: ${JSON.stringify(data.toString('latin1').slice(0, 200))}`);
+  const [statusLine, ...lines] = data.subarray(0, headEnd).toString('latin1').split('\r\n');
+  const status = Number(statusLine?.split(' ')[1]);
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  let body = data.subarray(headEnd + 4);
+  if (headers['transfer-encoding']?.includes('chunked')) body = dechunk(body);
+  const text = body.toString('utf8');
+  return { status, headers, body: text, json: () => JSON.parse(text) as unknown };
+}
+
+/** Writes `request` as is and reads until the server closes, `until` matches what arrived, or `timeoutMs`. */
+export function rawRequest(port: number, request: string | Buffer, options: { timeoutMs?: number; until?: RegExp } = {}): Promise<RawResponse> {
+  const { timeoutMs = 10_000, until } = options;
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const finish = () => {
+      clearTimeout(timer);
+      try {
+        resolve(parseResponse(Buffer.concat(chunks)));
+      } catch (error) {
+        reject(error as Error);
+      }
+    };
+    const timer = setTimeout(() => {
+      socket.destroy();
+      finish();
+    }, timeoutMs);
+    socket.on('data', (d: Buffer) => {
+      chunks.push(d);
+      // For a stream that stays open (SSE): stop once the awaited text is in.
+      if (until?.test(Buffer.concat(chunks).toString('utf8'))) {
+        socket.destroy();
+        finish();
+      }
+    });
+    // A reset after the answer arrived still leaves the answer to read.
+    socket.on('error', () => finish());
+    socket.on('close', finish);
+    socket.write(request);
+  });
+}
+
+/** A GET with the given target and extra header lines, connection closed after. */
+export function rawGet(port: number, target: string, headerLines: string[] = [], until?: RegExp): Promise<RawResponse> {
+  return rawRequest(port, [`GET ${target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close', ...headerLines, '', ''].join('\r\n'), { until });
+}
+
+/** A POST of `body` (a JSON string unless told) to `target`. */
+export function rawPost(port: number, target: string, body: string, headerLines: string[] = ['Content-Type: application/json']): Promise<RawResponse> {
+  return rawRequest(
+    port,
+    [`POST ${target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(body)}`, ...headerLines, '', body].join('\r\n'),
+  );
+}
