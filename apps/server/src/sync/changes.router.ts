@@ -4,8 +4,9 @@ import { staffProcedure } from '../trpc/init.js';
 import { streamChanges } from './changes.service.js';
 
 /**
- * The live log for one desk window (SSE). Pass the bearer token as
- * `connectionParams.token`; tRPC adds `lastEventId` on reconnect.
+ * The live log for one desk window (SSE). The bearer token goes in the
+ * Authorization header (an EventSource that can send one); tRPC adds
+ * `lastEventId` on reconnect.
  */
 export const changesProcedure = staffProcedure('appointments.read')
   .input(changesInput)

@@ -101,9 +101,12 @@ export class ServerRotation {
 }
 
 export function clientFor(url: () => string, token?: string, rotation?: ServerRotation) {
+  const send = rotation ? rotation.fetch : fetch;
+  // The token travels in the Authorization header: the server refuses it in the URL.
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const Rotating = class extends EventSource {
     constructor(target: string | URL, init?: ConstructorParameters<typeof EventSource>[1]) {
-      super(target, { ...init, ...(rotation ? { fetch: rotation.fetch } : {}) });
+      super(target, { ...init, fetch: (input, fetchInit) => send(input, { ...fetchInit, headers: { ...fetchInit.headers, ...auth } }) });
     }
   };
   return createTRPCClient<AppRouter>({
@@ -112,12 +115,11 @@ export function clientFor(url: () => string, token?: string, rotation?: ServerRo
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({
           url: () => `${url()}/trpc`,
-          connectionParams: token ? { token } : undefined,
           EventSource: Rotating,
         }),
         false: httpBatchLink({
           url: `${url()}/trpc`,
-          headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+          headers: () => auth,
         }),
       }),
     ],

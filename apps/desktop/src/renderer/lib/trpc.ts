@@ -2,6 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { createSyncStoragePersister } from '@tanstack/query-sync-storage-persister';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { EventSource, type EventSourceInit } from 'eventsource';
 import { observable } from '@trpc/server/observable';
 import type { AppRouter } from '@frontdesk/server/router';
 import { domainErrorOf } from '@frontdesk/shared';
@@ -32,6 +33,22 @@ const connectionLink: TRPCLink<AppRouter> = () => ({ next, op }) =>
     }),
   );
 
+function authorization(): Record<string, string> {
+  const token = getToken();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/** An EventSource that signs each (re)connection with the current session's token. */
+class AuthorizedEventSource extends EventSource {
+  constructor(url: string | URL, init?: EventSourceInit) {
+    super(url, {
+      ...init,
+      // Read at every connection, so a reconnect after signing in again uses the new token.
+      fetch: (input, fetchInit) => fetch(input, { ...fetchInit, headers: { ...fetchInit.headers, ...authorization() } }),
+    });
+  }
+}
+
 export function createClients(serverUrl: string) {
   const url = `${serverUrl}/trpc`;
   const queryClient = new QueryClient({
@@ -55,18 +72,10 @@ export function createClients(serverUrl: string) {
       connectionLink,
       splitLink({
         condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({
-          url,
-          connectionParams: () => ({ token: getToken() ?? '' }),
-        }),
-        false: httpBatchLink({
-          url,
-          maxItems: 10,
-          headers: () => {
-            const token = getToken();
-            return token ? { authorization: `Bearer ${token}` } : {};
-          },
-        }),
+        // The token goes in the Authorization header (the URL would put it in proxies' logs);
+        // a native EventSource cannot send headers, so this one fetches with them.
+        true: httpSubscriptionLink({ url, EventSource: AuthorizedEventSource }),
+        false: httpBatchLink({ url, maxItems: 10, headers: authorization }),
       }),
     ],
   });
