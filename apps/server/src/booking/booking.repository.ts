@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AppointmentStatus } from '@frontdesk/shared';
 import { Prisma } from '../db/prisma.js';
 import type { Db, Tx } from '../db/tx.js';
+import type { IdempotencyClaim, IdempotencyRecord } from './idempotency.js';
 
 // Every SQL statement of the booking commands. Receives the client (or the
 // transaction) as an argument; the service decides what runs in which
@@ -32,6 +33,8 @@ export interface InsertedAppointment {
 }
 
 export interface NewAppointment {
+  /** Chosen by the caller when an idempotency record names it first. */
+  id?: string;
   tenantId: string;
   branchId: string;
   serviceId: string;
@@ -40,7 +43,6 @@ export interface NewAppointment {
   startsAt: Date;
   endsAt: Date;
   holdMinutes: number | null;
-  idempotencyKey: string | null;
   priceCents: number;
   note: string;
   createdBy: string;
@@ -82,7 +84,8 @@ export function slotLockKeys(ids: readonly (string | null)[], range: { start: Da
   for (const id of ids) {
     if (!id) continue;
     for (let day = Math.floor(range.start.getTime() / DAY_MS); day * DAY_MS < range.end.getTime(); day++) {
-      keys.add(createHash('sha1').update(`${id}:${day}`).digest().readBigInt64BE(0));
+      // Lower case: an id the desk sent in capitals is still the same resource or patient.
+      keys.add(createHash('sha1').update(`${id.toLowerCase()}:${day}`).digest().readBigInt64BE(0));
     }
   }
   return [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -117,22 +120,40 @@ export class BookingRepository {
     return rows[0] ?? null;
   }
 
-  async findByIdempotencyKey(db: Db | Tx, tenantId: string, key: string): Promise<string | null> {
-    const rows = await db.$queryRaw<{ id: string }[]>`
-      SELECT id FROM appointment WHERE tenant_id = ${tenantId}::uuid AND idempotency_key = ${key}`;
-    return rows[0]?.id ?? null;
+  /** The record of a command this staff member sent with this key, if any. */
+  async idempotencyRecord(tx: Tx, tenantId: string, staffId: string, key: string): Promise<IdempotencyRecord | null> {
+    const rows = await tx.$queryRaw<IdempotencyRecord[]>`
+      SELECT command, request_hash AS "requestHash", branch_id AS "branchId", appointment_id AS "appointmentId", token_id AS "tokenId"
+        FROM idempotency_record
+       WHERE tenant_id = ${tenantId}::uuid AND staff_id = ${staffId}::uuid AND key = ${key}`;
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Claims a key for a command, before the command's own rows. A concurrent
+   * claim of the same key waits here for this transaction, then fails with a
+   * unique violation (IDEMPOTENCY_KEY_CONSTRAINT) if this one committed.
+   */
+  async insertIdempotencyRecord(
+    tx: Tx,
+    r: IdempotencyClaim & { tenantId: string; staffId: string; branchId: string; appointmentId?: string; tokenId?: string },
+  ): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO idempotency_record (tenant_id, staff_id, key, command, request_hash, branch_id, appointment_id, token_id)
+      VALUES (${r.tenantId}::uuid, ${r.staffId}::uuid, ${r.key}, ${r.command}, ${r.requestHash}, ${r.branchId}::uuid,
+              ${r.appointmentId ?? null}::uuid, ${r.tokenId ?? null}::uuid)`;
   }
 
   /** Inserts the appointment and returns it with its patient's name, in one round trip. */
   async insertAppointment(tx: Tx, a: NewAppointment): Promise<InsertedAppointment> {
-    const id = randomUUID();
+    const id = a.id ?? randomUUID();
     const holdExpires = a.holdMinutes === null ? Prisma.sql`NULL` : Prisma.sql`now() + make_interval(mins => ${a.holdMinutes}::int)`;
     const rows = await tx.$queryRaw<InsertedAppointment[]>`
       WITH a AS (
         INSERT INTO appointment (id, tenant_id, branch_id, service_id, patient_id, status, starts_at, ends_at,
-                                 hold_expires_at, idempotency_key, price_cents, note, created_by)
+                                 hold_expires_at, price_cents, note, created_by)
         VALUES (${id}::uuid, ${a.tenantId}::uuid, ${a.branchId}::uuid, ${a.serviceId}::uuid, ${a.patientId}::uuid,
-                ${a.status}::"AppointmentStatus", ${a.startsAt}, ${a.endsAt}, ${holdExpires}, ${a.idempotencyKey},
+                ${a.status}::"AppointmentStatus", ${a.startsAt}, ${a.endsAt}, ${holdExpires},
                 ${a.priceCents}, ${a.note}, ${a.createdBy}::uuid)
         RETURNING *)
       SELECT a.id, a.status::text AS status, a.starts_at AS "startsAt", a.ends_at AS "endsAt",
@@ -263,12 +284,20 @@ export class BookingRepository {
     return rows[0]?.issued ?? null;
   }
 
-  async insertToken(tx: Tx, t: { tenantId: string; sessionId: string; number: number; patientId: string; issuedBy: string }) {
+  async insertToken(tx: Tx, t: { id?: string; tenantId: string; sessionId: string; number: number; patientId: string; issuedBy: string }) {
     const rows = await tx.$queryRaw<{ id: string; createdAt: Date }[]>`
-      INSERT INTO token (tenant_id, session_id, number, patient_id, issued_by)
-      VALUES (${t.tenantId}::uuid, ${t.sessionId}::uuid, ${t.number}::int, ${t.patientId}::uuid, ${t.issuedBy}::uuid)
+      INSERT INTO token (id, tenant_id, session_id, number, patient_id, issued_by)
+      VALUES (${t.id ?? randomUUID()}::uuid, ${t.tenantId}::uuid, ${t.sessionId}::uuid, ${t.number}::int, ${t.patientId}::uuid, ${t.issuedBy}::uuid)
       RETURNING id, created_at AS "createdAt"`;
     return rows[0]!;
+  }
+
+  /** A token as it is now (a replayed issueToken returns it even once it is no longer live). */
+  async token(db: Db | Tx, tenantId: string, tokenId: string) {
+    const rows = await db.$queryRaw<{ id: string; sessionId: string; number: number; patientId: string; status: 'ISSUED' | 'CANCELLED'; createdAt: Date }[]>`
+      SELECT id, session_id AS "sessionId", number, patient_id AS "patientId", status::text AS status, created_at AS "createdAt"
+        FROM token WHERE id = ${tokenId}::uuid AND tenant_id = ${tenantId}::uuid`;
+    return rows[0] ?? null;
   }
 
   async liveToken(db: Db | Tx, sessionId: string, patientId: string) {

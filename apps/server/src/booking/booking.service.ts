@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
   DomainError,
@@ -15,12 +16,13 @@ import {
   type moveInput,
   type releaseInput,
 } from '@frontdesk/shared';
-import { assertBranch, notFound, type Actor } from '../auth/scope.js';
+import { assertBranch, mayActIn, notFound, type Actor } from '../auth/scope.js';
 import { appointmentViewSelect, toAppointmentView } from '../availability/appointment-view.js';
 import { toSessionView, type AvailabilityService } from '../availability/availability.service.js';
 import { isExclusionViolation, isUniqueViolation } from '../db/errors.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { appendEvents, type AnyNewEvent } from '../sync/append.js';
+import { assertReplay, IDEMPOTENCY_KEY_CONSTRAINT, placementClaim, tokenClaim, type IdempotencyClaim, type IdempotencyRecord } from './idempotency.js';
 import { slotLockKeys, type BookingRepository, type CurrentAppointment, type InsertedAppointment, type ServiceInfo, type StockTaken, type TransitionArgs } from './booking.repository.js';
 
 type HoldInput = z.output<typeof holdInput>;
@@ -210,13 +212,24 @@ export class BookingService {
   }
 
   async issueToken(actor: Actor, input: TokenInput): Promise<{ token: TokenView; session: CapacitySessionView }> {
-    const session = await this.repo.session(this.db, actor.tenantId, input.sessionId);
-    if (!session) throw notFound('session');
-    assertBranch(actor, session.branchId);
-    const existing = await this.repo.liveToken(this.db, session.id, input.patientId);
-    if (existing) return this.tokenResult(actor, session.id, { ...existing, patientId: input.patientId });
+    const session = await inTransaction(this.db, { tenantId: actor.tenantId }, (tx) => this.repo.session(tx, actor.tenantId, input.sessionId));
+    // Another branch's session is as unknown as one that does not exist.
+    if (!session || !mayActIn(actor, session.branchId)) throw notFound('session');
+    const claim = input.idempotencyKey ? tokenClaim(input.idempotencyKey, input) : null;
+    const replayed = claim && (await this.replayedToken(actor, claim));
+    if (replayed) return replayed;
+    const keep = (tx: Tx, tokenId: string) =>
+      claim ? this.repo.insertIdempotencyRecord(tx, { ...claim, tenantId: actor.tenantId, staffId: actor.staffId, branchId: session.branchId, tokenId }) : Promise.resolve();
     try {
       return await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+        // The patient already holds a live token: that one stands (and the key now names it).
+        const existing = await this.repo.liveToken(tx, session.id, input.patientId);
+        if (existing) {
+          await keep(tx, existing.id);
+          return this.tokenResult(tx, actor, existing.id);
+        }
+        const id = randomUUID();
+        await keep(tx, id);
         const number = await this.repo.drawToken(tx, actor.tenantId, session.id, actor.branchIds);
         if (number === null) {
           const next = await this.repo.nextSessionWithRoom(tx, actor.tenantId, session);
@@ -226,17 +239,25 @@ export class BookingService {
             nextSession: next ? { id: next.id, name: next.name, startsAt: next.startsAt.toISOString(), remaining: next.remaining } : null,
           });
         }
-        const row = await this.repo.insertToken(tx, { tenantId: actor.tenantId, sessionId: session.id, number, patientId: input.patientId, issuedBy: actor.staffId });
+        const row = await this.repo.insertToken(tx, { id, tenantId: actor.tenantId, sessionId: session.id, number, patientId: input.patientId, issuedBy: actor.staffId });
         const token: TokenView = { id: row.id, sessionId: session.id, number, patientId: input.patientId, status: 'ISSUED', createdAt: row.createdAt.toISOString() };
         const view = toSessionView({ ...session, issued: number });
         await appendEvents(tx, author(actor), [{ type: 'token.issued', tenantId: actor.tenantId, branchId: session.branchId, aggregateId: session.id, patientId: input.patientId, payload: { token, session: view } }]);
         return { token, session: view };
       });
     } catch (error) {
-      // The same patient asked twice at once: the first token stands.
+      // The same key sent twice at once: the first one's token, or a refusal.
+      if (claim && isUniqueViolation(error, IDEMPOTENCY_KEY_CONSTRAINT)) {
+        const earlier = await this.replayedToken(actor, claim);
+        if (earlier) return earlier;
+      }
+      // The same patient asked twice at once (under different keys): the first token stands.
       if (isUniqueViolation(error, 'token_session_id_patient_id_live_key')) {
-        const token = await this.repo.liveToken(this.db, session.id, input.patientId);
-        if (token) return this.tokenResult(actor, session.id, { ...token, patientId: input.patientId });
+        const token = await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+          const live = await this.repo.liveToken(tx, session.id, input.patientId);
+          return live && this.tokenResult(tx, actor, live.id);
+        });
+        if (token) return token;
       }
       throw error;
     }
@@ -260,21 +281,29 @@ export class BookingService {
 
   private async place(actor: Actor, p: Placement): Promise<AppointmentView> {
     assertBranch(actor, p.branchId);
-    if (p.idempotencyKey) {
-      const earlier = await this.repo.findByIdempotencyKey(this.db, actor.tenantId, p.idempotencyKey);
-      if (earlier) return this.view(this.db, earlier);
-    }
+    const claim = p.idempotencyKey ? placementClaim(p.mode, p.idempotencyKey, p) : null;
+    // A replay answers before anything else is checked: its own appointment now fills the slot.
+    const replayed = claim && (await this.replayedAppointment(actor, claim));
+    if (replayed) return replayed;
     const service = await this.service(actor, p.serviceId, p.branchId);
     const start = this.startOf(p.startsAt);
     const end = new Date(start.getTime() + service.durationMin * MINUTE);
     const occupied = occupiedRange(service, start);
     for (let attempt = 1; ; attempt++) {
       const slot = await this.availability.check({ tenantId: actor.tenantId, branchId: p.branchId, serviceId: p.serviceId, resourceIds: p.resourceIds, start });
-      if (!slot.ok) throw await this.unavailable(actor, slot, { branchId: p.branchId, serviceId: p.serviceId, start, resourceIds: p.resourceIds });
+      if (!slot.ok) {
+        // A retry that lost the race to its own first request finds that request's appointment in the slot.
+        const earlier = claim && (await this.replayedAppointment(actor, claim));
+        if (earlier) return earlier;
+        throw await this.unavailable(actor, slot, { branchId: p.branchId, serviceId: p.serviceId, start, resourceIds: p.resourceIds });
+      }
       try {
         const locks = slotLockKeys([...slot.slot.resourceIds, p.patientId], occupied);
         return await inTransaction(this.db, { tenantId: actor.tenantId, locks }, async (tx) => {
+          const id = randomUUID();
+          if (claim) await this.repo.insertIdempotencyRecord(tx, { ...claim, tenantId: actor.tenantId, staffId: actor.staffId, branchId: p.branchId, appointmentId: id });
           const row = await this.repo.insertAppointment(tx, {
+            id,
             tenantId: actor.tenantId,
             branchId: p.branchId,
             serviceId: p.serviceId,
@@ -283,7 +312,6 @@ export class BookingService {
             startsAt: start,
             endsAt: end,
             holdMinutes: p.holdMinutes,
-            idempotencyKey: p.idempotencyKey,
             priceCents: service.priceCents,
             note: p.note,
             createdBy: actor.staffId,
@@ -301,10 +329,10 @@ export class BookingService {
           return view;
         });
       } catch (error) {
-        // A retry of a command that another request just carried out: return its result.
-        if (p.idempotencyKey && (isUniqueViolation(error) || isExclusionViolation(error))) {
-          const earlier = await this.repo.findByIdempotencyKey(this.db, actor.tenantId, p.idempotencyKey);
-          if (earlier) return this.view(this.db, earlier);
+        // A retry of a command that another request just carried out: its result, or a refusal.
+        if (claim && isUniqueViolation(error, IDEMPOTENCY_KEY_CONSTRAINT)) {
+          const earlier = await this.replayedAppointment(actor, claim);
+          if (earlier) return earlier;
         }
         if (!isExclusionViolation(error)) throw error;
         await this.afterConflict(actor, { branchId: p.branchId, serviceId: p.serviceId, start, resourceIds: p.resourceIds, patientId: p.patientId, tried: slot.slot.resourceIds, occupied }, attempt);
@@ -355,8 +383,8 @@ export class BookingService {
 
   private async load(actor: Actor, appointmentId: string) {
     const current = await this.repo.current(this.db, actor.tenantId, appointmentId);
-    if (!current) throw notFound('appointment');
-    assertBranch(actor, current.branchId);
+    // Another branch's appointment is as unknown as one that does not exist: its id is not confirmed.
+    if (!current || !mayActIn(actor, current.branchId)) throw notFound('appointment');
     return current;
   }
 
@@ -487,13 +515,37 @@ export class BookingService {
     });
   }
 
-  private async tokenResult(actor: Actor, sessionId: string, token: { id: string; number: number; createdAt: Date; patientId: string }) {
-    const session = await this.repo.session(this.db, actor.tenantId, sessionId);
-    if (!session) throw notFound('session');
+  /** A token as it is now, with its session. */
+  private async tokenResult(tx: Tx, actor: Actor, tokenId: string): Promise<{ token: TokenView; session: CapacitySessionView }> {
+    const token = await this.repo.token(tx, actor.tenantId, tokenId);
+    const session = token && (await this.repo.session(tx, actor.tenantId, token.sessionId));
+    if (!token || !session) throw notFound('token');
     return {
-      token: { id: token.id, sessionId, number: token.number, patientId: token.patientId, status: 'ISSUED' as const, createdAt: token.createdAt.toISOString() },
+      token: { id: token.id, sessionId: token.sessionId, number: token.number, patientId: token.patientId, status: token.status, createdAt: token.createdAt.toISOString() },
       session: toSessionView(session),
     };
+  }
+
+  /**
+   * The result of an earlier command sent with this key by this staff member,
+   * or null when there is none (carry the command out). A key used for
+   * anything else is refused (see idempotency.ts).
+   */
+  private replay<T>(actor: Actor, claim: IdempotencyClaim, result: (tx: Tx, record: IdempotencyRecord) => Promise<T | null>): Promise<T | null> {
+    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      const record = await this.repo.idempotencyRecord(tx, actor.tenantId, actor.staffId, claim.key);
+      if (!record) return null;
+      assertReplay(actor, claim, record);
+      return result(tx, record);
+    });
+  }
+
+  private replayedAppointment(actor: Actor, claim: IdempotencyClaim): Promise<AppointmentView | null> {
+    return this.replay(actor, claim, async (tx, r) => (r.appointmentId ? this.view(tx, r.appointmentId) : null));
+  }
+
+  private replayedToken(actor: Actor, claim: IdempotencyClaim): Promise<{ token: TokenView; session: CapacitySessionView } | null> {
+    return this.replay(actor, claim, async (tx, r) => (r.tokenId ? this.tokenResult(tx, actor, r.tokenId) : null));
   }
 }
 
