@@ -1,13 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../db/embedded.js';
+import { orphanedPostmaster, stopProcess } from '../db/embedded/leftover.js';
 import { migrate } from '../db/migrate.js';
 import { freePort } from './ports.js';
 
 export const TEMPLATE_DB = 'frontdesk_test_template';
+const SCRATCH_PREFIX = 'frontdesk-test-';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -28,7 +30,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     url.pathname = '/postgres';
     adminUrl = url.toString();
   } else {
-    const dir = await mkdtemp(path.join(tmpdir(), 'frontdesk-test-'));
+    await sweepKilledRuns();
+    const dir = await mkdtemp(path.join(tmpdir(), SCRATCH_PREFIX));
     const db = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), persistent: false });
     adminUrl = db.url('postgres');
     stop = async () => {
@@ -46,4 +49,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await migrate(templateUrl.toString());
   project.provide('pgAdminUrl', adminUrl);
   return stop;
+}
+
+/** A test run killed outright leaves its cluster running: stop those (never a live run's) and remove their folders. */
+async function sweepKilledRuns(): Promise<void> {
+  for (const name of await readdir(tmpdir())) {
+    if (!name.startsWith(SCRATCH_PREFIX)) continue;
+    const dataDir = path.join(tmpdir(), name, 'pg');
+    const pid = await orphanedPostmaster(dataDir).catch(() => null);
+    if (pid === null) continue;
+    await stopProcess(pid, dataDir);
+    await rm(path.join(tmpdir(), name), { recursive: true, force: true });
+  }
 }

@@ -93,6 +93,13 @@ async function untilUnused(realDataDir: string, dataDir: string): Promise<void> 
   }
 }
 
+/** The pid of a postmaster of `dataDir` whose server has died, or null. */
+export async function orphanedPostmaster(dataDir: string): Promise<number | null> {
+  const file = await readPidFile(dataDir);
+  if (!file?.pid || !(await isPostmasterOf(file.pid, await realpath(dataDir)))) return null;
+  return (await liveStarter(file.pid)) === null ? file.pid : null;
+}
+
 /**
  * The live process that started this postmaster, or null when it has died
  * (the kernel then hands the postmaster to init or a subreaper). Postmasters
