@@ -30,6 +30,11 @@ export const localDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }).
 /** An appointment's version, as the desk last saw it (a Postgres integer). */
 const version = z.number().int().min(1).max(2_147_483_647);
 
+/**
+ * A desk's own key for one command: a retry of that command sends it again and
+ * gets the first result. Keys are per staff member (the same text from another
+ * desk is another key); the same key with a different request is refused.
+ */
 export const idempotencyKey = z
   .string()
   .min(8, 'an idempotency key has at least 8 characters')

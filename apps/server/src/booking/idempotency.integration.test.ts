@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlStateOf } from '../db/errors.js';
+import { Prisma } from '../db/prisma.js';
+import { inTransaction } from '../db/tx.js';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
@@ -350,5 +354,30 @@ describe("another branch's ids are as unknown as ids that do not exist", () => {
     } finally {
       await db.sql.query('UPDATE staff_branch SET branch_id = $1 WHERE staff_id = $2', [demo.branches.east, demo.staff.manager.id]);
     }
+  });
+});
+
+describe('row-level security on idempotency records', () => {
+  it("the runtime role sees no record with no tenant set, only its own tenant's with one, and can rewrite none", async () => {
+    const other = await seedDemo(db.owner, { tenantName: 'Other clinic', emailDomain: 'idempotency-other.test', patients: 2 });
+    const theirDesk = await callerFor(db.deps, other.staff.receptionist.email, other.password, 'other desk');
+    await theirDesk.booking.book({ branchId: other.branches.east, serviceId: other.services.gp, resourceIds: [other.resources.drCarter!], startsAt: at(friday, '15:00', NY), patientId: other.patients[0]!, idempotencyKey: 'other-clinic-0001' });
+    await midtown.booking.book({ ...gpEast(at(friday, '15:00', NY), demo.patients[64]!), idempotencyKey: 'own-clinic-0001' });
+
+    const [unscoped] = await db.deps.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM idempotency_record`;
+    expect(unscoped?.n).toBe(0);
+    const seen = await inTransaction(db.deps.db, { tenantId: demo.tenantId }, (tx) => tx.$queryRaw<{ tenant_id: string }[]>`SELECT tenant_id::text FROM idempotency_record`);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen.map((r) => r.tenant_id))).toEqual(new Set([demo.tenantId]));
+    for (const statement of [Prisma.sql`UPDATE idempotency_record SET request_hash = repeat('f', 64)`, Prisma.sql`DELETE FROM idempotency_record`]) {
+      const error = await inTransaction(db.deps.db, { tenantId: demo.tenantId }, (tx) => tx.$executeRaw(statement)).catch((e: unknown) => e);
+      expect(sqlStateOf(error)).toBe('42501');
+    }
+    // Written from the other clinic's transaction, a record naming this clinic is refused.
+    const forged = await inTransaction(db.deps.db, { tenantId: other.tenantId }, (tx) =>
+      tx.$executeRaw`INSERT INTO idempotency_record (tenant_id, staff_id, key, command, request_hash, branch_id, token_id)
+                     VALUES (${demo.tenantId}::uuid, ${demo.staff.receptionist.id}::uuid, 'forged-0001', 'booking.issueToken', ${'0'.repeat(64)}, ${demo.branches.east}::uuid, ${randomUUID()}::uuid)`,
+    ).catch((e: unknown) => e);
+    expect(sqlStateOf(forged)).toBe('42501');
   });
 });
