@@ -5,6 +5,7 @@ import { BookingRepository } from './booking/booking.repository.js';
 import { BookingService } from './booking/booking.service.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
 import { scopedClient } from './db/request-scope.js';
+import type { DatabaseUrls } from './db/roles.js';
 import { PatientsRepository } from './patients/patients.repository.js';
 import { PatientsService } from './patients/patients.service.js';
 import type { Logger } from './logger.js';
@@ -12,8 +13,9 @@ import { LogReader } from './sync/log-reader.js';
 
 /** Everything procedures need, built once per server process. */
 export interface Deps {
+  /** The runtime role's client, following the request's tenant scope (db/request-scope.ts). */
   db: PrismaClient;
-  databaseUrl: string;
+  urls: DatabaseUrls;
   logger: Logger;
   auth: AuthService;
   /** This process's reader of the event log; started by the background jobs (or a first subscriber). */
@@ -25,22 +27,22 @@ export interface Deps {
 }
 
 export interface DepsOptions {
-  databaseUrl: string;
+  urls: DatabaseUrls;
   logger: Logger;
   poolSize?: number;
   now?: () => Date;
 }
 
 export function createDeps(options: DepsOptions): Deps {
-  const db = scopedClient(createPrisma({ url: options.databaseUrl, poolSize: options.poolSize ?? 20 }));
+  const db = scopedClient(createPrisma({ url: options.urls.app, poolSize: options.poolSize ?? 20 }));
   const now = options.now ?? (() => new Date());
   const availability = new AvailabilityService(db, now);
   return {
     db,
-    databaseUrl: options.databaseUrl,
+    urls: options.urls,
     logger: options.logger,
     auth: new AuthService(new AuthRepository(db), now),
-    logReader: new LogReader({ databaseUrl: options.databaseUrl, logger: options.logger }),
+    logReader: new LogReader({ databaseUrl: options.urls.sync, logger: options.logger }),
     availability,
     booking: new BookingService(db, new BookingRepository(), availability, now),
     patients: new PatientsService(db, new PatientsRepository()),

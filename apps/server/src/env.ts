@@ -3,6 +3,9 @@ import { z } from 'zod';
 // The one place the server reads its environment.
 const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
+  // Runtime roles' own logins; without them the server derives both from DATABASE_URL (db/roles.ts).
+  FRONTDESK_APP_DATABASE_URL: z.string().url().optional(),
+  FRONTDESK_SYNC_DATABASE_URL: z.string().url().optional(),
   FRONTDESK_HOST: z.string().default('127.0.0.1'),
   FRONTDESK_PORT: z.coerce.number().int().min(0).max(65535).default(4400),
   FRONTDESK_DATA_DIR: z.string().optional(),

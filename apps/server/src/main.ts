@@ -4,6 +4,8 @@ import { inspect } from 'node:util';
 import { createServer } from './app.js';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
+import { createPrisma } from './db/prisma.js';
+import { databaseUrls, ensureRuntimeRoles } from './db/roles.js';
 import { createDeps } from './deps.js';
 import { readEnv } from './env.js';
 import { createLogger } from './logger.js';
@@ -32,14 +34,24 @@ async function main(): Promise<void> {
   }
   const { applied } = await migrate(databaseUrl);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  const urls = databaseUrls(databaseUrl, { app: env.FRONTDESK_APP_DATABASE_URL, sync: env.FRONTDESK_SYNC_DATABASE_URL });
+  await ensureRuntimeRoles(urls);
 
-  const deps = createDeps({ databaseUrl, logger, poolSize: env.FRONTDESK_DB_POOL });
   let demo = false;
-  if (env.FRONTDESK_SEED === 'demo' && (await isEmpty(deps.db))) {
-    await seedDemo(deps.db);
-    demo = true;
-    logger.info('seeded the demo clinic');
+  if (env.FRONTDESK_SEED === 'demo') {
+    // Seeding spans a whole new tenant: the owner does it, never the runtime role.
+    const owner = createPrisma({ url: urls.owner, poolSize: 2 });
+    try {
+      if (await isEmpty(owner)) {
+        await seedDemo(owner);
+        demo = true;
+        logger.info('seeded the demo clinic');
+      }
+    } finally {
+      await owner.$disconnect();
+    }
   }
+  const deps = createDeps({ urls, logger, poolSize: env.FRONTDESK_DB_POOL });
   const background = startBackground(deps, { sweepMs: env.FRONTDESK_HOLD_SWEEP_MS });
   const rendererDir = env.FRONTDESK_RENDERER_DIR ?? path.join(PROJECT_ROOT, 'apps', 'desktop', 'out', 'renderer');
   const app = createServer({ deps, rendererDir, limits: { maxBodyBytes: env.FRONTDESK_MAX_BODY_BYTES }, onStop: () => background.stop() });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordPatientRead } from '../auth/audit.js';
+import { withTenant } from '../db/request-scope.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { failure, failureCode } from '../testing/errors.js';
@@ -12,8 +13,8 @@ let rita: Caller;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  a = await seedIsolationClinic(db.deps.db, 'a');
-  b = await seedIsolationClinic(db.deps.db, 'b');
+  a = await seedIsolationClinic(db.owner, 'a');
+  b = await seedIsolationClinic(db.owner, 'b');
   rita = await callerFor(db.deps, a.staff.receptionist.email, a.password, 'Front desk 2');
 });
 afterAll(() => db.drop());
@@ -42,7 +43,7 @@ describe('audit trail', () => {
     const patientId = a.patients[2] as string;
     const actor = await db.deps.auth.authenticate((await db.deps.auth.login({ email: a.staff.callCentre.email, password: a.password, desk: 'Headset 7' })).token);
     if (!actor) throw new Error('no actor');
-    await recordPatientRead(db.deps.db, actor, patientId);
+    await withTenant(actor.tenantId, () => recordPatientRead(db.deps.db, actor, patientId));
     const trail = await rita.admin.audit.patient({ patientId });
     expect(trail.at(-1)).toMatchObject({ type: 'patient.viewed', summary: "Viewed the patient's record", desk: 'Headset 7', actor: { name: 'Cal Centre', role: 'CALL_CENTRE' } });
   });

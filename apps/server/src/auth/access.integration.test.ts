@@ -40,8 +40,8 @@ async function signIn(email: string, password: string) {
 beforeAll(async () => {
   db = await createTestDatabase();
   deps = db.deps;
-  a = await seedIsolationClinic(db.deps.db, 'a');
-  b = await seedIsolationClinic(db.deps.db, 'b');
+  a = await seedIsolationClinic(db.owner, 'a');
+  b = await seedIsolationClinic(db.owner, 'b');
   bIds = new Set(idsOf(b));
   callers.RECEPTIONIST = await signIn(a.staff.receptionist.email, a.password);
   callers.CALL_CENTRE = await signIn(a.staff.callCentre.email, a.password);

@@ -14,7 +14,7 @@ const factory = createCallerFactory(appRouter);
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  demo = await seedDemo(db.deps.db, { emailDomain: 'accounts.test', patients: 2 });
+  demo = await seedDemo(db.owner, { emailDomain: 'accounts.test', patients: 2 });
 });
 afterAll(() => db.drop());
 

@@ -9,7 +9,7 @@ let demo: DemoClinic;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  demo = await seedDemo(db.deps.db, { emailDomain: 'auth.test', patients: 3 });
+  demo = await seedDemo(db.owner, { emailDomain: 'auth.test', patients: 3 });
 });
 afterAll(() => db.drop());
 

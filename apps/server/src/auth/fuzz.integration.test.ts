@@ -35,8 +35,8 @@ async function signInAdmin(): Promise<void> {
 beforeAll(async () => {
   db = await createTestDatabase();
   deps = db.deps;
-  a = await seedIsolationClinic(db.deps.db, 'a');
-  await seedIsolationClinic(db.deps.db, 'b');
+  a = await seedIsolationClinic(db.owner, 'a');
+  await seedIsolationClinic(db.owner, 'b');
   await signInAdmin();
 });
 afterAll(() => db.drop());

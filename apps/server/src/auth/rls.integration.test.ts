@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BookingRepository } from '../booking/booking.repository.js';
 import { sqlStateOf } from '../db/errors.js';
-import { enterTenant } from '../db/tenant-db.js';
-import { withTenantScope } from '../db/request-scope.js';
-import { inTransaction } from '../db/tx.js';
+import { iterateInTenant, withTenant, withTenantTransaction } from '../db/request-scope.js';
+import { APP_ROLE, SYNC_ROLE } from '../db/roles.js';
+import { inTransaction, type Db, type Tx } from '../db/tx.js';
+import { PatientsRepository } from '../patients/patients.repository.js';
+import { callerFor } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { seedIsolationClinic, type IsolationClinic } from '../testing/tenants.js';
 
@@ -12,26 +16,59 @@ let b: IsolationClinic;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  a = await seedIsolationClinic(db.deps.db, 'a');
-  b = await seedIsolationClinic(db.deps.db, 'b');
+  a = await seedIsolationClinic(db.owner, 'a');
+  b = await seedIsolationClinic(db.owner, 'b');
 });
 afterAll(() => db.drop());
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 const TENANT_TABLES = ['branch', 'resource', 'time_off', 'service', 'product', 'product_stock', 'patient', 'staff', 'appointment', 'appointment_resource', 'capacity_session', 'token', 'event'];
+const CHILD_TABLES = ['tenant', 'resource_branch', 'working_hours', 'service_requirement', 'service_price', 'appointment_product', 'staff_branch', 'staff_session'];
 
-describe('row-level security, with the application tenant filter removed', () => {
+describe('the runtime role', () => {
+  it('logs in as frontdesk_app: not superuser, no BYPASSRLS, owner of nothing', async () => {
+    const [me] = await db.deps.db.$queryRaw<{ user: string; superuser: boolean; bypass: boolean; owned: number }[]>`
+      SELECT current_user AS user, r.rolsuper AS superuser, r.rolbypassrls AS bypass,
+             (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid) AS owned
+        FROM pg_roles r WHERE r.rolname = current_user`;
+    expect(me).toEqual({ user: APP_ROLE, superuser: false, bypass: false, owned: 0 });
+  });
+
+  it.each([...TENANT_TABLES, ...CHILD_TABLES])('with no tenant set, SELECT * FROM %s returns nothing', async (table) => {
+    const [seen] = await db.deps.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "${table}"`);
+    expect(seen?.n).toBe(0);
+    const [owner] = (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}"`)).rows;
+    if (table !== 'appointment_product' && table !== 'staff_session') expect(owner?.n).toBeGreaterThan(0);
+  });
+
+  it('with no tenant set, nothing can be written either', async () => {
+    const insert = await db.deps.db.$executeRaw`INSERT INTO patient (tenant_id, name, phone) VALUES (${a.tenantId}::uuid, 'Mallory', '+1 000')`.catch((e: unknown) => e);
+    expect(sqlStateOf(insert)).toBe('42501');
+    expect(await db.deps.db.$executeRaw`UPDATE patient SET name = 'Mallory'`).toBe(0);
+    expect(await db.deps.db.$executeRaw`DELETE FROM appointment_resource`).toBe(0);
+    const names = await db.sql.query(`SELECT count(*)::int AS n FROM patient WHERE name = 'Mallory'`);
+    expect(names.rows[0].n).toBe(0);
+  });
+
+  it('cannot rewrite the event log, even its own tenant’s', async () => {
+    const update = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) => tx.$executeRaw`UPDATE event SET desk = 'forged'`).catch((e: unknown) => e);
+    expect(sqlStateOf(update)).toBe('42501');
+    const remove = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) => tx.$executeRaw`DELETE FROM event`).catch((e: unknown) => e);
+    expect(sqlStateOf(remove)).toBe('42501');
+  });
+});
+
+describe('row-level security inside a tenant transaction, with the application filter removed', () => {
   it.each(TENANT_TABLES)('SELECT * FROM %s in a transaction of tenant A returns only tenant A rows', async (table) => {
-    const tenants = await inTransaction(db.deps.db, { tenantId: a.tenantId }, async (tx) => {
-      await enterTenant(tx, a.tenantId);
-      return tx.$queryRawUnsafe<{ tenant_id: string }[]>(`SELECT tenant_id::text FROM "${table}"`);
-    });
+    const tenants = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) => tx.$queryRawUnsafe<{ tenant_id: string }[]>(`SELECT tenant_id::text FROM "${table}"`));
     expect(tenants.length).toBeGreaterThan(0);
     expect(new Set(tenants.map((r) => r.tenant_id))).toEqual(new Set([a.tenantId]));
   });
 
   it('tables without tenant_id follow their parent: hours, prices, requirements, staff branches, tenant', async () => {
     const seen = await inTransaction(db.deps.db, { tenantId: a.tenantId }, async (tx) => {
-      await enterTenant(tx, a.tenantId);
       const [rows] = await tx.$queryRaw<{ tenants: number; foreign: number }[]>`
         SELECT (SELECT count(*)::int FROM tenant) AS tenants,
                (SELECT count(*)::int FROM working_hours WHERE branch_id IN (${b.branches.east}::uuid, ${b.branches.west}::uuid))
@@ -45,57 +82,105 @@ describe('row-level security, with the application tenant filter removed', () =>
   });
 
   it("a row with tenant B's id cannot be inserted or moved into tenant B from tenant A's transaction", async () => {
-    const insert = await inTransaction(db.deps.db, { tenantId: a.tenantId }, async (tx) => {
-      await enterTenant(tx, a.tenantId);
-      return tx.$executeRaw`INSERT INTO patient (tenant_id, name, phone) VALUES (${b.tenantId}::uuid, 'Mallory', '+1 000')`;
-    }).catch((e: unknown) => e);
+    const insert = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) => tx.$executeRaw`INSERT INTO patient (tenant_id, name, phone) VALUES (${b.tenantId}::uuid, 'Mallory', '+1 000')`).catch((e: unknown) => e);
     expect(sqlStateOf(insert)).toBe('42501');
-
-    const move = await inTransaction(db.deps.db, { tenantId: a.tenantId }, async (tx) => {
-      await enterTenant(tx, a.tenantId);
-      return tx.$executeRaw`UPDATE patient SET tenant_id = ${b.tenantId}::uuid WHERE id = ${a.patients[0]}::uuid`;
-    }).catch((e: unknown) => e);
+    const move = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) => tx.$executeRaw`UPDATE patient SET tenant_id = ${b.tenantId}::uuid WHERE id = ${a.patients[0]}::uuid`).catch((e: unknown) => e);
     expect(sqlStateOf(move)).toBe('42501');
-
-    const touched = await inTransaction(db.deps.db, { tenantId: a.tenantId }, async (tx) => {
-      await enterTenant(tx, a.tenantId);
-      return tx.$executeRaw`UPDATE patient SET name = 'Mallory' WHERE tenant_id = ${b.tenantId}::uuid`;
-    });
+    const touched = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) => tx.$executeRaw`UPDATE patient SET name = 'Mallory' WHERE tenant_id = ${b.tenantId}::uuid`);
     expect(touched).toBe(0);
     const names = await db.sql.query(`SELECT count(*)::int AS n FROM patient WHERE name = 'Mallory'`);
     expect(names.rows[0].n).toBe(0);
   });
+});
 
-  it('a read procedure runs whole under the tenant: a query with no tenant filter sees only its rows', async () => {
-    // deps.db is what every repository holds; inside the scope it is the request's transaction.
-    const seen = await withTenantScope(db.deps.db, b.tenantId, async () => ({
-      patients: await db.deps.db.patient.findMany({ select: { tenantId: true } }),
-      appointments: await db.deps.db.appointment.findMany({ select: { id: true } }),
-      raw: await db.deps.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM event WHERE tenant_id = ${a.tenantId}::uuid`,
-      role: await db.deps.db.$queryRaw<{ role: string }[]>`SELECT current_user AS role`,
-    }));
-    expect(new Set(seen.patients.map((p) => p.tenantId))).toEqual(new Set([b.tenantId]));
-    expect(seen.appointments.map((x) => x.id)).toEqual([b.appointmentId]);
-    expect(seen.raw[0]?.n).toBe(0);
-    expect(seen.role[0]?.role).toBe('frontdesk_app');
-    // Outside a request scope the same client is the system's again.
-    expect(new Set((await db.deps.db.patient.findMany({ select: { tenantId: true } })).map((p) => p.tenantId)).size).toBe(2);
+describe('the request scope set by the procedure builder', () => {
+  const everything = (client: Db) =>
+    Promise.all([
+      client.patient.findMany({ select: { tenantId: true } }),
+      client.$queryRaw<{ tenant_id: string }[]>`SELECT tenant_id::text FROM event`,
+      client.$queryRawUnsafe<{ tenant_id: string }[]>('SELECT tenant_id::text FROM appointment'),
+    ]).then(([patients, events, appointments]) => new Set([...patients.map((p) => p.tenantId), ...events.map((e) => e.tenant_id), ...appointments.map((x) => x.tenant_id)]));
+
+  it('a read procedure runs whole in one tenant transaction: queries with no WHERE see one tenant', async () => {
+    expect(await withTenantTransaction(db.deps.db, b.tenantId, () => everything(db.deps.db))).toEqual(new Set([b.tenantId]));
   });
 
-  it('every tenant transaction drops to the app role: a forgotten filter sees one tenant', async () => {
-    const seen = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) =>
-      tx.appointment.findMany({ select: { tenantId: true } }),
+  it('a command: calls outside its own transactions still run in the tenant’s scope', async () => {
+    expect(await withTenant(a.tenantId, () => everything(db.deps.db))).toEqual(new Set([a.tenantId]));
+    const insert = await withTenant(a.tenantId, () => db.deps.db.patient.create({ data: { tenantId: b.tenantId, name: 'Mallory', phone: '+1 000' } })).catch((e: unknown) => e);
+    expect(sqlStateOf(insert)).toBe('42501');
+  });
+
+  it('a subscription: every step of its stream runs in the tenant’s scope', async () => {
+    async function* stream() {
+      yield await everything(db.deps.db);
+      await new Promise((r) => setTimeout(r, 5));
+      yield await everything(db.deps.db);
+    }
+    const seen: Set<string>[] = [];
+    for await (const tenants of iterateInTenant(b.tenantId, stream())) seen.push(tenants);
+    expect(seen).toEqual([new Set([b.tenantId]), new Set([b.tenantId])]);
+  });
+
+  it('outside any scope the app client sees no tenant at all', async () => {
+    expect(await everything(db.deps.db)).toEqual(new Set());
+  });
+
+  it('a repository query with its tenant filter removed still returns only the caller’s patients', async () => {
+    vi.spyOn(PatientsRepository.prototype, 'search').mockImplementation((client: Db) =>
+      client.$queryRaw`SELECT id::text AS id, name, phone FROM patient ORDER BY name`,
     );
-    expect(new Set(seen.map((r) => r.tenantId))).toEqual(new Set([a.tenantId]));
+    const desk = await callerFor(db.deps, a.staff.receptionist.email, a.password);
+    const found = await desk.patients.search({ query: 'Mallory' });
+    const theirs = await db.sql.query<{ id: string }>('SELECT id::text FROM patient WHERE tenant_id = $1', [b.tenantId]);
+    expect(found.length).toBeGreaterThan(0);
+    for (const row of theirs.rows) expect(found.map((p) => p.id)).not.toContain(row.id);
   });
 
-  it('system work with no tenant set still sees every tenant', async () => {
-    const count = await db.deps.db.tenant.count();
-    expect(count).toBe(2);
-    const both = await db.deps.db.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT set_config('role', 'frontdesk_app', true)`;
-      return tx.$queryRaw<{ n: number }[]>`SELECT count(DISTINCT tenant_id)::int AS n FROM appointment`;
+  it('a command whose repository lost its tenant filter cannot reach another tenant’s appointment', async () => {
+    vi.spyOn(BookingRepository.prototype, 'current').mockImplementation(async (client: Db | Tx, _tenantId: string, appointmentId: string) => {
+      const rows = await client.$queryRaw<Awaited<ReturnType<BookingRepository['current']>>[]>`
+        SELECT a.id, a.tenant_id AS "tenantId", a.branch_id AS "branchId", a.service_id AS "serviceId", a.patient_id AS "patientId",
+               a.status::text AS status, a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.hold_expires_at AS "holdExpiresAt",
+               a.version, '{}'::text[] AS "resourceIds"
+          FROM appointment a WHERE a.id = ${appointmentId}::uuid`;
+      return rows[0] ?? null;
     });
-    expect(both[0]?.n).toBe(2);
+    const desk = await callerFor(db.deps, a.staff.admin.email, a.password);
+    const before = await db.sql.query('SELECT status, version FROM appointment WHERE id = $1', [b.appointmentId]);
+    const refused = await desk.booking.cancel({ appointmentId: b.appointmentId, version: 1, reason: 'attack' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Error);
+    const after = await db.sql.query('SELECT status, version FROM appointment WHERE id = $1', [b.appointmentId]);
+    expect(after.rows).toEqual(before.rows);
+  });
+});
+
+describe('the narrow system paths', () => {
+  it('only the runtime role may call the cross-tenant functions, and they do one thing each', async () => {
+    const rows = await db.sql.query<{ name: string; definer: boolean; public: boolean }>(`
+      SELECT p.proname AS name, p.prosecdef AS definer, has_function_privilege('public', p.oid, 'EXECUTE') AS public
+        FROM pg_proc p WHERE p.proname LIKE 'frontdesk\\_%' ORDER BY 1`);
+    expect(rows.rows).toEqual([
+      { name: 'frontdesk_due_hold_tenants', definer: true, public: false },
+      { name: 'frontdesk_email_in_use', definer: true, public: false },
+      { name: 'frontdesk_login_lookup', definer: true, public: false },
+      { name: 'frontdesk_session_actor', definer: true, public: false },
+    ]);
+  });
+
+  it('the log reader’s role reads every tenant’s events and nothing else', async () => {
+    const client = new pg.Client({ connectionString: db.deps.urls.sync });
+    await client.connect();
+    try {
+      const events = await client.query<{ n: number }>('SELECT count(DISTINCT tenant_id)::int AS n FROM event');
+      expect(events.rows[0]?.n).toBe(2);
+      for (const sql of ['SELECT * FROM patient', 'SELECT * FROM staff', `INSERT INTO event (tenant_id, type, payload) VALUES ('${a.tenantId}', 'x', '{}')`]) {
+        expect(sqlStateOf(await client.query(sql).catch((e: unknown) => e))).toBe('42501');
+      }
+      const [me] = (await client.query<{ user: string }>('SELECT current_user AS user')).rows;
+      expect(me?.user).toBe(SYNC_ROLE);
+    } finally {
+      await client.end();
+    }
   });
 });

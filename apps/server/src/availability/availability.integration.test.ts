@@ -5,6 +5,7 @@ import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { AvailabilityService, invalidateCatalogue } from './availability.service.js';
+import { inTenantScope } from '../testing/scope.js';
 
 const NY = 'America/New_York';
 const CHI = 'America/Chicago';
@@ -68,9 +69,9 @@ const starts = (slots: SlotView[], zone = NY) => slots.map((s) => wallTime(s.sta
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  demo = await seedDemo(db.deps.db, { emailDomain: 'availability.test', patients: 30 });
-  other = await seedDemo(db.deps.db, { tenantName: 'Other Clinic', emailDomain: 'availability-other.test', patients: 2 });
-  availability = new AvailabilityService(db.deps.db);
+  demo = await seedDemo(db.owner, { emailDomain: 'availability.test', patients: 30 });
+  other = await seedDemo(db.owner, { tenantName: 'Other Clinic', emailDomain: 'availability-other.test', patients: 2 });
+  availability = inTenantScope(demo.tenantId, new AvailabilityService(db.deps.db));
   callCentre = await callerFor(db.deps, demo.staff.callCentre.email, demo.password);
   receptionist = await callerFor(db.deps, demo.staff.receptionist.email, demo.password);
   manager = await callerFor(db.deps, demo.staff.manager.email, demo.password);
@@ -234,10 +235,10 @@ describe('day sheet', () => {
 describe('slots on the days clocks change (2027, New York)', () => {
   let drSunday: string;
   beforeAll(async () => {
-    const res = await db.deps.db.resource.create({ data: { tenantId: demo.tenantId, kind: 'PRACTITIONER', name: 'Dr Sunday', tags: ['gp'] }, select: { id: true } });
+    const res = await db.owner.resource.create({ data: { tenantId: demo.tenantId, kind: 'PRACTITIONER', name: 'Dr Sunday', tags: ['gp'] }, select: { id: true } });
     drSunday = res.id;
-    await db.deps.db.resourceBranch.create({ data: { resourceId: drSunday, branchId: demo.branches.east } });
-    await db.deps.db.workingHours.createMany({
+    await db.owner.resourceBranch.create({ data: { resourceId: drSunday, branchId: demo.branches.east } });
+    await db.owner.workingHours.createMany({
       data: [
         { resourceId: drSunday, branchId: demo.branches.east, weekday: 7, startMinute: 60, endMinute: 240 },
         { resourceId: drSunday, branchId: demo.branches.east, weekday: 7, startMinute: 540, endMinute: 600 },

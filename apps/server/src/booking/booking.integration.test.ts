@@ -43,7 +43,7 @@ async function count(table: string, where = 'true'): Promise<number> {
 
 beforeAll(async () => {
   db = await createTestDatabase({ poolSize: 40 });
-  demo = await seedDemo(db.deps.db, { emailDomain: 'booking.test', patients: 120 });
+  demo = await seedDemo(db.owner, { emailDomain: 'booking.test', patients: 120 });
   desks = await Promise.all([
     callerFor(db.deps, demo.staff.receptionist.email, demo.password, 'front desk 1'),
     callerFor(db.deps, demo.staff.callCentre.email, demo.password, 'call centre'),
@@ -91,7 +91,7 @@ describe('invariant 1: a resource is never double-booked', () => {
 describe('invariant 2: dentist + chair take all or none', () => {
   it('two dentists racing for the only free chair: one gets both, the loser holds nothing', async () => {
     // Chair B is blocked for the morning, so chair A is the only chair for both.
-    await db.deps.db.timeOff.create({ data: { tenantId: demo.tenantId, branchId: demo.branches.east, resourceId: demo.resources.eastChairB!, kind: 'BLOCKED', startsAt: new Date(at(tuesday, '08:00', NY)), endsAt: new Date(at(tuesday, '13:00', NY)), reason: 'repair' } });
+    await db.owner.timeOff.create({ data: { tenantId: demo.tenantId, branchId: demo.branches.east, resourceId: demo.resources.eastChairB!, kind: 'BLOCKED', startsAt: new Date(at(tuesday, '08:00', NY)), endsAt: new Date(at(tuesday, '13:00', NY)), reason: 'repair' } });
     const dentists = [demo.resources.drNair!, demo.resources.drKim!];
     const results = await race(20, (i) =>
       desk(i).booking.book({

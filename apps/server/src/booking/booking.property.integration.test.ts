@@ -372,7 +372,7 @@ async function reset(): Promise<void> {
 
 beforeAll(async () => {
   db = await createTestDatabase({ poolSize: 30 });
-  demo = await seedDemo(db.deps.db, { emailDomain: 'property.test', patients: PATIENTS });
+  demo = await seedDemo(db.owner, { emailDomain: 'property.test', patients: PATIENTS });
   desks = await Promise.all([
     callerFor(db.deps, demo.staff.receptionist.email, demo.password, 'front desk'),
     callerFor(db.deps, demo.staff.callCentre.email, demo.password, 'call centre'),

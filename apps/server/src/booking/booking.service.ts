@@ -270,11 +270,18 @@ export class BookingService {
 
   /** Expires every hold past its deadline, with events; the sweeper calls this. */
   async expireDueHolds(limit = 500): Promise<number> {
-    return inTransaction(this.db, { tenantId: null }, async (tx) => {
-      const expired = await this.repo.expireDueHolds(tx, null, limit);
-      await this.appendExpired(tx, expired);
-      return expired.length;
-    });
+    // Which tenants have lapsed holds is the one thing the sweeper may ask across
+    // tenants (a system path, see the strict_rls migration); it expires them in each tenant's scope.
+    const tenants = await this.db.$queryRaw<{ id: string }[]>`SELECT t::text AS id FROM frontdesk_due_hold_tenants() t`;
+    let total = 0;
+    for (const { id: tenantId } of tenants) {
+      total += await inTransaction(this.db, { tenantId }, async (tx) => {
+        const expired = await this.repo.expireDueHolds(tx, null, limit);
+        await this.appendExpired(tx, expired);
+        return expired.length;
+      });
+    }
+    return total;
   }
 
   // ---- internals ---------------------------------------------------------
@@ -448,8 +455,8 @@ export class BookingService {
     return lines;
   }
 
-  private async expireBlockingHolds(resourceIds: readonly string[], occupied: { start: Date; end: Date }, patientId: string | null): Promise<number> {
-    return inTransaction(this.db, { tenantId: null }, async (tx) => {
+  private async expireBlockingHolds(tenantId: string, resourceIds: readonly string[], occupied: { start: Date; end: Date }, patientId: string | null): Promise<number> {
+    return inTransaction(this.db, { tenantId }, async (tx) => {
       const expired = await this.repo.expireDueHolds(tx, { resourceIds, start: occupied.start, end: occupied.end, patientId });
       await this.appendExpired(tx, expired);
       return expired.length;
@@ -501,7 +508,7 @@ export class BookingService {
   ): Promise<void> {
     const now = await this.availability.check({ tenantId: actor.tenantId, branchId: q.branchId, serviceId: q.serviceId, resourceIds: q.resourceIds, start: q.start, ...(q.excludeAppointmentId ? { excludeAppointmentId: q.excludeAppointmentId } : {}) });
     if (!now.ok) throw await this.unavailable(actor, now, q);
-    const expired = await this.expireBlockingHolds(now.slot.resourceIds, q.occupied, q.patientId);
+    const expired = await this.expireBlockingHolds(actor.tenantId, now.slot.resourceIds, q.occupied, q.patientId);
     const repicked = now.slot.resourceIds.join() !== q.tried.join();
     if (attempt < CONFLICT_ATTEMPTS && (expired > 0 || repicked)) return;
     throw await this.patientConflict(actor, q.branchId, q.serviceId, q.start, q.patientId);

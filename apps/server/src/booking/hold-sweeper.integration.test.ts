@@ -10,7 +10,7 @@ let db: TestDatabase;
 let demo: DemoClinic;
 beforeAll(async () => {
   db = await createTestDatabase();
-  demo = await seedDemo(db.deps.db, { emailDomain: 'sweeper.test', patients: 2 });
+  demo = await seedDemo(db.owner, { emailDomain: 'sweeper.test', patients: 2 });
 });
 afterAll(() => db.drop());
 

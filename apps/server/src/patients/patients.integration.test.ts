@@ -8,7 +8,7 @@ let demo: DemoClinic;
 let desk: Caller;
 beforeAll(async () => {
   db = await createTestDatabase();
-  demo = await seedDemo(db.deps.db, { emailDomain: 'patients.test', patients: 20 });
+  demo = await seedDemo(db.owner, { emailDomain: 'patients.test', patients: 20 });
   desk = await callerFor(db.deps, demo.staff.receptionist.email, demo.password, 'counter 2');
 });
 afterAll(() => db.drop());
@@ -36,7 +36,7 @@ describe('patients', () => {
   });
 
   it('another tenant cannot see them', async () => {
-    const other = await seedDemo(db.deps.db, { emailDomain: 'patients-other.test', patients: 2 });
+    const other = await seedDemo(db.owner, { emailDomain: 'patients-other.test', patients: 2 });
     const outsider = await callerFor(db.deps, other.staff.admin.email, other.password);
     await expect(outsider.patients.get({ patientId: demo.patients[3]! })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await outsider.patients.search({ query: '555 1003' })).length).toBe(0);

@@ -56,8 +56,8 @@ describe('the changes stream of one desk window', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    clinic = await seedDemo(db.deps.db, { emailDomain: 'changes-one.test' });
-    other = await seedDemo(db.deps.db, { emailDomain: 'changes-two.test' });
+    clinic = await seedDemo(db.owner, { emailDomain: 'changes-one.test' });
+    other = await seedDemo(db.owner, { emailDomain: 'changes-two.test' });
     east = await signIn(clinic.staff.receptionist.email, clinic.password);
   });
 

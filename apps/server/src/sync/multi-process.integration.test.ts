@@ -27,8 +27,8 @@ describe('three server processes on one database', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     clinics = [
-      await seedDemo(db.deps.db, { emailDomain: 'one.test', tenantName: 'Clinic One' }),
-      await seedDemo(db.deps.db, { emailDomain: 'two.test', tenantName: 'Clinic Two' }),
+      await seedDemo(db.owner, { emailDomain: 'one.test', tenantName: 'Clinic One' }),
+      await seedDemo(db.owner, { emailDomain: 'two.test', tenantName: 'Clinic Two' }),
     ];
     servers = await Promise.all([0, 1, 2].map(() => startServerProcess(db.url)));
     alive = servers.map((s) => s.url);

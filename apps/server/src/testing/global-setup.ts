@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { orphanedPostmaster, stopProcess } from '../db/embedded/leftover.js';
 import { migrate } from '../db/migrate.js';
+import { databaseUrls, ensureRuntimeRoles } from '../db/roles.js';
 import { freePort } from './ports.js';
 
 export const TEMPLATE_DB = 'frontdesk_test_template';
@@ -47,6 +48,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const templateUrl = new URL(adminUrl);
   templateUrl.pathname = `/${TEMPLATE_DB}`;
   await migrate(templateUrl.toString());
+  // The runtime roles are the cluster's: one login for every test database.
+  await ensureRuntimeRoles(databaseUrls(adminUrl));
   project.provide('pgAdminUrl', adminUrl);
   return stop;
 }

@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import { DomainError, type DomainErrorShape } from '@frontdesk/shared';
 import { roleMay, type Permission } from '../auth/permissions.js';
 import type { Actor } from '../auth/scope.js';
-import { withTenantScope } from '../db/request-scope.js';
+import { iterateInTenant, withTenant, withTenantTransaction } from '../db/request-scope.js';
 import type { Context } from './context.js';
 import { toTRPCError } from './errors.js';
 import { protocolDomainError } from '../http/errors.js';
@@ -82,11 +82,20 @@ export function staffProcedure(permission: Permission) {
       if (!roleMay(actor.role, permission)) {
         throw toTRPCError(new DomainError('FORBIDDEN', 'Your role does not allow that.', {}));
       }
-      // Reads run under row-level security as a whole; commands scope their own
-      // transactions (they must retry and roll back on their own terms).
-      if (type === 'query') return withTenantScope(ctx.deps.db, actor.tenantId, () => next({ ctx: { ...ctx, actor } }));
-      return next({ ctx: { ...ctx, actor } });
+      // The one place a request's tenant scope is set; row-level security enforces it below.
+      // Reads run whole in one tenant transaction; commands open their own (they retry and
+      // roll back on their own terms); a subscription's every step runs in the scope.
+      const run = () => next({ ctx: { ...ctx, actor } });
+      if (type === 'query') return withTenantTransaction(ctx.deps.db, actor.tenantId, run);
+      if (type === 'mutation') return withTenant(actor.tenantId, run);
+      return withTenant(actor.tenantId, run).then((result) =>
+        result.ok && isAsyncIterable(result.data) ? { ...result, data: iterateInTenant(actor.tenantId, result.data) } : result,
+      );
     });
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
 export { TRPCError };
