@@ -223,6 +223,7 @@ describe('concurrent retries', () => {
     expect(codes.filter((c) => c === 'OK')).toHaveLength(1);
     expect(codes.filter((c) => c === 'BAD_INPUT')).toHaveLength(9);
     const winner = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ id: string }>).value;
+    for (const r of results) if (r.status === 'rejected') expect(domainOf(r.reason)?.message).toContain(key);
     const patients = demo.patients.slice(20, 30);
     expect(await count('appointment', 'patient_id = ANY($1::uuid[])', [patients])).toBe(1);
     const { rows } = await db.sql.query('SELECT appointment_id FROM idempotency_record WHERE key = $1', [key]);
@@ -278,6 +279,7 @@ describe('issueToken honours its key', () => {
     const codes = results.map(codeOf);
     expect(codes.filter((c) => c === 'OK')).toHaveLength(1);
     expect(codes.filter((c) => c === 'BAD_INPUT')).toHaveLength(9);
+    for (const r of results) if (r.status === 'rejected') expect(domainOf(r.reason)?.message).toContain('token-race-0002');
     expect(await count('token', 'patient_id = ANY($1::uuid[])', [patients])).toBe(1);
     await sessionIsConsistent();
   });
