@@ -89,8 +89,14 @@ export function createServer(options: ServerOptions) {
   };
 
   async function start(port: number, host = '127.0.0.1'): Promise<RunningServer> {
-    const server = http.createServer(guard(listener, logger));
+    const guarded = guard(listener, logger);
+    const server = http.createServer(guarded);
     server.on('clientError', clientErrorHandler(logger));
+    // `Expect: 100-continue`: a body the edge would refuse is refused before the client sends it.
+    server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      if (Number(req.headers['content-length'] ?? 0) <= limits.maxBodyBytes) res.writeContinue();
+      guarded(req, res);
+    });
     server.keepAliveTimeout = 65_000;
     // A body of at most maxBodyBytes arrives well within this; a sender that
     // trickles (or never ends a chunked body) loses its connection.

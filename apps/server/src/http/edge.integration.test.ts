@@ -134,6 +134,14 @@ describe('the HTTP edge under hostile requests', () => {
       await alive();
     });
 
+    it('procedure names that are properties of every object are not procedures', async () => {
+      for (const name of ['__proto__', 'constructor', 'toString', 'auth.__proto__', 'auth.constructor.name', 'hasOwnProperty']) {
+        const response = await rawGet(port, `/trpc/${name}`);
+        expectRefused(response, 404, 'NOT_FOUND');
+      }
+      await alive();
+    });
+
     it('an unknown procedure: 404 NOT_FOUND without echoing the path', async () => {
       const response = await rawGet(port, '/trpc/admin.dropEverything');
       expectRefused(response, 404, 'NOT_FOUND');
@@ -194,6 +202,15 @@ describe('the HTTP edge under hostile requests', () => {
       expectRefused(response, 413);
       expect(domainOf(response)?.message).toContain('1 MiB');
       await alive();
+    });
+
+    it('a 5 MB body announced with Expect: 100-continue is refused before the client is told to send it', async () => {
+      const response = await rawRequest(
+        port,
+        `POST /trpc/auth.login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${5 * 1024 * 1024}\r\nExpect: 100-continue\r\n\r\n`,
+      );
+      // The first status line is the refusal itself, not "100 Continue".
+      expectRefused(response, 413);
     });
 
     it('a 5 MB body sent whole gets 413 too; four at once leave the server serving', async () => {
@@ -388,6 +405,13 @@ describe('the HTTP edge under hostile requests', () => {
       expect(asset.headers['x-content-type-options']).toBe('nosniff');
 
       expectRefused(await rawGet(port, '/assets/missing-123.js'), 404, 'NOT_FOUND');
+
+      // A reversed or malformed range is not an error: the file comes whole.
+      for (const range of ['bytes=5-1', 'bytes=-1-x', 'bytes=999999999-']) {
+        const ranged = await rawGet(port, '/assets/index-Ab12Cd.js', [`Range: ${range}`]);
+        expect(ranged.status, range).toBe(200);
+        expect(ranged.body).toBe('console.log("frontdesk")');
+      }
 
       const api = await rawGet(port, '/trpc/auth.me', [`Authorization: Bearer ${token}`]);
       expect(api.status).toBe(200);

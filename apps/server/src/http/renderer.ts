@@ -38,6 +38,9 @@ export function rendererHandler(dir: string | undefined, logger: Logger): http.R
       notFound(res);
       return;
     }
+    // The renderer's files are small: sent whole. (sirv passes a reversed range
+    // straight to createReadStream, which throws after the 206 has gone out.)
+    delete req.headers.range;
     // sirv pipes a file stream into the response without an error handler: a
     // file removed mid-read (a rebuild) must end this response, not the process.
     res.once('pipe', (source: NodeJS.ReadableStream) => {
