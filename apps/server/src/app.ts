@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Deps } from './deps.js';
 import { clientErrorHandler, DEFAULT_LIMITS, endWhenAnsweredEarly, guard, refuseAtEdge, type EdgeLimits } from './http/edge.js';
-import { sendEdgeError } from './http/errors.js';
+import { rawEdgeError, sendEdgeError } from './http/errors.js';
 import { API_CSP, setSecurityHeaders } from './http/headers.js';
 import { rendererHandler } from './http/renderer.js';
 import { appRouter } from './router.js';
@@ -92,6 +93,10 @@ export function createServer(options: ServerOptions) {
     const guarded = guard(listener, logger);
     const server = http.createServer(guarded);
     server.on('clientError', clientErrorHandler(logger));
+    // This server is no proxy: a CONNECT tunnel request gets a refusal instead of a silent hang-up.
+    server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => {
+      socket.end(rawEdgeError(405, 'Method Not Allowed', { code: 'BAD_INPUT', message: 'This server does not accept CONNECT requests.', details: {} }), () => socket.destroy());
+    });
     // `Expect: 100-continue`: a body the edge would refuse is refused before the client sends it.
     server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
       if (Number(req.headers['content-length'] ?? 0) <= limits.maxBodyBytes) res.writeContinue();

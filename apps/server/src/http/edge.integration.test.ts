@@ -157,6 +157,7 @@ describe('the HTTP edge under hostile requests', () => {
         expect(response.headers.allow).toBe('GET, HEAD, POST');
       }
       expectRefused(await rawRequest(port, 'DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), 405);
+      expectRefused(await rawRequest(port, 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n'), 405);
     });
 
     it('a batch of more calls than the limit is refused before any runs', async () => {
