@@ -27,6 +27,8 @@ export interface LiveActorRow {
 
 export type StaffRow = Prisma.StaffGetPayload<{ select: typeof staffSelect }>;
 
+type LoginLookupRow = Omit<StaffRow, 'branches'> & { branchIds: string[] };
+
 /** How many failed (or still running) sign-ins the throttle allows, and over how long. */
 export interface ThrottleLimits {
   since: Date;
@@ -62,24 +64,28 @@ function lockKey(kind: 'email' | 'ip', value: string): bigint {
 export class AuthRepository {
   constructor(private readonly db: Db) {}
 
-  /** The login lookup: the account behind an email, in any tenant (nobody is known yet). */
-  findStaffByEmail(email: string): Promise<StaffRow | null> {
-    return this.db.staff.findUnique({ where: { email: email.toLowerCase() }, select: staffSelect });
+  /**
+   * The login lookup: the account behind an email, in any tenant (nobody is
+   * known yet), through the narrow cross-tenant function made for it.
+   */
+  async findStaffByEmail(email: string): Promise<StaffRow | null> {
+    const rows = await this.db.$queryRaw<LoginLookupRow[]>`
+      SELECT id::text, tenant_id::text AS "tenantId", name, email, role, password_hash AS "passwordHash", disabled, branch_ids::text[] AS "branchIds"
+        FROM frontdesk_login_lookup(${email.toLowerCase()})`;
+    const row = rows[0];
+    if (!row) return null;
+    const { branchIds, ...staff } = row;
+    return { ...staff, branches: branchIds.map((branchId) => ({ branchId })) };
   }
 
   /**
-   * The actor behind a live session, with the branches they may act in, in
-   * one round trip: every request asks this, so it is kept to one query.
+   * The session lookup: the actor behind a live session, with the branches
+   * they may act in, in one round trip (every request asks this), through the
+   * narrow cross-tenant function made for it.
    */
   async liveActor(tokenHash: string, now: Date, tenantWideRoles: readonly string[]): Promise<LiveActorRow | null> {
     const rows = await this.db.$queryRaw<LiveActorRow[]>`
-      SELECT s.id AS "sessionId", s.desk, st.id AS "staffId", st.tenant_id AS "tenantId", st.name, st.role::text AS role,
-             CASE WHEN st.role::text = ANY(${[...tenantWideRoles]}::text[])
-                  THEN (SELECT COALESCE(array_agg(b.id::text ORDER BY b.name), '{}') FROM branch b WHERE b.tenant_id = st.tenant_id)
-                  ELSE (SELECT COALESCE(array_agg(sb.branch_id::text ORDER BY sb.branch_id), '{}') FROM staff_branch sb WHERE sb.staff_id = st.id)
-             END AS "branchIds"
-        FROM staff_session s JOIN staff st ON st.id = s.staff_id
-       WHERE s.token_hash = ${tokenHash} AND s.revoked_at IS NULL AND s.expires_at > ${now} AND NOT st.disabled`;
+      SELECT * FROM frontdesk_session_actor(${tokenHash}, ${now}::timestamptz, ${[...tenantWideRoles]}::text[])`;
     return rows[0] ?? null;
   }
 
