@@ -10,7 +10,6 @@
 -- * Cross-tenant system work goes through this narrow list, and nothing else:
 --     frontdesk_login_lookup      the account behind an email, to sign in
 --     frontdesk_session_actor     the actor behind a session token
---     frontdesk_email_in_use      whether an email already signs in somewhere
 --     frontdesk_due_hold_tenants  tenants with holds past their deadline (the sweeper
 --                                 then expires them inside each tenant's scope)
 --     frontdesk_sync (role)       reads the event log, nothing else, for the
@@ -103,10 +102,6 @@ CREATE FUNCTION frontdesk_session_actor(p_token_hash text, p_now timestamptz, p_
      WHERE s.token_hash = p_token_hash AND s.revoked_at IS NULL AND s.expires_at > p_now AND NOT st.disabled
   $$;
 
-CREATE FUNCTION frontdesk_email_in_use(p_email text) RETURNS boolean
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-  AS $$ SELECT EXISTS (SELECT 1 FROM staff WHERE email = lower(p_email)) $$;
-
 CREATE FUNCTION frontdesk_due_hold_tenants() RETURNS SETOF uuid
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
   AS $$ SELECT DISTINCT tenant_id FROM appointment WHERE status = 'HELD' AND hold_expires_at <= now() $$;
@@ -117,7 +112,7 @@ DECLARE
 BEGIN
   FOREACH f IN ARRAY ARRAY[
     'frontdesk_login_lookup(text)', 'frontdesk_session_actor(text, timestamptz, text[])',
-    'frontdesk_email_in_use(text)', 'frontdesk_due_hold_tenants()'
+    'frontdesk_due_hold_tenants()'
   ] LOOP
     EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO frontdesk_app', f);

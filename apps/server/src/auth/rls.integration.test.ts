@@ -162,7 +162,6 @@ describe('the narrow system paths', () => {
         FROM pg_proc p WHERE p.proname LIKE 'frontdesk\\_%' ORDER BY 1`);
     expect(rows.rows).toEqual([
       { name: 'frontdesk_due_hold_tenants', definer: true, public: false },
-      { name: 'frontdesk_email_in_use', definer: true, public: false },
       { name: 'frontdesk_login_lookup', definer: true, public: false },
       { name: 'frontdesk_session_actor', definer: true, public: false },
     ]);
