@@ -176,8 +176,17 @@ export const patientGetInput = z.object({ patientId: id });
 export const appointmentGetInput = z.object({ appointmentId: id });
 
 export const changesInput = z.object({
-  /** The last event sequence this desk applied; set by tRPC on reconnect. */
-  lastEventId: z.string().regex(/^\d{1,19}$/).nullish(),
+  /**
+   * Where the desk resumes: an id the stream gave (set by tRPC on reconnect),
+   * or the last event seq it applied. The seq, then `~<xid>` or `~<xid>.<seq>`
+   * per transaction still open below it. A number beyond the log's range is
+   * answered with `reset`, not refused: a desk must never get stuck on its own id.
+   */
+  lastEventId: z
+    .string()
+    .max(1400)
+    .regex(/^\d{1,20}(~\d{1,20}(\.\d{1,20})?){0,32}$/, { message: 'must be an id the live feed gave' })
+    .nullish(),
   branchIds: z.array(id).max(50).optional(),
 });
 

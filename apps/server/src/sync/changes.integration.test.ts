@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { appendEvents } from './append.js';
 import { streamChanges, type ChangeEnvelope, type ChangesLimits } from './changes.service.js';
 import { LogReader } from './log-reader.js';
+import { until } from './testing.js';
 
 type Stream = AsyncIterator<ChangeEnvelope>;
 
@@ -116,6 +117,22 @@ describe('the changes stream of one desk window', () => {
     expect((await next(behind)).message).toMatchObject({ kind: 'reset', reason: 'Too many changes to catch up on.' });
     await write(clinic, 'east');
     expect((await next(behind)).message.kind).toBe('event');
+  });
+
+  it("resuming from a `live` id that names another clinic's row carries on, without a reset", async () => {
+    await write(other, 'east');
+    const { rows } = await db.sql.query<{ seq: string }>('SELECT max(seq)::text AS seq FROM "event" WHERE tenant_id = $1', [other.tenantId]);
+    const theirs = rows[0]!.seq;
+    await until(() => db.deps.logReader.state.cursor.seq >= BigInt(theirs), 'the reader to pass their row');
+    const first = open(east);
+    const live = await next(first);
+    expect(live).toMatchObject({ id: theirs, message: { kind: 'live' } });
+    await first.return?.();
+
+    const resumed = open(east, live.id);
+    expect((await next(resumed)).message).toMatchObject({ kind: 'live', headSeq: theirs });
+    await write(clinic, 'east');
+    expect((await next(resumed)).message.kind).toBe('event');
   });
 
   it('a revoked session ends the stream with UNAUTHORIZED', async () => {

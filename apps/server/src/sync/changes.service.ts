@@ -1,22 +1,29 @@
 import { tracked, TRPCError, type TrackedEnvelope } from '@trpc/server';
-import { DomainError, type AnyLogEvent, type ChangeMessage } from '@frontdesk/shared';
-import { roleMay } from '../auth/permissions.js';
+import { DomainError, type ChangeMessage } from '@frontdesk/shared';
+import { TENANT_WIDE_ROLES } from '../auth/permissions.js';
 import { assertBranch, type Actor } from '../auth/scope.js';
 import type { Deps } from '../deps.js';
 import { toTRPCError } from '../trpc/errors.js';
-import { locateSeq, prismaQuery, readScoped, type LogEntry, type Scope } from './log.repository.js';
-import { isAfter, maxPosition, ORIGIN, type Position } from './position.js';
+import { parseCursor, StreamCursor, type ReaderState } from './cursor.js';
+import { prismaQuery, readScoped, type LogEntry, type Scope } from './log.repository.js';
+import type { LogReader } from './log-reader.js';
+import { ORIGIN } from './position.js';
+import { changesAccessOf, viewFor } from './visibility.js';
 
 export interface ChangesLimits {
   /** More events than this to catch up on: the desk is told to reload instead. */
   backlogLimit: number;
-  /** Events waiting for a slow client; past this it is told to reload. */
+  /**
+   * Events waiting for a client that does not read (tRPC stops pulling while
+   * the socket cannot take more). Past this the stream ends as retryable and
+   * stops buffering; the desk resumes from its last id, from the log.
+   */
   bufferLimit: number;
-  /** How often a revoked session is noticed. */
+  /** How often the session is checked again (expiry; a revocation that wrote no event). */
   sessionCheckMs: number;
 }
 
-export const DEFAULT_LIMITS: ChangesLimits = { backlogLimit: 5000, bufferLimit: 10_000, sessionCheckMs: 5000 };
+export const DEFAULT_LIMITS: ChangesLimits = { backlogLimit: 5000, bufferLimit: 2000, sessionCheckMs: 5000 };
 
 export interface ChangesRequest {
   deps: Deps;
@@ -30,60 +37,51 @@ export interface ChangesRequest {
 
 export type ChangeEnvelope = TrackedEnvelope<ChangeMessage>;
 
-/** The tracked id a position is resumed from: the seq of its row ('0' before the first). */
-function idOf(position: Position): string {
-  return position.seq.toString();
+/** Ends the stream so the client reconnects (tRPC retries this code) and resumes from its last id. */
+function retryable(message: string, cause?: unknown): TRPCError {
+  return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message, cause });
 }
 
 function scopeOf(actor: Actor, requested: readonly string[] | undefined): Scope {
-  if (!requested) return { tenantId: actor.tenantId, branchIds: actor.branchIds };
-  for (const b of requested) assertBranch(actor, b);
-  return { tenantId: actor.tenantId, branchIds: requested };
+  if (requested) {
+    for (const b of requested) assertBranch(actor, b);
+    return { tenantId: actor.tenantId, branchIds: requested };
+  }
+  // A tenant-wide role sees every branch, including one added after it connected.
+  return { tenantId: actor.tenantId, branchIds: TENANT_WIDE_ROLES.has(actor.role) ? null : actor.branchIds };
 }
 
-/** What of the log this staff member may see, with patient details removed when their role may not read them. */
-function viewFor(actor: Actor, scope: Scope): (entry: LogEntry) => AnyLogEvent | null {
-  const branches = new Set(scope.branchIds);
-  const seesPatients = roleMay(actor.role, 'patients.read');
-  return ({ event }) => {
-    if (event.tenantId !== scope.tenantId) return null;
-    if (event.branchId !== null && !branches.has(event.branchId)) return null;
-    if (seesPatients) return event;
-    if (event.type.startsWith('patient.')) return null;
-    if ('appointment' in event.payload) {
-      return { ...event, payload: { ...event.payload, appointment: { ...event.payload.appointment, patient: null } } } as AnyLogEvent;
-    }
-    return event;
-  };
+interface Batch {
+  entries: LogEntry[];
+  state: ReaderState;
 }
 
-interface Visible {
-  position: Position;
-  event: AnyLogEvent;
-}
-
-/** Live rows for one subscription, kept while its backlog is read and while the client is slow. */
+/** Live rows of one tenant for one subscription, kept while its backlog is read and while the client is slow. */
 class Inbox {
-  private items: Visible[] = [];
+  private batches: Batch[] = [];
+  private count = 0;
   private notify: (() => void) | null = null;
   closed: Error | null = null;
   overflowed = false;
+  onOverflow: () => void = () => undefined;
 
   constructor(
     private readonly limit: number,
-    private readonly view: (entry: LogEntry) => AnyLogEvent | null,
+    private readonly tenantId: string,
   ) {}
 
-  push(entries: readonly LogEntry[]): void {
-    for (const entry of entries) {
-      const event = this.view(entry);
-      if (!event) continue;
-      if (this.items.length >= this.limit) {
-        this.items = [];
-        this.overflowed = true;
-        break;
-      }
-      this.items.push({ position: entry.position, event });
+  push(entries: readonly LogEntry[], state: ReaderState): void {
+    if (this.overflowed) return;
+    const ours = entries.filter((e) => e.event.tenantId === this.tenantId);
+    this.count += ours.length;
+    if (this.count > this.limit) {
+      // Drop what waits and stop listening: the stream ends, the desk resumes from the log.
+      this.batches = [];
+      this.count = 0;
+      this.overflowed = true;
+      this.onOverflow();
+    } else {
+      this.batches.push({ entries: ours, state });
     }
     this.wake();
   }
@@ -93,14 +91,20 @@ class Inbox {
     this.wake();
   }
 
-  take(): Visible[] {
-    const items = this.items;
-    this.items = [];
-    return items;
+  take(): Batch[] {
+    const batches = this.batches;
+    this.batches = [];
+    this.count = 0;
+    return batches;
   }
 
-  get ready(): boolean {
-    return this.items.length > 0 || this.closed !== null || this.overflowed;
+  /** Events held for this stream now. */
+  get size(): number {
+    return this.count;
+  }
+
+  private get ready(): boolean {
+    return this.batches.length > 0 || this.closed !== null || this.overflowed;
   }
 
   /** Resolves when there is something to do, the timeout passes or the signal aborts. */
@@ -124,84 +128,122 @@ class Inbox {
   }
 }
 
+/** Streams open in this process, and the events they hold for clients that do not read (for tests and health checks). */
+const open = new Set<Inbox>();
+export function changesStats(): { streams: number; bufferedEvents: number } {
+  let bufferedEvents = 0;
+  for (const inbox of open) bufferedEvents += inbox.size;
+  return { streams: open.size, bufferedEvents };
+}
+
+/** The place a resume id names, or null when this log cannot say (unknown row, or not an id at all): the desk reloads. */
+async function resumePoint(reader: LogReader, lastEventId: string): Promise<StreamCursor | null> {
+  const parsed = parseCursor(lastEventId);
+  if (!parsed) return null;
+  if (parsed.seq === 0n) return new StreamCursor(ORIGIN);
+  const located = await reader.locate(parsed.seq).catch((cause: unknown) => {
+    throw retryable('The server is restarting; reconnect.', cause);
+  });
+  if (!located) return null;
+  // A transaction still open below the position cannot have been delivered by anyone: pending, whatever the id says.
+  const pending = new Map(parsed.pending);
+  for (const x of located.openBelow) if (!pending.has(x)) pending.set(x, 0n);
+  return new StreamCursor(located.position, pending);
+}
+
 /**
  * The `changes` stream of one desk window: its backlog after `lastEventId`,
- * then `live`, then live events, each event once and in the log's delivery
- * order, each tracked by its seq so a reconnect resumes where it stopped.
+ * then `live`, then live events, each event once, each tracked by an id a
+ * reconnect resumes from. Errors reach the client as their domain code.
  */
 export async function* streamChanges(request: ChangesRequest): AsyncGenerator<ChangeEnvelope, void, undefined> {
-  const { deps, actor, signal } = request;
+  try {
+    yield* stream(request);
+  } catch (error) {
+    throw toTRPCError(error);
+  }
+}
+
+async function* stream(request: ChangesRequest): AsyncGenerator<ChangeEnvelope, void, undefined> {
+  const { deps, signal } = request;
   const limits = { ...DEFAULT_LIMITS, ...request.limits };
-  const scope = scopeOf(actor, request.branchIds);
-  const view = viewFor(actor, scope);
-  const inbox = new Inbox(limits.bufferLimit, view);
+  // Refuse a branch that is not theirs before any work.
+  scopeOf(request.actor, request.branchIds);
+  const inbox = new Inbox(limits.bufferLimit, request.actor.tenantId);
   const reader = deps.logReader;
 
   // Listen before reading the backlog, so nothing committed in between is lost.
   const subscription = await reader
-    .subscribe({ onEntries: (e) => inbox.push(e), onClose: (r) => inbox.close(r) })
+    .subscribe({ onEntries: (entries, state) => inbox.push(entries, state), onClose: (reason) => inbox.close(reason) })
     .catch((cause: unknown) => {
-      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The server is restarting; reconnect.', cause });
+      throw retryable('The server is restarting; reconnect.', cause);
     });
+  inbox.onOverflow = () => subscription.unsubscribe();
+  open.add(inbox);
   try {
-    const head = subscription.position;
-    const query = prismaQuery(deps.db);
-    let last = head;
+    // Who is asking, as of now: every change to their access that the reader
+    // had fanned out is in it; one fanned out later ends the stream below.
+    const actor = await deps.auth.authenticate(request.token);
+    if (!actor || actor.staffId !== request.actor.staffId) throw new DomainError('UNAUTHORIZED', 'Your session has ended. Please sign in again.', {});
+    const scope = scopeOf(actor, request.branchIds);
+    const view = viewFor(actor, scope);
+    const head = subscription.state;
+    const query = prismaQuery(deps.db, actor.tenantId);
 
-    const reset = (reason: string): ChangeEnvelope => tracked(idOf(last), { kind: 'reset', reason, headSeq: idOf(last) });
+    let cursor = StreamCursor.at(head);
+    const reset = (reason: string): ChangeEnvelope => tracked(cursor.token(), { kind: 'reset', reason, headSeq: cursor.seq });
 
     if (request.lastEventId == null) {
-      yield tracked(idOf(last), { kind: 'live', headSeq: idOf(last) });
+      yield tracked(cursor.token(), { kind: 'live', headSeq: cursor.seq });
     } else {
-      // Positions are global to the log, so any delivered seq is a valid place
-      // to resume; only the caller's own events after it are ever sent.
-      const from = request.lastEventId === '0' ? ORIGIN : await locateSeq(query, request.lastEventId);
+      const from = await resumePoint(reader, request.lastEventId);
       if (!from) {
         yield reset('Your last position is no longer in the log.');
       } else {
-        const backlog = isAfter(head, from) ? await readScoped(query, from, head, scope, limits.backlogLimit + 1) : [];
+        const backlog = await readScoped(query, from, head, scope, limits.backlogLimit + 1);
         if (backlog.length > limits.backlogLimit) {
           yield reset('Too many changes to catch up on.');
         } else {
-          last = from;
+          cursor = from;
+          // The scope above is as new as every row of the backlog: a change to their access in it is already applied.
           for (const entry of backlog) {
             if (signal?.aborted) return;
+            if (cursor.covers(entry.position)) continue;
+            cursor.advance(entry.position, head.pending);
             const event = view(entry);
-            last = entry.position;
-            if (event) yield tracked(event.seq, { kind: 'event', event });
+            if (event) yield tracked(cursor.token(), { kind: 'event', event });
           }
-          // Everything up to the head is covered, even if its last rows were not ours.
-          last = maxPosition(last, head);
-          yield tracked(idOf(last), { kind: 'live', headSeq: idOf(last) });
+          // Everything the reader had fanned out is covered, even if its last rows were not ours.
+          cursor.settle(head);
+          yield tracked(cursor.token(), { kind: 'live', headSeq: cursor.seq });
         }
       }
     }
 
     let nextCheck = Date.now() + limits.sessionCheckMs;
     while (!signal?.aborted) {
-      if (inbox.closed) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The server is restarting; reconnect.', cause: inbox.closed });
-      if (inbox.overflowed) {
-        inbox.overflowed = false;
-        inbox.take();
-        last = maxPosition(last, reader.position);
-        yield reset('Too many changes arrived at once.');
-        continue;
-      }
-      for (const { position, event } of inbox.take()) {
-        // A reconnecting desk may already be ahead of this process's reader.
-        if (!isAfter(position, last)) continue;
-        last = position;
-        yield tracked(event.seq, { kind: 'event', event });
+      if (inbox.closed) throw retryable('The server is restarting; reconnect.', inbox.closed);
+      if (inbox.overflowed) throw retryable('This desk fell behind the live changes; it will catch up from where it stopped.');
+      for (const batch of inbox.take()) {
+        for (const entry of batch.entries) {
+          // A reconnecting desk may already be ahead of this process's reader.
+          if (cursor.covers(entry.position)) continue;
+          // Nothing after a change to their access goes out under the old scope: reconnecting re-reads it.
+          if (changesAccessOf(entry, actor)) throw retryable('Your access changed; reconnecting.');
+          cursor.advance(entry.position, batch.state.pending);
+          const event = view(entry);
+          if (event) yield tracked(cursor.token(), { kind: 'event', event });
+        }
+        cursor.settle(batch.state);
       }
       if (Date.now() >= nextCheck) {
-        if (!(await deps.auth.authenticate(request.token))) {
-          throw toTRPCError(new DomainError('UNAUTHORIZED', 'Your session has ended. Please sign in again.', {}));
-        }
+        if (!(await deps.auth.authenticate(request.token))) throw new DomainError('UNAUTHORIZED', 'Your session has ended. Please sign in again.', {});
         nextCheck = Date.now() + limits.sessionCheckMs;
       }
       await inbox.wait(nextCheck - Date.now(), signal);
     }
   } finally {
+    open.delete(inbox);
     subscription.unsubscribe();
   }
 }

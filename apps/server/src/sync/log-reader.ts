@@ -1,20 +1,24 @@
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { readForward, readHead, type LogEntry, type Query } from './log.repository.js';
-import { ORIGIN, type Position } from './position.js';
+import { MAX_PENDING, type ReaderState } from './cursor.js';
+import { locateSeq, readForward, readHead, readTransactions, type LogEntry, type Located, type Query } from './log.repository.js';
+import { ORIGIN } from './position.js';
 
 export const EVENTS_CHANNEL = 'frontdesk_events';
 
 export interface LogSubscriber {
-  /** Called synchronously, in delivery order, with rows after the position given at subscribe. */
-  onEntries(entries: readonly LogEntry[]): void;
+  /**
+   * Called synchronously, in delivery order, with rows the reader's state at
+   * subscribe did not cover; `state` is the reader's after this batch.
+   */
+  onEntries(entries: readonly LogEntry[], state: ReaderState): void;
   /** The reader stopped; the subscriber should end its stream. */
   onClose(reason: Error): void;
 }
 
 export interface LogSubscription {
-  /** Everything up to here was fanned out before this subscription existed. */
-  position: Position;
+  /** Everything this covers was fanned out before this subscription existed. */
+  state: ReaderState;
   unsubscribe(): void;
 }
 
@@ -28,6 +32,11 @@ export interface LogReaderOptions {
   /** Re-poll delays while rows wait on an older open transaction (which may commit without notifying). */
   heldBackMinMs?: number;
   heldBackMaxMs?: number;
+  /**
+   * A transaction open longer than this no longer holds back the rows of
+   * later ones: the reader passes over it and delivers its rows when it ends.
+   */
+  passOverAfterMs?: number;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
   /** Makes the LISTEN connection; tests use it to control reconnection. */
@@ -49,7 +58,10 @@ export class ReaderStoppedError extends Error {
 export class LogReader {
   private readonly opts: Required<Omit<LogReaderOptions, 'createClient'>> & Pick<LogReaderOptions, 'createClient'>;
   private client: pg.Client | null = null;
-  private cursor: Position | null = null;
+  /** Null until the first connection took the head. Replaced, never mutated: subscribers keep the one they got. */
+  private current: ReaderState | null = null;
+  /** When each running transaction was first seen running, to tell a long one. */
+  private readonly firstSeen = new Map<bigint, number>();
   private readonly subscribers = new Set<LogSubscriber>();
   private stopped = false;
   private pending = false;
@@ -69,6 +81,7 @@ export class LogReader {
       pollMs: 1000,
       heldBackMinMs: 5,
       heldBackMaxMs: 200,
+      passOverAfterMs: 1000,
       reconnectMinMs: 100,
       reconnectMaxMs: 5000,
       ...options,
@@ -113,9 +126,9 @@ export class LogReader {
     return this.client !== null;
   }
 
-  /** The last row fanned out (ORIGIN before any). */
-  get position(): Position {
-    return this.cursor ?? ORIGIN;
+  /** What has been fanned out so far. */
+  get state(): ReaderState {
+    return this.current ?? { cursor: ORIGIN, pending: new Set() };
   }
 
   get subscriberCount(): number {
@@ -129,16 +142,28 @@ export class LogReader {
     // Synchronous with the position read: a batch is fanned out in the same tick it moves the cursor.
     this.subscribers.add(subscriber);
     return {
-      position: this.position,
+      state: this.state,
       unsubscribe: () => {
         this.subscribers.delete(subscriber);
       },
     };
   }
 
+  /**
+   * Where a seq sits in delivery order, through this reader's connection: a
+   * desk's resume id may name any tenant's row (the head it was told), and
+   * only the log reader's role reads every tenant's rows. Gives positions only.
+   */
+  async locate(seq: bigint): Promise<Located | null> {
+    await this.start();
+    const client = this.client;
+    if (this.stopped || !client) throw new ReaderStoppedError();
+    return locateSeq(async (sql, params) => (await client.query(sql, [...params])).rows, seq);
+  }
+
   /** Asks for a read; calls while a read runs coalesce into one more read. */
   wake(): void {
-    if (this.stopped || !this.client || this.cursor === null) return;
+    if (this.stopped || !this.client || this.current === null) return;
     this.pending = true;
     if (this.draining) return;
     this.draining = true;
@@ -164,24 +189,54 @@ export class LogReader {
   private async readAll(client: pg.Client): Promise<void> {
     const query: Query = async <R>(sql: string, params: readonly unknown[]) => (await client.query(sql, [...params])).rows as R[];
     for (;;) {
-      const from = this.cursor ?? ORIGIN;
-      const { entries, heldBack } = await readForward(query, from, this.opts.batchSize);
+      const before = this.state;
+      const { entries, running, heldBack } = await readForward(query, before.cursor, this.passOver(before), this.opts.batchSize);
+      if (this.stopped || client !== this.client) return;
+      this.noteRunning(running);
+      const open = new Set(running);
+      // A passed-over transaction that ended: all its rows, in one batch.
+      const ended = [...before.pending].filter((x) => !open.has(x));
+      const late = await readTransactions(query, ended);
       if (this.stopped || client !== this.client) return;
       const last = entries[entries.length - 1];
-      if (last) {
-        this.cursor = last.position;
-        for (const s of this.subscribers) {
-          try {
-            s.onEntries(entries);
-          } catch (err) {
-            this.opts.logger.error({ err }, 'event subscriber failed');
-          }
-        }
+      const cursor = last?.position ?? before.cursor;
+      const pending = new Set([...before.pending].filter((x) => open.has(x)));
+      for (const x of running) if (x > before.cursor.tx && x < cursor.tx) pending.add(x);
+      if (last || ended.length > 0) {
+        const state: ReaderState = { cursor, pending };
+        this.current = state;
+        const batch = late.length > 0 ? [...late, ...entries] : entries;
+        if (batch.length > 0) this.fanOut(batch, state);
       }
       if (entries.length === this.opts.batchSize) continue;
       this.scheduleHeldBack(heldBack);
       return;
     }
+  }
+
+  private fanOut(batch: readonly LogEntry[], state: ReaderState): void {
+    for (const s of this.subscribers) {
+      try {
+        s.onEntries(batch, state);
+      } catch (err) {
+        this.opts.logger.error({ err }, 'event subscriber failed');
+      }
+    }
+  }
+
+  /** Transactions the next read may pass over: those passed already, and those running too long (as many as a resume id may name). */
+  private passOver(state: ReaderState): bigint[] {
+    const cutoff = Date.now() - this.opts.passOverAfterMs;
+    const long = [...this.firstSeen].filter(([x, at]) => at <= cutoff && !state.pending.has(x)).map(([x]) => x);
+    long.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...state.pending, ...long.slice(0, Math.max(0, MAX_PENDING - state.pending.size))];
+  }
+
+  private noteRunning(running: readonly bigint[]): void {
+    const now = Date.now();
+    const open = new Set(running);
+    for (const x of this.firstSeen.keys()) if (!open.has(x)) this.firstSeen.delete(x);
+    for (const x of running) if (!this.firstSeen.has(x)) this.firstSeen.set(x, now);
   }
 
   // A writer that holds rows back may commit without notifying (it need not
@@ -217,7 +272,10 @@ export class LogReader {
       await client.connect();
       await client.query(`LISTEN ${EVENTS_CHANNEL}`);
       // Listening before taking the head, so no commit falls between the two.
-      if (this.cursor === null) this.cursor = (await readHead(async (sql, params) => (await client.query(sql, [...params])).rows)) ?? ORIGIN;
+      if (this.current === null) {
+        const head = await readHead(async (sql, params) => (await client.query(sql, [...params])).rows);
+        this.current = { cursor: head ?? ORIGIN, pending: new Set() };
+      }
     } catch (err) {
       client.removeAllListeners('error');
       client.on('error', () => undefined);

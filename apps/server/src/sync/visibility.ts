@@ -1,0 +1,46 @@
+import type { AnyLogEvent } from '@frontdesk/shared';
+import { roleMay, type Permission } from '../auth/permissions.js';
+import type { Actor } from '../auth/scope.js';
+import type { LogEntry, Scope } from './log.repository.js';
+
+// What of the log one staff member's stream carries. An event never carries
+// data its recipient could not read directly: the tenant and branch filter,
+// then one rule per kind of event that holds more than a branch's schedule.
+
+export type View = (entry: LogEntry) => AnyLogEvent | null;
+
+/** Whether this log row changes what `actor` may see: their stream must not go on with the old scope. */
+export function changesAccessOf(entry: LogEntry, actor: Pick<Actor, 'staffId'>): boolean {
+  const { event } = entry;
+  return event.type === 'staff.changed' && event.payload.staffId === actor.staffId;
+}
+
+export function viewFor(actor: Pick<Actor, 'role'>, scope: Scope, may: (permission: Permission) => boolean = (p) => roleMay(actor.role, p)): View {
+  const branches = scope.branchIds === null ? null : new Set(scope.branchIds);
+  const inScope = (branchId: string) => branches === null || branches.has(branchId);
+  const seesPatients = may('patients.read');
+  // A branch manager manages the staff of his branches; an admin everyone's.
+  const seesStaff = may('staff.manage');
+  const seesAllStaff = seesStaff && actor.role === 'ADMIN';
+
+  return ({ event }) => {
+    if (event.tenantId !== scope.tenantId) return null;
+    if (event.branchId !== null && !inScope(event.branchId)) return null;
+    switch (event.type) {
+      case 'staff.changed':
+        if (seesAllStaff) return event;
+        return seesStaff && event.payload.branchIds.some(inScope) ? event : null;
+      // Who opened which record is for the audit view (which reads the log itself), not for every desk.
+      case 'patient.viewed':
+        return null;
+      case 'patient.created':
+        return seesPatients ? event : null;
+      default:
+        break;
+    }
+    if (seesPatients || !('appointment' in event.payload)) return event;
+    // The schedule without who is booked, nor the free-text note that may name them.
+    const appointment = { ...event.payload.appointment, patient: null, note: '' };
+    return { ...event, payload: { ...event.payload, appointment } } as AnyLogEvent;
+  };
+}
