@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { AnyLogEvent, AppointmentView } from '@frontdesk/shared';
+import type { Permission } from '../auth/permissions.js';
+import type { LogEntry } from './log.repository.js';
+import { changesAccessOf, viewFor } from './visibility.js';
+
+const T = 'tenant-1';
+const EAST = 'branch-east';
+const WEST = 'branch-west';
+
+function entry(event: Partial<AnyLogEvent> & Pick<AnyLogEvent, 'type' | 'payload'>): LogEntry {
+  return {
+    position: { tx: 1n, seq: 1n },
+    patientId: null,
+    event: { seq: '1', tenantId: T, branchId: EAST, aggregateId: null, actorId: null, desk: 'd', at: '2026-01-01T00:00:00.000Z', ...event } as AnyLogEvent,
+  };
+}
+
+const appointment: AppointmentView = {
+  id: 'a1',
+  branchId: EAST,
+  serviceId: 's1',
+  serviceName: 'Check-up',
+  patient: { id: 'p1', name: 'Pat Patient', phone: '+1 555 0100' },
+  status: 'BOOKED',
+  startsAt: '2026-01-01T09:00:00.000Z',
+  endsAt: '2026-01-01T09:30:00.000Z',
+  holdExpiresAt: null,
+  version: 1,
+  priceCents: 1000,
+  note: 'Pat prefers mornings',
+  cancelReason: null,
+  resources: [],
+  products: [],
+  createdBy: 'staff-1',
+  updatedAt: '2026-01-01T08:00:00.000Z',
+};
+
+const staffChanged = (branchIds: string[]) =>
+  entry({ type: 'staff.changed', branchId: null, payload: { staffId: 'r1', change: 'branches', role: 'RECEPTIONIST', branchIds } });
+
+const all = () => true;
+const without = (denied: Permission) => (p: Permission) => p !== denied;
+
+describe('what one desk sees of the log', () => {
+  it("another tenant's events, and branches outside the scope, never", () => {
+    const view = viewFor({ role: 'RECEPTIONIST' }, { tenantId: T, branchIds: [EAST] }, all);
+    const stock = { productId: 'x', branchId: EAST, quantity: 1, delta: 1 };
+    expect(view(entry({ type: 'stock.changed', payload: stock }))).not.toBeNull();
+    expect(view(entry({ type: 'stock.changed', branchId: WEST, payload: stock }))).toBeNull();
+    expect(view(entry({ type: 'stock.changed', tenantId: 'tenant-2', payload: stock }))).toBeNull();
+    const everyBranch = viewFor({ role: 'CALL_CENTRE' }, { tenantId: T, branchIds: null }, all);
+    expect(everyBranch(entry({ type: 'stock.changed', branchId: WEST, payload: stock }))).not.toBeNull();
+  });
+
+  it('a role that may not read patients gets the schedule without who is booked or the note', () => {
+    const view = viewFor({ role: 'CALL_CENTRE' }, { tenantId: T, branchIds: null }, without('patients.read'));
+    const seen = view(entry({ type: 'appointment.booked', payload: { appointment } }));
+    expect(seen?.payload).toMatchObject({ appointment: { id: 'a1', patient: null, note: '', startsAt: appointment.startsAt } });
+    expect(JSON.stringify(seen)).not.toMatch(/Pat/);
+    expect(view(entry({ type: 'patient.created', branchId: null, payload: { patientId: 'p1' } }))).toBeNull();
+    // One that may, gets it whole.
+    const full = viewFor({ role: 'RECEPTIONIST' }, { tenantId: T, branchIds: [EAST] }, all)(entry({ type: 'appointment.booked', payload: { appointment } }));
+    expect(full?.payload).toMatchObject({ appointment: { patient: { name: 'Pat Patient' }, note: 'Pat prefers mornings' } });
+  });
+
+  it('a staff change: every one to an admin, those of his branches to a manager, none to the front desk', () => {
+    const admin = viewFor({ role: 'ADMIN' }, { tenantId: T, branchIds: null });
+    const manager = viewFor({ role: 'BRANCH_MANAGER' }, { tenantId: T, branchIds: [EAST] });
+    const reception = viewFor({ role: 'RECEPTIONIST' }, { tenantId: T, branchIds: [EAST] });
+    const callCentre = viewFor({ role: 'CALL_CENTRE' }, { tenantId: T, branchIds: null });
+    for (const branches of [[EAST], [WEST], [EAST, WEST], []]) {
+      const e = staffChanged(branches);
+      expect(admin(e)).not.toBeNull();
+      expect(manager(e) !== null, branches.join()).toBe(branches.includes(EAST));
+      expect(reception(e)).toBeNull();
+      expect(callCentre(e)).toBeNull();
+    }
+  });
+
+  it('who opened a patient record: nobody', () => {
+    const e = entry({ type: 'patient.viewed', branchId: null, payload: { patientId: 'p1' } });
+    for (const role of ['ADMIN', 'BRANCH_MANAGER', 'RECEPTIONIST', 'CALL_CENTRE'] as const) {
+      expect(viewFor({ role }, { tenantId: T, branchIds: null })(e)).toBeNull();
+    }
+  });
+
+  it('a staff change about the desk’s own account changes its access, whatever it sees of it', () => {
+    expect(changesAccessOf(staffChanged([WEST]), { staffId: 'r1' })).toBe(true);
+    expect(changesAccessOf(staffChanged([WEST]), { staffId: 'r2' })).toBe(false);
+  });
+});
