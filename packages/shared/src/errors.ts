@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'UNAUTHORIZED',
   'TOO_MANY_ATTEMPTS',
+  'UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -51,6 +52,8 @@ export interface ErrorDetails {
   FORBIDDEN: Record<string, never>;
   UNAUTHORIZED: Record<string, never>;
   TOO_MANY_ATTEMPTS: { retryAfterSeconds: number };
+  /** The database could not be reached or answered in time; nothing was changed unless a retry with the same key says so. */
+  UNAVAILABLE: { retryAfterSeconds: number };
 }
 
 export type DomainErrorShape = {

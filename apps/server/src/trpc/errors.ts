@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { DomainError, type ErrorCode } from '@frontdesk/shared';
 import { PG, sqlStateOf } from '../db/errors.js';
+import { isUnavailable } from '../db/unavailable.js';
 
 const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   SLOT_TAKEN: 'CONFLICT',
@@ -16,10 +17,17 @@ const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   FORBIDDEN: 'FORBIDDEN',
   UNAUTHORIZED: 'UNAUTHORIZED',
   TOO_MANY_ATTEMPTS: 'TOO_MANY_REQUESTS',
+  UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 };
+
+/** A desk may try again after about this long; Postgres restarting or a pool slot freeing takes seconds. */
+const RETRY_AFTER_SECONDS = 2;
 
 /** Database failures that reached the edge unhandled, as domain errors. */
 function fromDatabase(error: unknown): DomainError | null {
+  if (isUnavailable(error)) {
+    return new DomainError('UNAVAILABLE', 'The database is unavailable; try again in a moment.', { retryAfterSeconds: RETRY_AFTER_SECONDS });
+  }
   switch (sqlStateOf(error)) {
     case PG.EXCLUSION_VIOLATION:
       return new DomainError('SLOT_TAKEN', 'That time was just taken.', { blockers: [], alternatives: [] });

@@ -26,6 +26,8 @@ export function sentenceFor(error: unknown): string {
       return 'Your role does not allow that.';
     case 'UNAUTHORIZED':
       return 'Please sign in again.';
+    case 'UNAVAILABLE':
+      return 'The database is unavailable; try again in a moment.';
     default:
       return domain.message;
   }
