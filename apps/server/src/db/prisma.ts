@@ -1,5 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { NoAnswerError } from './unavailable.js';
 
 export type { PrismaClient };
 export { Prisma } from '../generated/prisma/client.js';
@@ -7,9 +9,78 @@ export { Prisma } from '../generated/prisma/client.js';
 export interface DatabaseOptions {
   url: string;
   poolSize?: number;
+  /** Overrides of the bounds below (tests shorten them). */
+  limits?: Partial<DatabaseLimits>;
 }
 
-export function createPrisma({ url, poolSize = 20 }: DatabaseOptions): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: url, max: poolSize });
+/**
+ * How long the server waits on Postgres before a desk hears "unavailable,
+ * try again" instead of waiting on: no request may hang on a database that
+ * is down, cut off or out of connections.
+ */
+export interface DatabaseLimits {
+  /** Opening a connection, or waiting for a free one in the pool. */
+  connectMs: number;
+  /** One statement, lock waits included (Postgres's statement_timeout). */
+  statementMs: number;
+  /** A transaction whose client fell silent (a cut network) gives its locks back after this (Postgres's idle_in_transaction_session_timeout). */
+  idleInTransactionMs: number;
+  /** A statement with no answer at all this long means the network is gone: the connection is dropped, never reused. */
+  answerMs: number;
+}
+
+export const DEFAULT_LIMITS: DatabaseLimits = {
+  connectMs: 5_000,
+  statementMs: 8_000,
+  idleInTransactionMs: 10_000,
+  // Past statement_timeout, a live server has always answered (if only with an error).
+  answerMs: 10_000,
+};
+
+export function createPrisma({ url, poolSize = 20, limits = {} }: DatabaseOptions): PrismaClient {
+  const bounds = { ...DEFAULT_LIMITS, ...limits };
+  const adapter = new PrismaPg({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: bounds.connectMs,
+    // An idle connection to a vanished host is found dead instead of kept.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    statement_timeout: bounds.statementMs,
+    idle_in_transaction_session_timeout: bounds.idleInTransactionMs,
+    Client: answeringClient(bounds.answerMs),
+  });
   return new PrismaClient({ adapter });
+}
+
+/**
+ * A pg client that drops its connection when a statement goes unanswered for
+ * `answerMs`. A silent network cut then fails the request instead of hanging
+ * it; and the connection, whose transaction state is unknown, is never handed
+ * to another request (pg's own query_timeout leaves it in the pool, stuck).
+ */
+function answeringClient(answerMs: number): typeof pg.Client {
+  return class AnsweringClient extends pg.Client {
+    override query(...args: unknown[]): never {
+      const query = pg.Client.prototype.query as (...a: unknown[]) => unknown;
+      const timer = setTimeout(() => this.dropConnection(), answerMs);
+      const settle = (): void => clearTimeout(timer);
+      const last = args.at(-1);
+      if (typeof last === 'function') {
+        args[args.length - 1] = (...result: unknown[]) => {
+          settle();
+          (last as (...r: unknown[]) => void)(...result);
+        };
+      }
+      const result = query.apply(this, args);
+      if (result instanceof Promise) result.then(settle, settle);
+      else if (typeof last !== 'function') settle(); // a Submittable (cursor, stream): not bounded here
+      return result as never;
+    }
+
+    private dropConnection(): void {
+      // Destroying the socket fails every query on it and marks the client unusable, so the pool discards it.
+      (this as unknown as { connection: { stream: { destroy(error: Error): void } } }).connection.stream.destroy(new NoAnswerError(answerMs));
+    }
+  };
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Prisma, type PrismaClient } from './prisma.js';
 import { isTransient } from './errors.js';
+import { isUnavailable } from './unavailable.js';
 import { APP_ROLE } from './tenant-db.js';
 
 export type Tx = Prisma.TransactionClient;
@@ -20,27 +21,46 @@ export interface TxOptions {
   baseDelayMs?: number;
 }
 
+/** How long a transaction keeps being tried again while the database is unreachable, before the desk hears UNAVAILABLE. */
+const UNAVAILABLE_RETRY_MS = 3_000;
+
 /**
  * Runs `work` in one READ COMMITTED transaction scoped to a tenant, retrying
  * the whole transaction on deadlock or serialization failure with jittered
- * back-off, so a desk never sees those.
+ * back-off, so a desk never sees those; and, for a few seconds, on a lost or
+ * refused connection, so a blip of the network or a restart of Postgres
+ * passes unnoticed.
  */
 export async function inTransaction<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promise<T>): Promise<T> {
   const attempts = options.attempts ?? 8;
   const base = options.baseDelayMs ?? 2;
-  for (let attempt = 0; ; attempt++) {
+  const begun = Date.now();
+  for (let attempt = 0, lost = 0; ; attempt++) {
+    let committing = false;
     try {
       return await db.$transaction(
         async (tx) => {
           await prelude(tx, options);
-          return work(tx);
+          const result = await work(tx);
+          committing = true;
+          return result;
         },
         // Postgres's default isolation, READ COMMITTED, is what the constraints need.
-        { maxWait: 10_000, timeout: 15_000 },
+        // maxWait: a free connection (the pool gives up sooner, see db/prisma.ts); timeout: the whole transaction.
+        { maxWait: 6_000, timeout: 15_000 },
       );
     } catch (error) {
-      if (!isTransient(error) || attempt + 1 >= attempts) throw error;
-      await sleep(Math.random() * base * 2 ** attempt);
+      if (isTransient(error) && attempt + 1 < attempts) {
+        await sleep(Math.random() * base * 2 ** attempt);
+        continue;
+      }
+      // Before COMMIT is sent a lost connection means Postgres rolled the transaction back, so running it again is
+      // as safe as after a deadlock; once COMMIT is on the wire the outcome is unknown and only an idempotency key can tell.
+      if (!committing && isUnavailable(error) && Date.now() - begun < UNAVAILABLE_RETRY_MS) {
+        await sleep(50 + Math.random() * Math.min(1_000, 100 * 2 ** lost++));
+        continue;
+      }
+      throw error;
     }
   }
 }
