@@ -91,11 +91,11 @@ class Inbox {
     this.wake();
   }
 
-  take(): Batch[] {
-    const batches = this.batches;
-    this.batches = [];
-    this.count = 0;
-    return batches;
+  /** The next batch, if any: the stream holds one at a time, the rest count against the limit here. */
+  shift(): Batch | undefined {
+    const batch = this.batches.shift();
+    if (batch) this.count -= batch.entries.length;
+    return batch;
   }
 
   /** Events held for this stream now. */
@@ -224,7 +224,8 @@ async function* stream(request: ChangesRequest): AsyncGenerator<ChangeEnvelope, 
     while (!signal?.aborted) {
       if (inbox.closed) throw retryable('The server is restarting; reconnect.', inbox.closed);
       if (inbox.overflowed) throw retryable('This desk fell behind the live changes; it will catch up from where it stopped.');
-      for (const batch of inbox.take()) {
+      // Batch by batch, so a stream blocked on a slow client holds at most one beyond the limit.
+      for (let batch = inbox.shift(); batch; batch = inbox.shift()) {
         for (const entry of batch.entries) {
           // A reconnecting desk may already be ahead of this process's reader.
           if (cursor.covers(entry.position)) continue;
