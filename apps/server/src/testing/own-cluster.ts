@@ -22,10 +22,12 @@ export interface OwnCluster {
 }
 
 export async function startOwnCluster(database = 'frontdesk'): Promise<OwnCluster> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'frontdesk-fault-'));
-  const dataDir = path.join(dir, 'pg');
+  // The suite's prefix: a run killed outright leaves this cluster too, and the next run's setup stops it.
+  const dir = await mkdtemp(path.join(tmpdir(), 'frontdesk-test-fault-'));
   const port = await freePort();
-  let running: EmbeddedDatabase | null = await startEmbeddedPostgres({ dataDir, port, database });
+  let running: EmbeddedDatabase | null = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port, database });
+  // As root the files may live elsewhere, where the postgres user can reach them.
+  const dataDir = running.dataDir;
   const url = running.url;
 
   const postmasterPid = async (): Promise<number> => {
@@ -71,6 +73,7 @@ export async function startOwnCluster(database = 'frontdesk'): Promise<OwnCluste
       await running?.stop();
       running = null;
       await rm(dir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
