@@ -2,16 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Prisma, type PrismaClient } from './prisma.js';
 import { isTransient } from './errors.js';
 import { isUnavailable } from './unavailable.js';
-import { APP_ROLE } from './tenant-db.js';
 
 export type Tx = Prisma.TransactionClient;
 export type Db = PrismaClient;
 
 export interface TxOptions {
   /**
-   * The tenant the transaction acts for: it runs as the unprivileged app role
-   * with app.tenant_id set, so row-level security applies. Null for system
-   * work (the hold sweeper), which sees every tenant.
+   * The tenant the transaction acts for: row-level security shows the
+   * runtime role this tenant's rows and nothing else. Null sees no tenant's
+   * rows at all (only tables without tenants, such as login attempts).
    */
   tenantId: string | null;
   /** Advisory-lock keys taken, in this order, before `work` runs. */
@@ -69,8 +68,7 @@ export async function inTransaction<T>(db: Db, options: TxOptions, work: (tx: Tx
 async function prelude(tx: Tx, options: TxOptions): Promise<void> {
   const calls: Prisma.Sql[] = [];
   if (options.tenantId) {
-    // The same scope as enterTenant (tenant-db.ts), sent with the locks.
-    calls.push(Prisma.sql`set_config('app.tenant_id', ${options.tenantId}, true)`, Prisma.sql`set_config('role', ${APP_ROLE}, true)`);
+    calls.push(Prisma.sql`set_config('app.tenant_id', ${options.tenantId}, true)`);
   }
   for (const key of options.locks ?? []) calls.push(Prisma.sql`pg_advisory_xact_lock(${key}::bigint)`);
   // Select-list items run left to right, so locks are taken in the given order.
