@@ -44,6 +44,8 @@ export type Reservation =
       /** The oldest of the newest failures that fill a full window; the lock ends when it leaves the window. */
       account: Date | null;
       address: Date | null;
+      /** Attempts still being checked among those that fill the window: they may yet succeed and free it. */
+      inFlight: number;
     };
 
 interface ReservationRow {
@@ -52,6 +54,7 @@ interface ReservationRow {
   accountOldest: Date | null;
   addressCount: number;
   addressOldest: Date | null;
+  inFlight: number;
 }
 
 // Advisory-lock keys for one email and one client address, each in a namespace
@@ -143,17 +146,18 @@ export class AuthRepository {
     const locks = [lockKey('email', account), lockKey('ip', ip)];
     const rows = await inTransaction(this.db, { tenantId: null, locks }, (tx) => tx.$queryRaw<ReservationRow[]>`
       WITH account AS (
-        SELECT a."at" FROM "login_attempt" a
+        SELECT a."at", a."succeeded" FROM "login_attempt" a
          WHERE a."email" = ${account} AND a."at" > ${limits.since} AND a."succeeded" IS NOT TRUE
            AND a."id" > coalesce((SELECT max(s."id") FROM "login_attempt" s WHERE s."email" = ${account} AND s."succeeded"), 0)
          ORDER BY a."at" DESC LIMIT ${limits.perAccount}::int
       ), address AS (
-        SELECT a."at" FROM "login_attempt" a
+        SELECT a."at", a."succeeded" FROM "login_attempt" a
          WHERE a."ip" = ${ip} AND a."at" > ${limits.since} AND a."succeeded" IS NOT TRUE
          ORDER BY a."at" DESC LIMIT ${limits.perAddress}::int
       ), verdict AS (
         SELECT (SELECT count(*) FROM account)::int AS "accountCount", (SELECT min("at") FROM account) AS "accountOldest",
-               (SELECT count(*) FROM address)::int AS "addressCount", (SELECT min("at") FROM address) AS "addressOldest"
+               (SELECT count(*) FROM address)::int AS "addressCount", (SELECT min("at") FROM address) AS "addressOldest",
+               ((SELECT count(*) FROM account WHERE "succeeded" IS NULL) + (SELECT count(*) FROM address WHERE "succeeded" IS NULL))::int AS "inFlight"
       ), reserved AS (
         INSERT INTO "login_attempt" ("email", "ip", "succeeded", "at")
         SELECT ${account}, ${ip}, NULL, ${now} FROM verdict
@@ -168,6 +172,7 @@ export class AuthRepository {
       attemptId: null,
       account: row.accountCount >= limits.perAccount ? row.accountOldest : null,
       address: row.addressCount >= limits.perAddress ? row.addressOldest : null,
+      inFlight: row.inFlight,
     };
   }
 

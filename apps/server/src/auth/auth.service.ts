@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, type StaffView } from '@frontdesk/shared';
 import { addressKey } from './address-key.js';
 import type { AuthRepository, Reservation, StaffRow } from './auth.repository.js';
@@ -22,6 +23,9 @@ export const THROTTLE = {
   /** Attempts older than this are deleted now and then. */
   keepHours: 24,
 } as const;
+
+/** How long a sign-in waits for other checks of the same account or address to settle before it is refused. */
+const IN_FLIGHT_WAIT_MS = 3_000;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -100,7 +104,14 @@ export class AuthService {
    */
   private async checkPassword<T>(email: string, ip: string, now: Date, check: () => Promise<T>): Promise<T> {
     const since = new Date(now.getTime() - THROTTLE.windowMinutes * 60_000);
-    const reservation = await this.repo.reserveLoginAttempt(email, addressKey(ip), now, { since, perAccount: THROTTLE.perAccount, perAddress: THROTTLE.perAddress });
+    const limits = { since, perAccount: THROTTLE.perAccount, perAddress: THROTTLE.perAddress };
+    let reservation = await this.repo.reserveLoginAttempt(email, addressKey(ip), now, limits);
+    // Several desks signing in to one account at once: wait for the checks in flight to settle
+    // (a success frees the window) rather than refusing the rest as if they had failed.
+    for (const waitUntil = Date.now() + IN_FLIGHT_WAIT_MS; reservation.attemptId === null && reservation.inFlight > 0 && Date.now() < waitUntil; ) {
+      await sleep(25 + Math.random() * 50);
+      reservation = await this.repo.reserveLoginAttempt(email, addressKey(ip), now, limits);
+    }
     if (reservation.attemptId === null) throw tooManyAttempts(reservation, now);
     let outcome: T | null = null;
     try {
