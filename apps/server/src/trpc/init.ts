@@ -50,11 +50,14 @@ export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
 /** Maps domain and database errors thrown below it to typed tRPC errors. */
-const mapErrors = t.middleware(async ({ next, ctx }) => {
+const mapErrors = t.middleware(async ({ next, ctx, path }) => {
   const result = await next();
   if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
-    const mapped = toTRPCError(result.error.cause ?? result.error);
-    if (mapped.code === 'INTERNAL_SERVER_ERROR') ctx.deps.logger.error({ err: result.error.cause ?? result.error }, 'procedure failed');
+    const cause = result.error.cause ?? result.error;
+    const mapped = toTRPCError(cause);
+    if (mapped.code === 'INTERNAL_SERVER_ERROR') ctx.deps.logger.error({ err: cause, procedure: path }, 'procedure failed');
+    // The desk is told to retry; operators still need to see the database went away.
+    else if (mapped.code === 'SERVICE_UNAVAILABLE') ctx.deps.logger.warn({ err: cause, procedure: path }, 'database unavailable');
     throw mapped;
   }
   return result;
