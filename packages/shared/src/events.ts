@@ -22,6 +22,8 @@ export type EventPayloads = {
   'patient.viewed': { patientId: string };
   /** A staff account changed; never carries secrets. */
   'staff.changed': { staffId: string; change: 'created' | 'disabled' | 'enabled' | 'branches' | 'password'; role: StaffRole; branchIds: string[] };
+  /** A staff member signed out (of one desk, or everywhere): for the audit trail and for their open streams, never shown on a desk. */
+  'staff.signed_out': { staffId: string; everywhere: boolean };
 };
 
 export type EventType = keyof EventPayloads;

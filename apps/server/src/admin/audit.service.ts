@@ -47,6 +47,8 @@ export function summarize(type: string, payload: unknown): string {
       return 'Created the patient record';
     case 'staff.changed':
       return `Staff account ${String(p.change ?? 'changed')}`;
+    case 'staff.signed_out':
+      return p.everywhere ? 'Signed out on every desk' : 'Signed out';
     default:
       return type;
   }

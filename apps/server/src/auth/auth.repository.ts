@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StaffRole } from '@frontdesk/shared';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
-import { appendEvents, type EventAuthor } from '../sync/append.js';
+import { appendEvents, type AnyNewEvent, type EventAuthor } from '../sync/append.js';
 import type { Prisma } from '../db/prisma.js';
 
 const staffSelect = {
@@ -107,14 +107,21 @@ export class AuthRepository {
     return this.inTenant(tenantId, (tx) => tx.staffSession.create({ data: { staffId, tokenHash, desk, expiresAt }, select: { id: true } }));
   }
 
-  async revokeSession(tenantId: string, sessionId: string, now: Date): Promise<void> {
-    await this.inTenant(tenantId, (tx) => tx.staffSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: now } }));
+  /** Ends one session; the log says so in the same transaction, so the staff member's open streams stop at once. */
+  async revokeSession(tenantId: string, sessionId: string, now: Date, staffId: string, author: EventAuthor): Promise<void> {
+    await this.inTenant(tenantId, async (tx) => {
+      const { count } = await tx.staffSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: now } });
+      if (count > 0) await appendEvents(tx, author, [signedOut(tenantId, staffId, false)]);
+    });
   }
 
-  /** Revokes every live session of a staff member. */
-  async revokeSessionsOf(tenantId: string, staffId: string, now: Date): Promise<number> {
-    const result = await this.inTenant(tenantId, (tx) => tx.staffSession.updateMany({ where: { staffId, revokedAt: null }, data: { revokedAt: now } }));
-    return result.count;
+  /** Revokes every live session of a staff member, logged like a single sign-out. */
+  async revokeSessionsOf(tenantId: string, staffId: string, now: Date, author: EventAuthor): Promise<number> {
+    return this.inTenant(tenantId, async (tx) => {
+      const { count } = await tx.staffSession.updateMany({ where: { staffId, revokedAt: null }, data: { revokedAt: now } });
+      if (count > 0) await appendEvents(tx, author, [signedOut(tenantId, staffId, true)]);
+      return count;
+    });
   }
 
   /** Sets a new password hash, revokes the staff member's other sessions, logs it. */
@@ -189,4 +196,8 @@ export class AuthRepository {
   private inTenant<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     return inTransaction(this.db, { tenantId }, work);
   }
+}
+
+function signedOut(tenantId: string, staffId: string, everywhere: boolean): AnyNewEvent {
+  return { type: 'staff.signed_out', tenantId, branchId: null, aggregateId: staffId, payload: { staffId, everywhere } };
 }

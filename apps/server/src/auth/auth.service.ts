@@ -74,12 +74,12 @@ export class AuthService {
   }
 
   logout(actor: Actor): Promise<void> {
-    return this.repo.revokeSession(actor.tenantId, actor.sessionId, this.now());
+    return this.repo.revokeSession(actor.tenantId, actor.sessionId, this.now(), actor.staffId, { actorId: actor.staffId, desk: actor.desk });
   }
 
   /** Signs the staff member out on every desk, this one included. */
   async logoutEverywhere(actor: Actor): Promise<{ revoked: number }> {
-    return { revoked: await this.repo.revokeSessionsOf(actor.tenantId, actor.staffId, this.now()) };
+    return { revoked: await this.repo.revokeSessionsOf(actor.tenantId, actor.staffId, this.now(), { actorId: actor.staffId, desk: actor.desk }) };
   }
 
   /** Changes the actor's password; every other session of theirs ends. */

@@ -139,6 +139,19 @@ describe('the changes stream of one desk window', () => {
     expect((await next(resumed)).message.kind).toBe('event');
   });
 
+  it('signing out (here or everywhere) ends the open stream before any later event goes out', async () => {
+    for (const signOut of [(who: { actor: Actor }) => db.deps.auth.logout(who.actor), (who: { actor: Actor }) => db.deps.auth.logoutEverywhere(who.actor)]) {
+      // Another account: signing out everywhere would end the other tests' sessions.
+      const who = await signIn(clinic.staff.receptionistWest.email, clinic.password);
+      // The periodic session check is far off: only the log can end it in time.
+      const s = open(who, undefined, { sessionCheckMs: 60_000 });
+      await next(s);
+      await signOut(who);
+      await write(clinic, 'west');
+      await expect(next(s)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    }
+  });
+
   it('a revoked session ends the stream with UNAUTHORIZED', async () => {
     const who = await signIn(clinic.staff.receptionist.email, clinic.password);
     const s = open(who, undefined, { sessionCheckMs: 100 });

@@ -42,6 +42,10 @@ function retryable(message: string, cause?: unknown): TRPCError {
   return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message, cause });
 }
 
+function signedOut(): DomainError<'UNAUTHORIZED'> {
+  return new DomainError('UNAUTHORIZED', 'Your session has ended. Please sign in again.', {});
+}
+
 function scopeOf(actor: Actor, requested: readonly string[] | undefined): Scope {
   if (requested) {
     for (const b of requested) assertBranch(actor, b);
@@ -184,7 +188,7 @@ async function* stream(request: ChangesRequest): AsyncGenerator<ChangeEnvelope, 
     // Who is asking, as of now: every change to their access that the reader
     // had fanned out is in it; one fanned out later ends the stream below.
     const actor = await deps.auth.authenticate(request.token);
-    if (!actor || actor.staffId !== request.actor.staffId) throw new DomainError('UNAUTHORIZED', 'Your session has ended. Please sign in again.', {});
+    if (!actor || actor.staffId !== request.actor.staffId) throw signedOut();
     const scope = scopeOf(actor, request.branchIds);
     const view = viewFor(actor, scope);
     const head = subscription.state;
@@ -229,8 +233,11 @@ async function* stream(request: ChangesRequest): AsyncGenerator<ChangeEnvelope, 
         for (const entry of batch.entries) {
           // A reconnecting desk may already be ahead of this process's reader.
           if (cursor.covers(entry.position)) continue;
-          // Nothing after a change to their access goes out under the old scope: reconnecting re-reads it.
-          if (changesAccessOf(entry, actor)) throw retryable('Your access changed; reconnecting.');
+          // Nothing after a change to their access goes out under the old scope: signed out ends here, anything else reconnects.
+          if (changesAccessOf(entry, actor)) {
+            if (!(await deps.auth.authenticate(request.token))) throw signedOut();
+            throw retryable('Your access changed; reconnecting.');
+          }
           cursor.advance(entry.position, batch.state.pending);
           const event = view(entry);
           if (event) yield tracked(cursor.token(), { kind: 'event', event });
@@ -238,7 +245,7 @@ async function* stream(request: ChangesRequest): AsyncGenerator<ChangeEnvelope, 
         cursor.settle(batch.state);
       }
       if (Date.now() >= nextCheck) {
-        if (!(await deps.auth.authenticate(request.token))) throw new DomainError('UNAUTHORIZED', 'Your session has ended. Please sign in again.', {});
+        if (!(await deps.auth.authenticate(request.token))) throw signedOut();
         nextCheck = Date.now() + limits.sessionCheckMs;
       }
       await inbox.wait(nextCheck - Date.now(), signal);

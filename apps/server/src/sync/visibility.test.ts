@@ -78,15 +78,20 @@ describe('what one desk sees of the log', () => {
     }
   });
 
-  it('who opened a patient record: nobody', () => {
-    const e = entry({ type: 'patient.viewed', branchId: null, payload: { patientId: 'p1' } });
+  it('who opened a patient record, who signed out: nobody', () => {
+    const viewed = entry({ type: 'patient.viewed', branchId: null, payload: { patientId: 'p1' } });
+    const signedOut = entry({ type: 'staff.signed_out', branchId: null, payload: { staffId: 'r1', everywhere: false } });
     for (const role of ['ADMIN', 'BRANCH_MANAGER', 'RECEPTIONIST', 'CALL_CENTRE'] as const) {
-      expect(viewFor({ role }, { tenantId: T, branchIds: null })(e)).toBeNull();
+      expect(viewFor({ role }, { tenantId: T, branchIds: null })(viewed)).toBeNull();
+      expect(viewFor({ role }, { tenantId: T, branchIds: null })(signedOut)).toBeNull();
     }
   });
 
-  it('a staff change about the desk’s own account changes its access, whatever it sees of it', () => {
+  it('a staff change or a sign-out of the desk’s own account changes its access, whatever it sees of it', () => {
     expect(changesAccessOf(staffChanged([WEST]), { staffId: 'r1' })).toBe(true);
     expect(changesAccessOf(staffChanged([WEST]), { staffId: 'r2' })).toBe(false);
+    const signedOut = entry({ type: 'staff.signed_out', branchId: null, payload: { staffId: 'r1', everywhere: true } });
+    expect(changesAccessOf(signedOut, { staffId: 'r1' })).toBe(true);
+    expect(changesAccessOf(signedOut, { staffId: 'r2' })).toBe(false);
   });
 });

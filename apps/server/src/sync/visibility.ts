@@ -9,10 +9,10 @@ import type { LogEntry, Scope } from './log.repository.js';
 
 export type View = (entry: LogEntry) => AnyLogEvent | null;
 
-/** Whether this log row changes what `actor` may see: their stream must not go on with the old scope. */
+/** Whether this log row changes what `actor` may see (branches, role, disabled, signed out): their stream must not go on with the old scope. */
 export function changesAccessOf(entry: LogEntry, actor: Pick<Actor, 'staffId'>): boolean {
   const { event } = entry;
-  return event.type === 'staff.changed' && event.payload.staffId === actor.staffId;
+  return (event.type === 'staff.changed' || event.type === 'staff.signed_out') && event.payload.staffId === actor.staffId;
 }
 
 export function viewFor(actor: Pick<Actor, 'role'>, scope: Scope, may: (permission: Permission) => boolean = (p) => roleMay(actor.role, p)): View {
@@ -30,8 +30,9 @@ export function viewFor(actor: Pick<Actor, 'role'>, scope: Scope, may: (permissi
       case 'staff.changed':
         if (seesAllStaff) return event;
         return seesStaff && event.payload.branchIds.some(inScope) ? event : null;
-      // Who opened which record is for the audit view (which reads the log itself), not for every desk.
+      // Who opened which record, who signed out where: for the audit view (which reads the log itself), not for every desk.
       case 'patient.viewed':
+      case 'staff.signed_out':
         return null;
       case 'patient.created':
         return seesPatients ? event : null;
