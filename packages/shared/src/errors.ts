@@ -1,3 +1,5 @@
+import type { AppointmentView } from './dto.js';
+
 // Domain error codes: the UI branches on these, never on message text.
 export const ERROR_CODES = [
   'SLOT_TAKEN',
@@ -42,7 +44,8 @@ export interface ResourceHours {
 export interface ErrorDetails {
   SLOT_TAKEN: { blockers: Blocker[]; alternatives: SlotSuggestion[] };
   HOLD_EXPIRED: { appointmentId: string; expiredAt: string };
-  STALE: { current: unknown };
+  /** The appointment as it stands now, for the desk to show instead of its old copy. */
+  STALE: { current: AppointmentView };
   CAPACITY_FULL: { sessionId: string; capacity: number; nextSession: { id: string; name: string; startsAt: string; remaining: number } | null };
   OUT_OF_STOCK: { productId: string; branchId: string; requested: number; available: number };
   OUTSIDE_HOURS: { resourceHours: ResourceHours[]; timeOff: { startsAt: string; endsAt: string; reason: string }[] };

@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './permissions.js';
 export * from './schemas.js';
 export * from './dto.js';
 export * from './events.js';
