@@ -1,8 +1,12 @@
 import { AuthRepository } from './auth/auth.repository.js';
 import { AuthService } from './auth/auth.service.js';
+import { AvailabilityRepository } from './availability/availability.repository.js';
 import { AvailabilityService } from './availability/availability.service.js';
+import { CatalogueCache } from './availability/catalogue-cache.js';
 import { BookingRepository } from './booking/booking.repository.js';
 import { BookingService } from './booking/booking.service.js';
+import { DaySheetRepository } from './daysheet/daysheet.repository.js';
+import { DaySheetService } from './daysheet/daysheet.service.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
 import { scopedClient } from './db/request-scope.js';
 import type { DatabaseUrls } from './db/roles.js';
@@ -20,7 +24,10 @@ export interface Deps {
   auth: AuthService;
   /** This process's reader of the event log; started by the background jobs (or a first subscriber). */
   logReader: LogReader;
+  /** Service catalogues kept for a few seconds; schedule commands invalidate them. */
+  catalogues: CatalogueCache;
   availability: AvailabilityService;
+  daySheet: DaySheetService;
   booking: BookingService;
   patients: PatientsService;
   now: () => Date;
@@ -36,14 +43,18 @@ export interface DepsOptions {
 export function createDeps(options: DepsOptions): Deps {
   const db = scopedClient(createPrisma({ url: options.urls.app, poolSize: options.poolSize ?? 20 }));
   const now = options.now ?? (() => new Date());
-  const availability = new AvailabilityService(db, now);
+  const slots = new AvailabilityRepository();
+  const catalogues = new CatalogueCache(db, slots);
+  const availability = new AvailabilityService(db, slots, catalogues, now);
   return {
     db,
     urls: options.urls,
     logger: options.logger,
     auth: new AuthService(new AuthRepository(db), now),
     logReader: new LogReader({ databaseUrl: options.urls.sync, logger: options.logger }),
+    catalogues,
     availability,
+    daySheet: new DaySheetService(db, new DaySheetRepository(), now),
     booking: new BookingService(db, new BookingRepository(), availability, now),
     patients: new PatientsService(db, new PatientsRepository()),
     now,

@@ -4,7 +4,7 @@ import { DomainError, domainErrorOf, localDayBounds, localMinuteToInstant, wallT
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
-import { AvailabilityService, invalidateCatalogue } from './availability.service.js';
+import type { AvailabilityService } from './availability.service.js';
 import { inTenantScope } from '../testing/scope.js';
 
 const NY = 'America/New_York';
@@ -71,7 +71,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   demo = await seedDemo(db.owner, { emailDomain: 'availability.test', patients: 30 });
   other = await seedDemo(db.owner, { tenantName: 'Other Clinic', emailDomain: 'availability-other.test', patients: 2 });
-  availability = inTenantScope(demo.tenantId, new AvailabilityService(db.deps.db));
+  availability = inTenantScope(demo.tenantId, db.deps.availability);
   callCentre = await callerFor(db.deps, demo.staff.callCentre.email, demo.password);
   receptionist = await callerFor(db.deps, demo.staff.receptionist.email, demo.password);
   manager = await callerFor(db.deps, demo.staff.manager.email, demo.password);
@@ -245,7 +245,7 @@ describe('slots on the days clocks change (2027, New York)', () => {
       ],
     });
     // Written past the schedule commands, so the cached catalogue is told by hand.
-    invalidateCatalogue(db.deps.db, demo.tenantId);
+    db.deps.catalogues.invalidate(demo.tenantId);
   });
 
   const sundaySlots = (date: string) =>

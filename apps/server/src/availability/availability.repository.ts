@@ -1,11 +1,9 @@
 import type { ResourceKind, WeeklyHours } from '@frontdesk/shared';
-import { type Prisma } from '../db/prisma.js';
 import type { Db, Tx } from '../db/tx.js';
-import { appointmentViewSelect } from './appointment-view.js';
 
-// Reads for slot finding and the day sheet. The catalogue (service,
-// requirements, candidate resources and their hours) comes in one round trip;
-// occupancy and time off in a second one, never cached.
+// Reads for slot finding. The catalogue (service, requirements, candidate
+// resources and their hours) comes in one round trip; occupancy and time off
+// in a second one, never cached.
 
 export interface CatalogueService {
   id: string;
@@ -44,13 +42,9 @@ export interface Busy {
   reason: string;
 }
 
-type Reader = Db | Tx;
-
 export class AvailabilityRepository {
-  constructor(private readonly db: Reader) {}
-
-  async catalogue(tenantId: string, serviceId: string): Promise<Catalogue> {
-    const rows = await this.db.$queryRaw<{ doc: Catalogue }[]>`
+  async catalogue(db: Db | Tx, tenantId: string, serviceId: string): Promise<Catalogue> {
+    const rows = await db.$queryRaw<{ doc: Catalogue }[]>`
       SELECT json_build_object(
         'service', (
           SELECT json_build_object('id', s.id, 'name', s.name, 'durationMin', s.duration_min,
@@ -88,10 +82,10 @@ export class AvailabilityRepository {
    * occupying appointments (an expired, unswept hold is free) and time off of
    * the resources or of whole branches.
    */
-  async busy(q: { tenantId: string; resourceIds: string[]; branchIds: string[]; from: Date; to: Date; now: Date; excludeAppointmentId?: string }): Promise<Busy[]> {
+  async busy(db: Db | Tx, q: { tenantId: string; resourceIds: string[]; branchIds: string[]; from: Date; to: Date; now: Date; excludeAppointmentId?: string }): Promise<Busy[]> {
     if (q.resourceIds.length === 0 && q.branchIds.length === 0) return [];
     const exclude = q.excludeAppointmentId ?? null;
-    return this.db.$queryRaw<Busy[]>`
+    return db.$queryRaw<Busy[]>`
       SELECT 'appointment' AS "source", ar.resource_id AS "resourceId", a.branch_id AS "branchId", a.id AS "id",
              a.status::text AS "status", ar.starts_at AS "startsAt", ar.ends_at AS "endsAt", '' AS "reason"
         FROM appointment_resource ar JOIN appointment a ON a.id = ar.appointment_id
@@ -110,88 +104,8 @@ export class AvailabilityRepository {
   }
 
   /** Ids among `ids` that are resources of the tenant. */
-  async existingResourceIds(tenantId: string, ids: string[]): Promise<Set<string>> {
-    const rows = await this.db.resource.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true } });
+  async existingResourceIds(db: Db | Tx, tenantId: string, ids: string[]): Promise<Set<string>> {
+    const rows = await db.resource.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true } });
     return new Set(rows.map((r) => r.id));
   }
-
-  /** A branch of the tenant. */
-  async branch(tenantId: string, branchId: string) {
-    return this.db.branch.findFirst({ where: { tenantId, id: branchId }, select: { id: true, name: true, timeZone: true } });
-  }
-
-  /** The log position now; read before the rest of a view. */
-  async headSeq(tenantId: string): Promise<string> {
-    const rows = await this.db.$queryRaw<{ seq: string }[]>`
-      SELECT coalesce(max(seq), 0)::text AS seq FROM "event" WHERE tenant_id = ${tenantId}::uuid`;
-    return rows[0]?.seq ?? '0';
-  }
-
-  async dayResources(tenantId: string, branchId: string) {
-    return this.db.resource.findMany({
-      where: { tenantId, active: true, branches: { some: { branchId } } },
-      select: {
-        id: true,
-        kind: true,
-        name: true,
-        tags: true,
-        hours: { where: { branchId }, select: { weekday: true, startMinute: true, endMinute: true } },
-      },
-      orderBy: [{ kind: 'asc' }, { name: 'asc' }],
-    });
-  }
-
-  async dayAppointments(tenantId: string, branchId: string, from: Date, to: Date) {
-    return this.db.appointment.findMany({
-      where: { tenantId, branchId, startsAt: { lt: to }, endsAt: { gt: from } },
-      select: appointmentViewSelect,
-      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
-    });
-  }
-
-  async dayTimeOff(tenantId: string, branchId: string, resourceIds: string[], from: Date, to: Date) {
-    return this.db.timeOff.findMany({
-      where: {
-        tenantId,
-        startsAt: { lt: to },
-        endsAt: { gt: from },
-        OR: [{ resourceId: null, branchId }, { resourceId: { in: resourceIds } }],
-      },
-      select: timeOffSelect,
-      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
-    });
-  }
-
-  async daySessions(tenantId: string, branchId: string, from: Date, to: Date) {
-    return this.db.capacitySession.findMany({
-      where: { tenantId, branchId, startsAt: { lt: to }, endsAt: { gt: from } },
-      select: sessionSelect,
-      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
-    });
-  }
 }
-
-export const timeOffSelect = {
-  id: true,
-  branchId: true,
-  resourceId: true,
-  kind: true,
-  startsAt: true,
-  endsAt: true,
-  reason: true,
-} satisfies Prisma.TimeOffSelect;
-
-export const sessionSelect = {
-  id: true,
-  branchId: true,
-  resourceId: true,
-  name: true,
-  startsAt: true,
-  endsAt: true,
-  capacity: true,
-  issued: true,
-  nowServing: true,
-} satisfies Prisma.CapacitySessionSelect;
-
-export type TimeOffRow = Prisma.TimeOffGetPayload<{ select: typeof timeOffSelect }>;
-export type SessionRow = Prisma.CapacitySessionGetPayload<{ select: typeof sessionSelect }>;

@@ -17,8 +17,9 @@ import {
   type releaseInput,
 } from '@frontdesk/shared';
 import { assertBranch, mayActIn, notFound, type Actor } from '../auth/scope.js';
-import { appointmentViewSelect, toAppointmentView } from '../availability/appointment-view.js';
-import { toSessionView, type AvailabilityService } from '../availability/availability.service.js';
+import type { AvailabilityService } from '../availability/availability.service.js';
+import { appointmentViewSelect, toAppointmentView } from '../views/appointment.js';
+import { toSessionView } from '../views/session.js';
 import { isExclusionViolation, isUniqueViolation } from '../db/errors.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { appendEvents, type AnyNewEvent } from '../sync/append.js';

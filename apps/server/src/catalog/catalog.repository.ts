@@ -1,6 +1,6 @@
 
 import type { Db, Tx } from '../db/tx.js';
-import { sessionSelect } from '../availability/availability.repository.js';
+import { sessionSelect } from '../views/session.js';
 
 // Reads of the catalogue (branches, services, resources, products, sessions)
 // and the manager's writes to prices and stock.

@@ -12,7 +12,7 @@ import {
 import { assertBranch, notFound, type Actor } from '../auth/scope.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
-import { toSessionView } from '../availability/availability.service.js';
+import { toSessionView } from '../views/session.js';
 import { CatalogRepository } from './catalog.repository.js';
 
 export interface BranchView {

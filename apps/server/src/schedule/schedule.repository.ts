@@ -1,6 +1,6 @@
 import type { WeeklyHours } from '@frontdesk/shared';
 import type { Tx } from '../db/tx.js';
-import { timeOffSelect, type TimeOffRow } from '../availability/availability.repository.js';
+import { timeOffSelect, type TimeOffRow } from '../views/time-off.js';
 
 // Writes to working hours and time off; every method runs in the caller's transaction.
 export class ScheduleRepository {

@@ -7,7 +7,7 @@ import { ScheduleService } from './schedule.service.js';
 const services = new WeakMap<Deps, ScheduleService>();
 function scheduleFor(deps: Deps): ScheduleService {
   let service = services.get(deps);
-  if (!service) services.set(deps, (service = new ScheduleService(deps.db, new ScheduleRepository(), deps.now)));
+  if (!service) services.set(deps, (service = new ScheduleService(deps.db, deps.catalogues, new ScheduleRepository(), deps.now)));
   return service;
 }
 

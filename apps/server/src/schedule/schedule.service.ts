@@ -3,7 +3,8 @@ import type { TimeOffView, WeeklyHours, addTimeOffInput, removeTimeOffInput, set
 import { assertBranch, forbidden, notFound, type Actor } from '../auth/scope.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
-import { invalidateCatalogue, toTimeOffView } from '../availability/availability.service.js';
+import type { CatalogueCache } from '../availability/catalogue-cache.js';
+import { toTimeOffView } from '../views/time-off.js';
 import { ScheduleRepository } from './schedule.repository.js';
 
 export interface AddTimeOffResult {
@@ -23,6 +24,8 @@ export interface SetHoursResult {
 export class ScheduleService {
   constructor(
     private readonly db: Db,
+    /** Told when hours or time off change, so slot searches see it at once. */
+    private readonly catalogues: CatalogueCache,
     private readonly repo = new ScheduleRepository(),
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -55,7 +58,7 @@ export class ScheduleService {
       ]);
       return { timeOff, affectedAppointmentIds };
     });
-    invalidateCatalogue(this.db, actor.tenantId);
+    this.catalogues.invalidate(actor.tenantId);
     return result;
   }
 
@@ -76,7 +79,7 @@ export class ScheduleService {
       ]);
       return { timeOff };
     });
-    invalidateCatalogue(this.db, actor.tenantId);
+    this.catalogues.invalidate(actor.tenantId);
     return result;
   }
 
@@ -93,7 +96,7 @@ export class ScheduleService {
       ]);
       return { resourceId: input.resourceId, branchId: input.branchId, hours };
     });
-    invalidateCatalogue(this.db, actor.tenantId);
+    this.catalogues.invalidate(actor.tenantId);
     return result;
   }
 }
