@@ -93,6 +93,9 @@ describe('the live feed follows who may see what', () => {
     await clientFor(url, adminToken).admin.staff.disable.mutate({ staffId: clinic.staff.receptionistWest.id, disabled: true });
     const leaked = await mark(clinic.branches.west);
     await until(() => walt.errors.length > 0, 'the stream to end', 15_000);
+    // The server's reader had the event to hand out: it was withheld, not late.
+    const { rows } = await db.sql.query<{ seq: string }>(`SELECT seq::text AS seq FROM "event" WHERE payload->>'marker' = $1`, [leaked]);
+    await until(() => db.deps.logReader.state.cursor.seq >= BigInt(rows[0]!.seq), 'the reader to pass the event');
     expect(markers(walt)).not.toContain(leaked);
     expect((walt.errors[0] as TRPCClientError<never>).data).toMatchObject({ code: 'UNAUTHORIZED' });
     await clientFor(url, adminToken).admin.staff.disable.mutate({ staffId: clinic.staff.receptionistWest.id, disabled: false });

@@ -53,7 +53,9 @@ export class ReaderStoppedError extends Error {
 /**
  * One per server process: a dedicated LISTEN connection wakes it, it reads the
  * log forward from its cursor (rows of finished transactions only) and fans
- * the rows out in memory to the process's subscriptions.
+ * the rows out in memory to the process's subscriptions. A transaction open
+ * longer than `passOverAfterMs` (in any database of the cluster) is passed
+ * over and kept pending; its rows, if any, go out in one batch when it ends.
  */
 export class LogReader {
   private readonly opts: Required<Omit<LogReaderOptions, 'createClient'>> & Pick<LogReaderOptions, 'createClient'>;
@@ -64,7 +66,7 @@ export class LogReader {
   private readonly firstSeen = new Map<bigint, number>();
   private readonly subscribers = new Set<LogSubscriber>();
   private stopped = false;
-  private pending = false;
+  private readWanted = false;
   private draining = false;
   private inflight: Promise<void> = Promise.resolve();
   private ready: Promise<void> | null = null;
@@ -164,7 +166,7 @@ export class LogReader {
   /** Asks for a read; calls while a read runs coalesce into one more read. */
   wake(): void {
     if (this.stopped || !this.client || this.current === null) return;
-    this.pending = true;
+    this.readWanted = true;
     if (this.draining) return;
     this.draining = true;
     this.inflight = this.drain();
@@ -172,8 +174,8 @@ export class LogReader {
 
   private async drain(): Promise<void> {
     try {
-      while (this.pending && !this.stopped) {
-        this.pending = false;
+      while (this.readWanted && !this.stopped) {
+        this.readWanted = false;
         const client = this.client;
         if (!client) return;
         await this.readAll(client);
