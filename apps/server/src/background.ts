@@ -11,7 +11,7 @@ export interface BackgroundOptions {
 
 /** Jobs that run beside the API in every server process. */
 export function startBackground(deps: Deps, options: BackgroundOptions): Background {
-  const jobs: Background[] = [startHoldSweeper(deps.booking, deps.logger, options.sweepMs)];
+  const jobs: Background[] = [startHoldSweeper(deps.holdExpiry, deps.logger, options.sweepMs)];
   // Reads the event log for this process's live subscriptions; stopping it ends them so desks reconnect.
   void deps.logReader.start().catch((err: unknown) => deps.logger.error({ err }, 'event log reader failed to start'));
   jobs.push({ stop: () => deps.logReader.stop() });

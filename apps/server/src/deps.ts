@@ -3,17 +3,25 @@ import { AuthService } from './auth/auth.service.js';
 import { AvailabilityRepository } from './availability/availability.repository.js';
 import { AvailabilityService } from './availability/availability.service.js';
 import { CatalogueCache } from './availability/catalogue-cache.js';
+import { Appointments } from './booking/appointments.js';
 import { BookingRepository } from './booking/booking.repository.js';
 import { BookingService } from './booking/booking.service.js';
+import { Conflicts } from './booking/conflicts.js';
+import { HoldExpiry } from './booking/hold-expiry.js';
+import { ServiceTermsCache } from './booking/service-terms.js';
 import { DaySheetRepository } from './daysheet/daysheet.repository.js';
 import { DaySheetService } from './daysheet/daysheet.service.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
 import { scopedClient } from './db/request-scope.js';
 import type { DatabaseUrls } from './db/roles.js';
+import { IdempotencyRepository } from './idempotency/idempotency.repository.js';
+import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { PatientsRepository } from './patients/patients.repository.js';
 import { PatientsService } from './patients/patients.service.js';
 import type { Logger } from './logger.js';
 import { LogReader } from './sync/log-reader.js';
+import { TokensRepository } from './tokens/tokens.repository.js';
+import { TokensService } from './tokens/tokens.service.js';
 
 /** Everything procedures need, built once per server process. */
 export interface Deps {
@@ -29,6 +37,9 @@ export interface Deps {
   availability: AvailabilityService;
   daySheet: DaySheetService;
   booking: BookingService;
+  tokens: TokensService;
+  /** Expires lapsed holds with their events; the hold sweeper runs it. */
+  holdExpiry: HoldExpiry;
   patients: PatientsService;
   now: () => Date;
 }
@@ -46,6 +57,9 @@ export function createDeps(options: DepsOptions): Deps {
   const slots = new AvailabilityRepository();
   const catalogues = new CatalogueCache(db, slots);
   const availability = new AvailabilityService(db, slots, catalogues, now);
+  const bookings = new BookingRepository();
+  const holdExpiry = new HoldExpiry(db, bookings);
+  const idempotency = new IdempotencyService(db, new IdempotencyRepository());
   return {
     db,
     urls: options.urls,
@@ -55,7 +69,9 @@ export function createDeps(options: DepsOptions): Deps {
     catalogues,
     availability,
     daySheet: new DaySheetService(db, new DaySheetRepository(), now),
-    booking: new BookingService(db, new BookingRepository(), availability, now),
+    booking: new BookingService(db, bookings, new Appointments(db, bookings, now), availability, new Conflicts(availability, holdExpiry), new ServiceTermsCache(db, bookings), idempotency, now),
+    tokens: new TokensService(db, new TokensRepository(), idempotency),
+    holdExpiry,
     patients: new PatientsService(db, new PatientsRepository()),
     now,
   };

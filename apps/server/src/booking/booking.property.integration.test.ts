@@ -140,7 +140,7 @@ async function run(cmd: Cmd, pool: readonly Known[]): Promise<Outcome> {
     return { code: 'OK', view };
   }
   if (cmd.kind === 'sweep') {
-    await db.deps.booking.expireDueHolds();
+    await db.deps.holdExpiry.expireDue();
     return { code: 'OK' };
   }
   if (cmd.kind === 'issueToken') {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AppointmentStatus } from '@frontdesk/shared';
 import { Prisma } from '../db/prisma.js';
 import type { Db, Tx } from '../db/tx.js';
-import type { IdempotencyClaim, IdempotencyRecord } from './idempotency.js';
+import { appointmentViewSelect, type AppointmentViewRow } from '../views/appointment.js';
 
 // Every SQL statement of the booking commands. Receives the client (or the
 // transaction) as an argument; the service decides what runs in which
@@ -17,20 +17,8 @@ export interface ServiceInfo {
   priceCents: number;
 }
 
-export interface InsertedAppointment {
-  id: string;
-  status: AppointmentStatus;
-  startsAt: Date;
-  endsAt: Date;
-  holdExpiresAt: Date | null;
-  version: number;
-  priceCents: number;
-  note: string;
-  createdAt: Date;
-  updatedAt: Date;
-  patientName: string | null;
-  patientPhone: string | null;
-}
+/** A just-inserted appointment: all of its view but the occupancy and products, which the command adds. */
+export type InsertedAppointment = Omit<AppointmentViewRow, 'resources' | 'products'>;
 
 export interface NewAppointment {
   /** Chosen by the caller when an idempotency record names it first. */
@@ -120,31 +108,7 @@ export class BookingRepository {
     return rows[0] ?? null;
   }
 
-  /** The record of a command this staff member sent with this key, if any. */
-  async idempotencyRecord(tx: Tx, tenantId: string, staffId: string, key: string): Promise<IdempotencyRecord | null> {
-    const rows = await tx.$queryRaw<IdempotencyRecord[]>`
-      SELECT command, request_hash AS "requestHash", branch_id AS "branchId", appointment_id AS "appointmentId", token_id AS "tokenId"
-        FROM idempotency_record
-       WHERE tenant_id = ${tenantId}::uuid AND staff_id = ${staffId}::uuid AND key = ${key}`;
-    return rows[0] ?? null;
-  }
-
-  /**
-   * Claims a key for a command, before the command's own rows. A concurrent
-   * claim of the same key waits here for this transaction, then fails with a
-   * unique violation (IDEMPOTENCY_KEY_CONSTRAINT) if this one committed.
-   */
-  async insertIdempotencyRecord(
-    tx: Tx,
-    r: IdempotencyClaim & { tenantId: string; staffId: string; branchId: string; appointmentId?: string; tokenId?: string },
-  ): Promise<void> {
-    await tx.$executeRaw`
-      INSERT INTO idempotency_record (tenant_id, staff_id, key, command, request_hash, branch_id, appointment_id, token_id)
-      VALUES (${r.tenantId}::uuid, ${r.staffId}::uuid, ${r.key}, ${r.command}, ${r.requestHash}, ${r.branchId}::uuid,
-              ${r.appointmentId ?? null}::uuid, ${r.tokenId ?? null}::uuid)`;
-  }
-
-  /** Inserts the appointment and returns it with its patient's name, in one round trip. */
+  /** Inserts the appointment and returns it with its service's and patient's names, in one round trip. */
   async insertAppointment(tx: Tx, a: NewAppointment): Promise<InsertedAppointment> {
     const id = a.id ?? randomUUID();
     const holdExpires = a.holdMinutes === null ? Prisma.sql`NULL` : Prisma.sql`now() + make_interval(mins => ${a.holdMinutes}::int)`;
@@ -156,15 +120,32 @@ export class BookingRepository {
                 ${a.status}::"AppointmentStatus", ${a.startsAt}, ${a.endsAt}, ${holdExpires},
                 ${a.priceCents}, ${a.note}, ${a.createdBy}::uuid)
         RETURNING *)
-      SELECT a.id, a.status::text AS status, a.starts_at AS "startsAt", a.ends_at AS "endsAt",
-             a.hold_expires_at AS "holdExpiresAt", a.version, a.price_cents AS "priceCents", a.note,
-             a.created_at AS "createdAt", a.updated_at AS "updatedAt",
-             p.name AS "patientName", p.phone AS "patientPhone"
-        FROM a LEFT JOIN patient p ON p.id = a.patient_id`;
+      SELECT a.id, a.branch_id AS "branchId", a.service_id AS "serviceId", a.status::text AS status,
+             a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.hold_expires_at AS "holdExpiresAt", a.version,
+             a.price_cents AS "priceCents", a.note, a.cancel_reason AS "cancelReason", a.created_by AS "createdBy",
+             a.updated_at AS "updatedAt", json_build_object('name', s.name) AS service,
+             CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name, 'phone', p.phone) END AS patient
+        FROM a JOIN service s ON s.id = a.service_id LEFT JOIN patient p ON p.id = a.patient_id`;
     return rows[0]!;
   }
 
-  /** The insert of an appointment's occupancy, to send along with its events. */
+  /** An appointment as its view is built from it. */
+  async appointment(db: Db | Tx, appointmentId: string): Promise<AppointmentViewRow> {
+    return db.appointment.findUniqueOrThrow({ where: { id: appointmentId }, select: appointmentViewSelect });
+  }
+
+  /** Several appointments, each with its tenant (for events written outside a request). */
+  async appointmentsWithTenant(tx: Tx, appointmentIds: readonly string[]): Promise<(AppointmentViewRow & { tenantId: string })[]> {
+    return tx.appointment.findMany({ where: { id: { in: [...appointmentIds] } }, select: { ...appointmentViewSelect, tenantId: true } });
+  }
+
+  /** Those of these resources that are practitioners. */
+  async practitioners(db: Db | Tx, tenantId: string, resourceIds: readonly string[]): Promise<string[]> {
+    const rows = await db.resource.findMany({ where: { id: { in: [...resourceIds] }, tenantId, kind: 'PRACTITIONER' }, select: { id: true } });
+    return rows.map((r) => r.id);
+  }
+
+  /** The insert of an appointment's occupancy, to send along with its events (the exclusion constraint decides there). */
   occupancySql(tenantId: string, appointmentId: string, resourceIds: readonly string[], range: { start: Date; end: Date }): Prisma.Sql {
     const values = resourceIds.map(
       (r) => Prisma.sql`(${appointmentId}::uuid, ${r}::uuid, ${tenantId}::uuid, ${range.start}, ${range.end})`,
@@ -174,8 +155,10 @@ export class BookingRepository {
       VALUES ${Prisma.join(values)}`;
   }
 
-  async deleteOccupancy(tx: Tx, appointmentId: string): Promise<void> {
+  /** Replaces an appointment's occupancy (a move). */
+  async replaceOccupancy(tx: Tx, tenantId: string, appointmentId: string, resourceIds: readonly string[], range: { start: Date; end: Date }): Promise<void> {
     await tx.$executeRaw`DELETE FROM appointment_resource WHERE appointment_id = ${appointmentId}::uuid`;
+    await tx.$executeRaw`${this.occupancySql(tenantId, appointmentId, resourceIds, range)}`;
   }
 
   /** Takes stock for one product line; null when there is not enough (nothing changes then). */
@@ -256,6 +239,15 @@ export class BookingRepository {
   }
 
   /**
+   * The tenants that have lapsed holds: the one thing the sweeper may ask
+   * across tenants (a system path, see the strict_rls migration).
+   */
+  async dueHoldTenants(db: Db): Promise<string[]> {
+    const rows = await db.$queryRaw<{ id: string }[]>`SELECT t::text AS id FROM frontdesk_due_hold_tenants() t`;
+    return rows.map((r) => r.id);
+  }
+
+  /**
    * Marks holds whose deadline passed as EXPIRED. Scoped to the given
    * resources and time when given (the booking path), else any (the sweeper).
    */
@@ -272,58 +264,5 @@ export class BookingRepository {
                      WHERE a.status = 'HELD' AND a.hold_expires_at <= now() ${filter}
                      ORDER BY a.hold_expires_at LIMIT ${limit}::int FOR UPDATE SKIP LOCKED)
       RETURNING id, tenant_id AS "tenantId"`;
-  }
-
-  /** Draws the next token number of a session, or null when it is full or not the actor's. */
-  async drawToken(tx: Tx, tenantId: string, sessionId: string, branchIds: readonly string[]): Promise<number | null> {
-    const rows = await tx.$queryRaw<{ issued: number }[]>`
-      UPDATE capacity_session SET issued = issued + 1
-       WHERE id = ${sessionId}::uuid AND tenant_id = ${tenantId}::uuid AND branch_id = ANY(${[...branchIds]}::uuid[])
-         AND issued < capacity
-      RETURNING issued`;
-    return rows[0]?.issued ?? null;
-  }
-
-  async insertToken(tx: Tx, t: { id?: string; tenantId: string; sessionId: string; number: number; patientId: string; issuedBy: string }) {
-    const rows = await tx.$queryRaw<{ id: string; createdAt: Date }[]>`
-      INSERT INTO token (id, tenant_id, session_id, number, patient_id, issued_by)
-      VALUES (${t.id ?? randomUUID()}::uuid, ${t.tenantId}::uuid, ${t.sessionId}::uuid, ${t.number}::int, ${t.patientId}::uuid, ${t.issuedBy}::uuid)
-      RETURNING id, created_at AS "createdAt"`;
-    return rows[0]!;
-  }
-
-  /** A token as it is now (a replayed issueToken returns it even once it is no longer live). */
-  async token(db: Db | Tx, tenantId: string, tokenId: string) {
-    const rows = await db.$queryRaw<{ id: string; sessionId: string; number: number; patientId: string; status: 'ISSUED' | 'CANCELLED'; createdAt: Date }[]>`
-      SELECT id, session_id AS "sessionId", number, patient_id AS "patientId", status::text AS status, created_at AS "createdAt"
-        FROM token WHERE id = ${tokenId}::uuid AND tenant_id = ${tenantId}::uuid`;
-    return rows[0] ?? null;
-  }
-
-  async liveToken(db: Db | Tx, sessionId: string, patientId: string) {
-    const rows = await db.$queryRaw<{ id: string; number: number; createdAt: Date }[]>`
-      SELECT id, number, created_at AS "createdAt" FROM token
-       WHERE session_id = ${sessionId}::uuid AND patient_id = ${patientId}::uuid AND status = 'ISSUED'`;
-    return rows[0] ?? null;
-  }
-
-  async session(db: Db | Tx, tenantId: string, sessionId: string) {
-    const rows = await db.$queryRaw<{ id: string; branchId: string; resourceId: string | null; name: string; startsAt: Date; endsAt: Date; capacity: number; issued: number; nowServing: number }[]>`
-      SELECT id, branch_id AS "branchId", resource_id AS "resourceId", name, starts_at AS "startsAt", ends_at AS "endsAt",
-             capacity, issued, now_serving AS "nowServing"
-        FROM capacity_session WHERE id = ${sessionId}::uuid AND tenant_id = ${tenantId}::uuid`;
-    return rows[0] ?? null;
-  }
-
-  /** The next session of the same branch (and resource) that still has tokens. */
-  async nextSessionWithRoom(db: Db | Tx, tenantId: string, after: { branchId: string; resourceId: string | null; startsAt: Date }) {
-    const rows = await db.$queryRaw<{ id: string; name: string; startsAt: Date; remaining: number }[]>`
-      SELECT id, name, starts_at AS "startsAt", capacity - issued AS remaining
-        FROM capacity_session
-       WHERE tenant_id = ${tenantId}::uuid AND branch_id = ${after.branchId}::uuid
-         AND resource_id IS NOT DISTINCT FROM ${after.resourceId}::uuid
-         AND starts_at > ${after.startsAt} AND issued < capacity AND ends_at > now()
-       ORDER BY starts_at LIMIT 1`;
-    return rows[0] ?? null;
   }
 }

@@ -12,7 +12,8 @@ import {
 } from '@frontdesk/shared';
 import { router, staffProcedure } from '../trpc/init.js';
 
-// Thin: an input schema, then one call into the booking service.
+// Thin: an input schema, then one call into the booking service (issueToken, into the
+// tokens service: its path stays under booking, where the desk knows it).
 const write = staffProcedure('appointments.write');
 
 export const bookingRouter = router({
@@ -27,7 +28,7 @@ export const bookingRouter = router({
   markNoShow: write.input(appointmentStepInput).mutation(({ ctx, input }) => ctx.deps.booking.markNoShow(ctx.actor, input)),
   issueToken: staffProcedure('tokens.issue')
     .input(issueTokenInput)
-    .mutation(({ ctx, input }) => ctx.deps.booking.issueToken(ctx.actor, input)),
+    .mutation(({ ctx, input }) => ctx.deps.tokens.issue(ctx.actor, input)),
   get: staffProcedure('appointments.read')
     .input(appointmentGetInput)
     .query(({ ctx, input }) => ctx.deps.booking.get(ctx.actor, input.appointmentId)),

@@ -18,7 +18,7 @@ it('the background sweeper expires a lapsed hold on its own and logs it', async 
   const desk = await callerFor(db.deps, demo.staff.callCentre.email, demo.password);
   const hold = await desk.booking.hold({ branchId: demo.branches.east, serviceId: demo.services.gp, resourceIds: [demo.resources.drCarter!], startsAt: at(upcoming(4, 'America/New_York'), '11:00', 'America/New_York') });
   await db.sql.query(`UPDATE appointment SET hold_expires_at = now() - interval '1 second' WHERE id = $1`, [hold.id]);
-  const sweeper = startHoldSweeper(db.deps.booking, createLogger('silent'), 50);
+  const sweeper = startHoldSweeper(db.deps.holdExpiry, createLogger('silent'), 50);
   try {
     await expect
       .poll(async () => (await db.sql.query('SELECT status FROM appointment WHERE id = $1', [hold.id])).rows[0].status, { timeout: 5000 })

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { BookingService } from './booking.service.js';
+import type { HoldExpiry } from './hold-expiry.js';
 
 export interface HoldSweeper {
   stop(): Promise<void>;
@@ -11,14 +11,14 @@ export interface HoldSweeper {
  * meets a lapsed hold expires it itself. Several processes may sweep at once;
  * SKIP LOCKED keeps them out of each other's way.
  */
-export function startHoldSweeper(booking: BookingService, logger: Logger, intervalMs: number): HoldSweeper {
+export function startHoldSweeper(holds: HoldExpiry, logger: Logger, intervalMs: number): HoldSweeper {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const tick = async () => {
     try {
       // Drain in batches so a backlog after downtime clears in one tick.
-      while (!stopped && (await booking.expireDueHolds(500)) === 500);
+      while (!stopped && (await holds.expireDue(500)) === 500);
     } catch (err) {
       logger.warn({ err }, 'hold sweep failed; retrying next tick');
     }

@@ -1,0 +1,51 @@
+import type { AppointmentView } from '@frontdesk/shared';
+import type { Actor } from '../auth/scope.js';
+import type { AnyNewEvent } from '../sync/append.js';
+import type { StockTaken } from './booking.repository.js';
+
+// The events the booking commands append, built in one place.
+
+export type AppointmentEventType =
+  | 'appointment.held'
+  | 'appointment.hold_extended'
+  | 'appointment.booked'
+  | 'appointment.released'
+  | 'appointment.cancelled'
+  | 'appointment.checked_in'
+  | 'appointment.no_show';
+
+/** Who made a change, as the log records it. */
+export function author(actor: Actor) {
+  return { actorId: actor.staffId, desk: actor.desk };
+}
+
+export function appointmentEvent(type: AppointmentEventType, actor: Actor, view: AppointmentView): AnyNewEvent {
+  return { type, tenantId: actor.tenantId, branchId: view.branchId, aggregateId: view.id, patientId: view.patient?.id ?? null, payload: { appointment: view } } as AnyNewEvent;
+}
+
+export function movedEvent(actor: Actor, view: AppointmentView, from: { startsAt: Date; endsAt: Date; resourceIds: string[] }): AnyNewEvent {
+  return {
+    type: 'appointment.moved',
+    tenantId: actor.tenantId,
+    branchId: view.branchId,
+    aggregateId: view.id,
+    patientId: view.patient?.id ?? null,
+    payload: { appointment: view, from: { startsAt: from.startsAt.toISOString(), endsAt: from.endsAt.toISOString(), resourceIds: from.resourceIds } },
+  };
+}
+
+/** Stock levels after products were taken (negative delta) or given back. */
+export function stockEvents(actor: Actor, branchId: string, lines: readonly { productId: string; quantity: number; delta: number }[]): AnyNewEvent[] {
+  return lines.map((l) => ({
+    type: 'stock.changed',
+    tenantId: actor.tenantId,
+    branchId,
+    aggregateId: l.productId,
+    payload: { productId: l.productId, branchId, quantity: l.quantity, delta: l.delta },
+  }));
+}
+
+/** Stock lines as taken by a booking, in the shape of `stockEvents`. */
+export function taken(lines: readonly StockTaken[]): { productId: string; quantity: number; delta: number }[] {
+  return lines.map((l) => ({ productId: l.productId, quantity: l.remaining, delta: -l.quantity }));
+}

@@ -1,0 +1,52 @@
+import { inTransaction, type Db, type Tx } from '../db/tx.js';
+import { appendEvents, type AnyNewEvent } from '../sync/append.js';
+import { toAppointmentView } from '../views/appointment.js';
+import type { BookingRepository } from './booking.repository.js';
+
+/** Where a placement wants to be: its resources, its patient, and the time it would occupy. */
+export interface HoldScope {
+  resourceIds: readonly string[];
+  patientId: string | null;
+  start: Date;
+  end: Date;
+}
+
+/**
+ * Holds past their deadline become EXPIRED, each with an event so every desk
+ * sees the time free again: all of them (the sweeper, hold-sweeper.ts), or
+ * those in the way of a placement (conflicts.ts), which never waits for the sweeper.
+ */
+export class HoldExpiry {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: BookingRepository,
+  ) {}
+
+  /** Every lapsed hold, tenant by tenant, up to `limit` per tenant; returns how many expired. */
+  async expireDue(limit = 500): Promise<number> {
+    let total = 0;
+    for (const tenantId of await this.repo.dueHoldTenants(this.db)) {
+      total += await inTransaction(this.db, { tenantId }, async (tx) => this.announce(tx, await this.repo.expireDueHolds(tx, null, limit)));
+    }
+    return total;
+  }
+
+  /** The lapsed holds on these resources or of this patient over this time; returns how many expired. */
+  expireBlocking(tenantId: string, scope: HoldScope): Promise<number> {
+    return inTransaction(this.db, { tenantId }, async (tx) => this.announce(tx, await this.repo.expireDueHolds(tx, scope)));
+  }
+
+  private async announce(tx: Tx, expired: readonly { id: string }[]): Promise<number> {
+    if (expired.length === 0) return 0;
+    const rows = await this.repo.appointmentsWithTenant(tx, expired.map((e) => e.id));
+    await appendEvents(
+      tx,
+      { actorId: null, desk: 'hold sweeper' },
+      rows.map((row): AnyNewEvent => {
+        const view = toAppointmentView(row);
+        return { type: 'appointment.expired', tenantId: row.tenantId, branchId: view.branchId, aggregateId: view.id, patientId: view.patient?.id ?? null, payload: { appointment: view } };
+      }),
+    );
+    return expired.length;
+  }
+}
