@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { partialMatchKey } from '@tanstack/react-query';
 import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { App } from './App.js';
 import { configureProbe } from './lib/connection.js';
@@ -13,7 +14,9 @@ async function start(): Promise<void> {
   const settings = window.frontdesk ? await window.frontdesk.getSettings() : { serverUrl: location.origin, deskName: '' };
   configureProbe(settings.serverUrl);
   await restoreSession();
-  const { queryClient, trpcClient, persister } = createClients(settings.serverUrl);
+  const { queryClient, trpcClient, persister, trpc } = createClients(settings.serverUrl);
+  // The day views and the catalogue are what opens the app instantly.
+  const persisted = [trpc.availability.day.pathKey(), trpc.catalog.pathKey()];
   const root = createRoot(document.getElementById('root')!);
   root.render(
     <StrictMode>
@@ -23,12 +26,8 @@ async function start(): Promise<void> {
           persister,
           maxAge: 1000 * 60 * 60 * 24,
           buster: `v1|${settings.serverUrl}`,
-          // The day views and the catalogue are what opens the app instantly.
           dehydrateOptions: {
-            shouldDehydrateQuery: (q) => {
-              const path = (q.queryKey[0] as string[] | undefined)?.join('.') ?? '';
-              return q.state.status === 'success' && (path === 'availability.day' || path.startsWith('catalog.'));
-            },
+            shouldDehydrateQuery: (q) => q.state.status === 'success' && persisted.some((key) => partialMatchKey(q.queryKey, key)),
           },
         }}
       >

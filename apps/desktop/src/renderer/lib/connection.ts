@@ -1,32 +1,30 @@
 import { useSyncExternalStore } from 'react';
+import { onlineManager } from '@tanstack/react-query';
+import { isTRPCClientError } from '@trpc/client';
 
-// Whether the server answers. Fed by every HTTP call and by the subscription;
-// while down, a light probe keeps asking so the desk recovers by itself.
+// Whether the server answers, kept in TanStack Query's onlineManager. Fed by
+// every HTTP call and by the subscription; while down, a light probe keeps
+// asking so the desk recovers by itself.
 
-type Listener = () => void;
-let online = true;
-const listeners = new Set<Listener>();
+// The browser's online/offline events say nothing about this server: only its answers do.
+onlineManager.setEventListener(() => undefined);
+
 let probe: ReturnType<typeof setInterval> | null = null;
 let probeUrl = '';
-const recoverHooks = new Set<() => void>();
-
-function emit(): void {
-  for (const l of listeners) l();
-}
 
 export function configureProbe(serverUrl: string): void {
   probeUrl = `${serverUrl}/healthz`;
 }
 
+/** Runs `hook` each time the server answers again after a silence. */
 export function onRecover(hook: () => void): () => void {
-  recoverHooks.add(hook);
-  return () => recoverHooks.delete(hook);
+  return onlineManager.subscribe((online) => {
+    if (online) hook();
+  });
 }
 
 export function markOffline(): void {
-  if (!online) return;
-  online = false;
-  emit();
+  onlineManager.setOnline(false);
   probe ??= setInterval(() => {
     fetch(probeUrl, { cache: 'no-store' })
       .then((r) => (r.ok ? markOnline() : undefined))
@@ -39,32 +37,17 @@ export function markOnline(): void {
     clearInterval(probe);
     probe = null;
   }
-  if (online) return;
-  online = true;
-  emit();
-  for (const hook of recoverHooks) hook();
+  onlineManager.setOnline(true);
 }
 
-export function isOnline(): boolean {
-  return online;
-}
-
-/** A failure that means "no answer", as opposed to an answer that says no. */
+/** No answer (refused, reset, or a reply that is not tRPC's), as opposed to an answer that says no. */
 export function isNetworkFailure(error: unknown): boolean {
-  if (!error || typeof error !== 'object') return false;
-  const e = error as { data?: unknown; cause?: unknown; message?: string; name?: string };
-  if (e.data) return false;
-  if (e.name === 'AbortError') return false;
-  const msg = `${e.message ?? ''} ${(e.cause as { message?: string } | undefined)?.message ?? ''}`;
-  return /fetch|network|Failed to|ECONNREFUSED|Load failed|Unable to transform response/i.test(msg) || e.cause instanceof TypeError;
+  return isTRPCClientError(error) && !error.data && (error.cause as { name?: string } | undefined)?.name !== 'AbortError';
 }
+
+const subscribe = (listener: () => void) => onlineManager.subscribe(listener);
+const getOnline = () => onlineManager.isOnline();
 
 export function useOnline(): boolean {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => online,
-  );
+  return useSyncExternalStore(subscribe, getOnline);
 }

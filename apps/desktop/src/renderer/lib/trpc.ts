@@ -1,15 +1,18 @@
 import { QueryClient } from '@tanstack/react-query';
 import { createSyncStoragePersister } from '@tanstack/query-sync-storage-persister';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCLink } from '@trpc/client';
-import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { createTRPCContext, createTRPCOptionsProxy, type TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { EventSource, type EventSourceInit } from 'eventsource';
 import { observable } from '@trpc/server/observable';
 import type { AppRouter } from '@frontdesk/server/router';
 import { domainErrorOf } from '@frontdesk/shared';
-import { isNetworkFailure, isOnline, markOffline, markOnline } from './connection.js';
+import { isNetworkFailure, markOffline, markOnline } from './connection.js';
 import { getToken, setSession } from './session.js';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+/** Typed query options and keys for every procedure (what `useTRPC()` gives inside React). */
+export type Trpc = TRPCOptionsProxy<AppRouter>;
 
 /** Watches every call: no answer → offline; any answer → online; UNAUTHORIZED → sign out. */
 const connectionLink: TRPCLink<AppRouter> = () => ({ next, op }) =>
@@ -59,6 +62,8 @@ export function createClients(serverUrl: string) {
         gcTime: 1000 * 60 * 60 * 24,
         retry: (count, error) => isNetworkFailure(error) && count < 2,
         refetchOnWindowFocus: false,
+        // Coming back online refetches once, from the live sync's recovery (it invalidates everything).
+        refetchOnReconnect: false,
         networkMode: 'always',
       },
       mutations: {
@@ -80,7 +85,6 @@ export function createClients(serverUrl: string) {
     ],
   });
   const persister = createSyncStoragePersister({ storage: window.localStorage, key: 'frontdesk.cache', throttleTime: 1000 });
-  return { queryClient, trpcClient, persister };
+  const trpc: Trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
+  return { queryClient, trpcClient, persister, trpc };
 }
-
-export { isOnline };

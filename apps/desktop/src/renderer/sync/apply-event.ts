@@ -1,15 +1,10 @@
-import type { QueryClient, QueryKey } from '@tanstack/react-query';
-import type { AppointmentView, ChangeMessage, DayView, AnyLogEvent, TimeOffView } from '@frontdesk/shared';
+import type { QueryClient, QueryFilters } from '@tanstack/react-query';
+import type { AppointmentView, ChangeMessage, DayView, AnyLogEvent, EventPayloads, TimeOffView } from '@frontdesk/shared';
+import type { Trpc } from '../lib/trpc.js';
+import type { Service } from '../lib/types.js';
 
 // Patches the React Query cache from the `changes` subscription, in place.
-// Pure apart from the QueryClient it is given: no network, no React.
-
-/** tRPC's key prefix for `availability.day` queries: [path, { input, type }]. */
-export const DAY_KEY_PREFIX: QueryKey = [['availability', 'day']];
-const SESSIONS_KEY_PREFIX: QueryKey = [['catalog', 'sessions']];
-const PRODUCTS_KEY_PREFIX: QueryKey = [['catalog', 'products']];
-const APPOINTMENT_KEY_PREFIX: QueryKey = [['booking', 'get']];
-const HISTORY_KEY_PREFIX: QueryKey = [['admin', 'audit', 'appointment']];
+// Pure apart from the QueryClient it is given and tRPC's keys: no network, no React.
 
 const SEEN_LIMIT = 2000;
 
@@ -61,15 +56,30 @@ function patchTimeOff(day: DayView, timeOff: TimeOffView, removed: boolean): Day
   return { ...day, timeOff: [...rest, timeOff] };
 }
 
-function forEachDay(queryClient: QueryClient, fn: (day: DayView) => DayView): void {
-  for (const [key, day] of queryClient.getQueriesData<DayView>({ queryKey: DAY_KEY_PREFIX })) {
-    if (!day) continue;
-    const next = fn(day);
-    if (next !== day) queryClient.setQueryData<DayView>(key, next);
+/** A service list with one branch's price changed; the same list if that price is not in it. */
+export function patchPrice(services: Service[], change: EventPayloads['price.changed']): Service[] {
+  const service = services.find((s) => s.id === change.serviceId);
+  const price = service?.prices.find((p) => p.branchId === change.branchId);
+  if (!service || !price || price.priceCents === change.priceCents) return services;
+  const prices = service.prices.map((p) => (p === price ? { ...p, priceCents: change.priceCents } : p));
+  return services.map((s) => (s === service ? { ...s, prices } : s));
+}
+
+/** Runs `fn` over every cached query `filters` selects, writing back what it changed. */
+function patchEach<T>(queryClient: QueryClient, filters: QueryFilters, fn: (data: T) => T): void {
+  for (const [key, data] of queryClient.getQueriesData<T>(filters)) {
+    if (data === undefined) continue;
+    const next = fn(data);
+    if (next !== data) queryClient.setQueryData<T>(key, next);
   }
 }
 
-function applyEvent(queryClient: QueryClient, state: SyncState, event: AnyLogEvent): ApplyOutcome {
+/** Runs `fn` over every cached day view. */
+export function patchDays(queryClient: QueryClient, trpc: Trpc, fn: (day: DayView) => DayView): void {
+  patchEach(queryClient, trpc.availability.day.pathFilter(), fn);
+}
+
+function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, event: AnyLogEvent): ApplyOutcome {
   // A day already fetched after this event reflects it.
   const newerThanDay = (day: DayView) => seqGt(event.seq, day.asOfSeq);
   switch (event.type) {
@@ -86,22 +96,22 @@ function applyEvent(queryClient: QueryClient, state: SyncState, event: AnyLogEve
       const known = state.versions.get(appointment.id);
       if (known !== undefined && known >= appointment.version) return 'stale';
       state.versions.set(appointment.id, appointment.version);
-      forEachDay(queryClient, (day) => {
+      patchDays(queryClient, trpc, (day) => {
         const cached = day.appointments.find((a) => a.id === appointment.id);
         // Inserting into a day that was read after this event could resurrect
         // something that has since moved away; replacing by version is always safe.
         if (!cached && !newerThanDay(day)) return day;
         return patchDay(day, appointment);
       });
-      for (const [key, cached] of queryClient.getQueriesData<AppointmentView>({ queryKey: APPOINTMENT_KEY_PREFIX })) {
-        if (cached?.id === appointment.id && cached.version < appointment.version) queryClient.setQueryData(key, appointment);
-      }
-      void queryClient.invalidateQueries({ queryKey: HISTORY_KEY_PREFIX });
+      patchEach<AppointmentView>(queryClient, trpc.booking.get.pathFilter(), (cached) =>
+        cached.id === appointment.id && cached.version < appointment.version ? appointment : cached,
+      );
+      void queryClient.invalidateQueries(trpc.admin.audit.appointment.pathFilter());
       return 'applied';
     }
     case 'token.issued': {
       const session = event.payload.session;
-      forEachDay(queryClient, (day) => {
+      patchDays(queryClient, trpc, (day) => {
         const index = day.sessions.findIndex((s) => s.id === session.id);
         const cached = day.sessions[index];
         if (!cached || cached.issued >= session.issued) return day;
@@ -109,25 +119,27 @@ function applyEvent(queryClient: QueryClient, state: SyncState, event: AnyLogEve
         sessions[index] = session;
         return { ...day, sessions };
       });
-      void queryClient.invalidateQueries({ queryKey: SESSIONS_KEY_PREFIX });
+      void queryClient.invalidateQueries(trpc.catalog.sessions.pathFilter());
       return 'applied';
     }
     case 'time_off.added':
     case 'time_off.removed': {
       const removed = event.type === 'time_off.removed';
-      forEachDay(queryClient, (day) => (newerThanDay(day) ? patchTimeOff(day, event.payload.timeOff, removed) : day));
+      patchDays(queryClient, trpc, (day) => (newerThanDay(day) ? patchTimeOff(day, event.payload.timeOff, removed) : day));
       return 'applied';
     }
     case 'hours.changed': {
       const { branchId } = event.payload;
-      void queryClient.invalidateQueries({
-        queryKey: DAY_KEY_PREFIX,
-        predicate: (q) => (q.state.data as DayView | undefined)?.branchId === branchId,
-      });
+      void queryClient.invalidateQueries(
+        trpc.availability.day.pathFilter({ predicate: (q) => (q.state.data as DayView | undefined)?.branchId === branchId }),
+      );
       return 'applied';
     }
     case 'stock.changed':
-      void queryClient.invalidateQueries({ queryKey: PRODUCTS_KEY_PREFIX });
+      void queryClient.invalidateQueries(trpc.catalog.products.pathFilter());
+      return 'applied';
+    case 'price.changed':
+      patchEach<Service[]>(queryClient, trpc.catalog.services.pathFilter(), (services) => patchPrice(services, event.payload));
       return 'applied';
     default:
       return 'ignored';
@@ -135,7 +147,7 @@ function applyEvent(queryClient: QueryClient, state: SyncState, event: AnyLogEve
 }
 
 /** Applies one subscription message to the cache and the sync state. */
-export function applyChange(queryClient: QueryClient, state: SyncState, message: ChangeMessage): ApplyOutcome {
+export function applyChange(queryClient: QueryClient, trpc: Trpc, state: SyncState, message: ChangeMessage): ApplyOutcome {
   if (message.kind === 'live') return 'live';
   if (message.kind === 'reset') {
     // The log cannot fill the gap: start again from the server's head.
@@ -153,5 +165,5 @@ export function applyChange(queryClient: QueryClient, state: SyncState, message:
     if (oldest !== undefined) state.seen.delete(oldest);
   }
   if (seqGt(event.seq, state.lastSeq)) state.lastSeq = event.seq;
-  return applyEvent(queryClient, state, event);
+  return applyEvent(queryClient, trpc, state, event);
 }

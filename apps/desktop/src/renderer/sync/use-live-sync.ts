@@ -26,7 +26,7 @@ export function useLiveSync(enabled: boolean): void {
       onStarted: () => markOnline(),
       onData: (tracked) => {
         markOnline();
-        const outcome = applyChange(queryClient, state, tracked.data);
+        const outcome = applyChange(queryClient, trpc, state, tracked.data);
         if (outcome !== 'duplicate' && state.lastSeq) localStorage.setItem(LAST_SEQ_KEY, state.lastSeq);
       },
       onConnectionStateChange: (s) => {
