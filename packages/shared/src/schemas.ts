@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-// Input schemas for every server procedure. Shared so the desk validates the
-// same way the server does; the server is still the one that decides.
+// Input schemas for every server procedure. Shared so the desk can check a form
+// the same way before sending it (the booking and new-patient forms do, naming
+// the slip beside its field); the server is still the one that decides.
 
 const MIN_YEAR = 2000;
 const MAX_YEAR = 2100;

@@ -1,38 +1,33 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import type { DesktopSettings } from '@frontdesk/shared';
+import { roleMay, type DesktopSettings, type StaffRole } from '@frontdesk/shared';
 import { Login } from './views/Login.js';
-import { DayView } from './views/DayView.js';
+import { DayView } from './views/day/DayView.js';
 import { Finder } from './views/Finder.js';
 import { DaySheet } from './views/DaySheet.js';
 import { ShortcutsOverlay } from './components/ShortcutsOverlay.js';
 import { useOnline } from './lib/connection.js';
-import { useShortcuts } from './lib/keys.js';
+import { rememberPlace, storedPlace, type Place } from './lib/desk-memory.js';
+import { useShortcuts } from './lib/shortcuts.js';
 import { setSession, useSession } from './lib/session.js';
 import { addDays, prettyDate, todayIn } from './lib/time.js';
 import { useTRPC, useTRPCClient } from './lib/trpc.js';
 import { useLiveSync } from './sync/use-live-sync.js';
 
 export type Screen = 'day' | 'finder' | 'sheet';
-const PLACE_KEY = 'frontdesk.place';
 
-export interface Place {
-  branchId: string;
-  date: string;
-}
+/** Where each role starts its day: the call centre searches, managers review, the rest book. */
+const HOME_SCREEN: Record<StaffRole, Screen> = {
+  RECEPTIONIST: 'day',
+  CALL_CENTRE: 'finder',
+  BRANCH_MANAGER: 'sheet',
+  ADMIN: 'day',
+};
 
 export function App({ settings }: { settings: DesktopSettings }) {
   const session = useSession();
   if (!session) return <Login settings={settings} />;
   return <Desk key={session.staff.id} />;
-}
-
-function readPlace(): Partial<Place> {
-  try {
-    return JSON.parse(localStorage.getItem(PLACE_KEY) ?? '{}') as Partial<Place>;
-  } catch {
-    return {};
-  }
 }
 
 function Desk() {
@@ -43,12 +38,12 @@ function Desk() {
   useLiveSync(true);
 
   const branches = useQuery(trpc.catalog.branches.queryOptions());
-  const stored = useMemo(readPlace, []);
+  const stored = useMemo(storedPlace, []);
   const [branchId, setBranchId] = useState<string | null>(stored.branchId ?? null);
   const [date, setDate] = useState<string | null>(stored.date ?? null);
-  // The printable day sheet, with its CSV export and time blocking, is the managers' screen.
-  const mayReviewSheet = session.staff.role === 'BRANCH_MANAGER' || session.staff.role === 'ADMIN';
-  const [screen, setScreen] = useState<Screen>(session.staff.role === 'CALL_CENTRE' ? 'finder' : session.staff.role === 'BRANCH_MANAGER' ? 'sheet' : 'day');
+  // The printable day sheet, with its CSV export and time blocking, is for those who manage the schedule.
+  const mayReviewSheet = roleMay(session.staff.role, 'schedule.manage');
+  const [screen, setScreen] = useState<Screen>(HOME_SCREEN[session.staff.role]);
   const [help, setHelp] = useState(false);
   const [newBooking, setNewBooking] = useState(0);
   const [searchFocus, setSearchFocus] = useState(0);
@@ -59,7 +54,7 @@ function Desk() {
   const day = date ?? today;
 
   useEffect(() => {
-    if (branch) localStorage.setItem(PLACE_KEY, JSON.stringify({ branchId: branch.id, date: day }));
+    if (branch) rememberPlace({ branchId: branch.id, date: day });
   }, [branch, day]);
 
   const goTo = (place: Partial<Place>) => {
@@ -69,14 +64,13 @@ function Desk() {
 
   useShortcuts([
     { key: '?', label: 'Show shortcuts', run: () => setHelp((h) => !h) },
-    { key: 'Escape', label: 'Close', run: () => setHelp(false), when: () => help },
     { key: 'n', label: 'New booking', run: () => { setScreen('day'); setNewBooking((n) => n + 1); } },
     { key: 'f', label: 'Finder', run: () => setScreen('finder') },
     { key: 'd', label: 'Day sheet', run: () => setScreen('sheet'), when: () => mayReviewSheet },
     { key: 'g', label: 'Day grid', run: () => setScreen('day') },
     { key: 't', label: 'Today', run: () => setDate(today) },
-    { key: 'ArrowLeft', label: 'Previous day', run: () => setDate(addDays(day, -1)), when: () => screen !== 'day' || !document.querySelector('[data-moving="true"]') },
-    { key: 'ArrowRight', label: 'Next day', run: () => setDate(addDays(day, 1)), when: () => screen !== 'day' || !document.querySelector('[data-moving="true"]') },
+    { key: 'ArrowLeft', label: 'Previous day', run: () => setDate(addDays(day, -1)) },
+    { key: 'ArrowRight', label: 'Next day', run: () => setDate(addDays(day, 1)) },
     { key: '/', label: 'Search patient', run: () => { setScreen('day'); setSearchFocus((n) => n + 1); } },
   ]);
 

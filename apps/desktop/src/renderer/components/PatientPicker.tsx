@@ -1,23 +1,33 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type Ref } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import type { PatientSummary } from '@frontdesk/shared';
+import { PATIENT_SEARCH_MIN_CHARS, patientCreateInput, type PatientSummary } from '@frontdesk/shared';
 import { sentenceFor } from '../lib/errors.js';
 import { useTRPC } from '../lib/trpc.js';
+import { problemsWith } from '../lib/validate.js';
+import { ErrorLine } from './ErrorLine.js';
 
-/** Find a patient by phone or name, or create one, in a few keystrokes. */
-export function PatientPicker({ value, onChange, disabled }: { value: PatientSummary | null; onChange: (p: PatientSummary | null) => void; disabled: boolean }) {
+/** Find a patient by phone or name, or create one, in a few keystrokes. `ref` is the search field. */
+export function PatientPicker({
+  ref,
+  value,
+  onChange,
+  disabled,
+}: {
+  ref?: Ref<HTMLInputElement>;
+  value: PatientSummary | null;
+  onChange: (p: PatientSummary | null) => void;
+  disabled: boolean;
+}) {
   const trpc = useTRPC();
   const [query, setQuery] = useState('');
   const [debounced, setDebounced] = useState('');
   const [creating, setCreating] = useState(false);
-  const [name, setName] = useState('');
-  const [phone, setPhone] = useState('');
   useEffect(() => {
+    // What is searched is what the server will count: spaces around it do not make a search longer.
     const t = setTimeout(() => setDebounced(query.trim()), 200);
     return () => clearTimeout(t);
   }, [query]);
-  const results = useQuery({ ...trpc.patients.search.queryOptions({ query: debounced, limit: 8 }), enabled: debounced.length >= 2 && !value });
-  const create = useMutation(trpc.patients.create.mutationOptions());
+  const results = useQuery({ ...trpc.patients.search.queryOptions({ query: debounced, limit: 8 }), enabled: debounced.length >= PATIENT_SEARCH_MIN_CHARS && !value });
 
   if (value) {
     return (
@@ -32,6 +42,7 @@ export function PatientPicker({ value, onChange, disabled }: { value: PatientSum
   return (
     <div className="patient-picker">
       <input
+        ref={ref}
         data-testid="patient-search"
         placeholder="Search by phone or name  ( / )"
         value={query}
@@ -58,34 +69,43 @@ export function PatientPicker({ value, onChange, disabled }: { value: PatientSum
         </ul>
       )}
       {!creating ? (
-        <button
-          className="link"
-          data-testid="patient-create-open"
-          disabled={disabled}
-          onClick={() => {
-            setCreating(true);
-            if (/^[+0-9 ()-]+$/.test(query)) setPhone(query);
-            else setName(query);
-          }}
-        >
+        <button className="link" data-testid="patient-create-open" disabled={disabled} onClick={() => setCreating(true)}>
           + New patient
         </button>
       ) : (
-        <form
-          className="create"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate({ name, phone }, { onSuccess: (p) => onChange({ id: p.id, name: p.name, phone: p.phone }) });
-          }}
-        >
-          <input data-testid="patient-create-name" placeholder="Full name" value={name} onChange={(e) => setName(e.target.value)} required />
-          <input data-testid="patient-create-phone" placeholder="Phone" value={phone} onChange={(e) => setPhone(e.target.value)} required />
-          <button data-testid="patient-create-submit" disabled={disabled || create.isPending}>
-            Create
-          </button>
-          {create.error && <p className="error">{sentenceFor(create.error)}</p>}
-        </form>
+        <NewPatientForm from={query} disabled={disabled} onCreated={onChange} />
       )}
     </div>
+  );
+}
+
+/** A new patient from what was searched (a phone number or a name), checked before it is sent. */
+function NewPatientForm({ from, disabled, onCreated }: { from: string; disabled: boolean; onCreated: (p: PatientSummary) => void }) {
+  const trpc = useTRPC();
+  const looksLikePhone = /^[+0-9 ()-]+$/.test(from);
+  const [name, setName] = useState(looksLikePhone ? '' : from);
+  const [phone, setPhone] = useState(looksLikePhone ? from : '');
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const create = useMutation(trpc.patients.create.mutationOptions());
+  return (
+    <form
+      className="create"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const input = { name, phone };
+        const found = problemsWith(patientCreateInput, input);
+        setProblems(found ?? {});
+        if (!found) create.mutate(input, { onSuccess: (p) => onCreated({ id: p.id, name: p.name, phone: p.phone }) });
+      }}
+    >
+      <input data-testid="patient-create-name" placeholder="Full name" value={name} onChange={(e) => setName(e.target.value)} required />
+      <ErrorLine message={problems.name} testId="patient-create-name-problem" />
+      <input data-testid="patient-create-phone" placeholder="Phone" value={phone} onChange={(e) => setPhone(e.target.value)} required />
+      <ErrorLine message={problems.phone} testId="patient-create-phone-problem" />
+      <button data-testid="patient-create-submit" disabled={disabled || create.isPending}>
+        Create
+      </button>
+      <ErrorLine message={create.error ? sentenceFor(create.error) : null} />
+    </form>
   );
 }

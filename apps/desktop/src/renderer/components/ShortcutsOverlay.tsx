@@ -1,3 +1,5 @@
+import { useShortcuts } from '../lib/shortcuts.js';
+
 const GROUPS: [string, [string, string][]][] = [
   ['Anywhere', [['?', 'Show or hide this list'], ['G', 'Day grid'], ['F', 'Finder'], ['D', 'Day sheet'], ['T', 'Today'], ['← / →', 'Previous / next day'], ['N', 'New booking at the next free slot'], ['/', 'Search patient']]],
   ['Day grid', [['Click a free slot', 'Hold it at once'], ['Click an appointment', 'Select it'], ['↑ / ↓', 'Move the selected appointment by 15 min'], ['Shift + ← / →', 'Move it to the next column'], ['Enter', 'Commit the move'], ['Esc', 'Cancel the move / close the panel'], ['C', 'Check in'], ['H', 'History']]],
@@ -5,6 +7,7 @@ const GROUPS: [string, [string, string][]][] = [
 ];
 
 export function ShortcutsOverlay({ onClose }: { onClose: () => void }) {
+  useShortcuts([{ key: 'Escape', label: 'Close', run: onClose, whileTyping: true }], 'overlay');
   return (
     <div className="overlay" data-testid="shortcuts" onClick={onClose}>
       <div className="card shortcuts" onClick={(e) => e.stopPropagation()}>

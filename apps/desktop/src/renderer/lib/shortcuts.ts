@@ -1,8 +1,30 @@
 import { useEffect, useRef } from 'react';
 
-// Global keyboard shortcuts. Ignored while typing in a field, except Escape.
+// The desk's one keyboard mechanism: the app, each screen and each overlay
+// register their keys here, and one window listener runs the first that
+// applies, looking at the top layer first. Nothing runs while a Ctrl, Cmd or
+// Alt chord is held, nor while typing in a field unless a key says so.
 
-export type Shortcut = { key: string; label: string; run: (e: KeyboardEvent) => void; when?: () => boolean };
+export interface Shortcut {
+  key: string;
+  label: string;
+  run: () => void;
+  when?: () => boolean;
+  /** true: only with Shift; false: only without; unset: either (`?` needs Shift on most layouts). */
+  shift?: boolean;
+  /** Also while typing in a field (Escape closes things from anywhere). */
+  whileTyping?: boolean;
+}
+
+/** Keys of a screen win over the app's, an overlay's over everything below it. */
+const LAYERS = { app: 0, screen: 1, overlay: 2 } as const;
+export type Layer = keyof typeof LAYERS;
+
+interface Registration {
+  rank: number;
+  shortcuts: { current: Shortcut[] };
+}
+const registered: Registration[] = [];
 
 export function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -11,26 +33,41 @@ export function isTyping(target: EventTarget | null): boolean {
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
 }
 
-export function useShortcuts(shortcuts: Shortcut[]): void {
-  const ref = useRef(shortcuts);
-  ref.current = shortcuts;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      if (isTyping(e.target) && e.key !== 'Escape') return;
-      for (const s of ref.current) {
-        if (s.key === e.key && (!s.when || s.when())) {
-          e.preventDefault();
-          s.run(e);
-          return;
-        }
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+function matches(s: Shortcut, e: KeyboardEvent, typing: boolean): boolean {
+  if (s.key !== e.key) return false;
+  if (s.shift !== undefined && s.shift !== e.shiftKey) return false;
+  if (typing && !s.whileTyping) return false;
+  return !s.when || s.when();
 }
 
-export function newIdempotencyKey(prefix: string): string {
-  return `${prefix}-${crypto.randomUUID()}`;
+function onKeyDown(e: KeyboardEvent): void {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const typing = isTyping(e.target);
+  const topFirst = [...registered].sort((a, b) => b.rank - a.rank);
+  for (const { shortcuts } of topFirst) {
+    const shortcut = shortcuts.current.find((s) => matches(s, e, typing));
+    if (shortcut) {
+      e.preventDefault();
+      shortcut.run();
+      return;
+    }
+  }
+}
+
+/** Registers `shortcuts` while the component is mounted; the latest render's list is the one used. */
+export function useShortcuts(shortcuts: Shortcut[], layer: Layer = 'app'): void {
+  const ref = useRef(shortcuts);
+  useEffect(() => {
+    ref.current = shortcuts;
+  });
+  useEffect(() => {
+    const registration = { rank: LAYERS[layer], shortcuts: ref };
+    // Capture phase: a screen's keys run before a focused button turns Enter into a click.
+    if (registered.length === 0) window.addEventListener('keydown', onKeyDown, true);
+    registered.push(registration);
+    return () => {
+      registered.splice(registered.indexOf(registration), 1);
+      if (registered.length === 0) window.removeEventListener('keydown', onKeyDown, true);
+    };
+  }, [layer]);
 }

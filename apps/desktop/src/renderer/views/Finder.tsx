@@ -1,24 +1,24 @@
-import { useEffect, useMemo, useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { domainErrorOf, type SlotView } from '@frontdesk/shared';
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { SlotView } from '@frontdesk/shared';
+import { useHold } from '../commands/booking.js';
+import { ErrorLine } from '../components/ErrorLine.js';
+import { ServiceOptions } from '../components/ServiceOptions.js';
 import { useOnline } from '../lib/connection.js';
+import { preferredService, rememberMyHold, type Place } from '../lib/desk-memory.js';
 import { sentenceFor } from '../lib/errors.js';
-import { isTyping, newIdempotencyKey } from '../lib/keys.js';
+import { useShortcuts, type Shortcut } from '../lib/shortcuts.js';
 import { prettyDate, wallTime } from '../lib/time.js';
 import { useTRPC } from '../lib/trpc.js';
-import { adoptAppointment } from '../sync/adopt.js';
-import type { Place } from '../App.js';
-import { ServiceOptions } from '../components/ServiceOptions.js';
 
 /** "Earliest free for this service": across practitioners and branches, hold with one key. */
 export function Finder({ defaultBranchId, onHeld }: { defaultBranchId: string; onHeld: (place: Place) => void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const online = useOnline();
   const services = useQuery(trpc.catalog.services.queryOptions());
   const branches = useQuery(trpc.catalog.branches.queryOptions());
   const resources = useQuery(trpc.catalog.resources.queryOptions({}));
-  const [serviceId, setServiceId] = useState(() => localStorage.getItem('frontdesk.service') ?? '');
+  const [serviceId, setServiceId] = useState(preferredService);
   const [branchIds, setBranchIds] = useState<string[]>([]);
   const [practitionerId, setPractitionerId] = useState('');
   const [cursor, setCursor] = useState(0);
@@ -40,57 +40,63 @@ export function Finder({ defaultBranchId, onHeld }: { defaultBranchId: string; o
     }),
     enabled: !!service,
   });
-  const hold = useMutation(trpc.booking.hold.mutationOptions());
+  const hold = useHold();
   const list = slots.data ?? [];
   const zoneOf = (branchId: string) => branches.data?.find((b) => b.id === branchId)?.timeZone ?? 'UTC';
   const nameOf = (id: string) => resources.data?.find((r) => r.id === id)?.name ?? '';
   const branchName = (id: string) => branches.data?.find((b) => b.id === id)?.name ?? '';
 
-  const take = (slot: SlotView) => {
-    if (!service || !online) return;
+  const take = (slot: SlotView | undefined) => {
+    if (!slot || !service || !online) return;
     setError(null);
-    hold.mutate(
-      { branchId: slot.branchId, serviceId: service.id, startsAt: slot.startsAt, resourceIds: slot.resourceIds, idempotencyKey: newIdempotencyKey('hold') },
+    hold.run(
+      { branchId: slot.branchId, serviceId: service.id, startsAt: slot.startsAt, resourceIds: slot.resourceIds },
       {
-        onSuccess: (a) => {
-          adoptAppointment(queryClient, a);
-          sessionStorage.setItem('frontdesk.myHold', a.id);
+        onDone: (held) => {
+          rememberMyHold(held.id);
           onHeld({ branchId: slot.branchId, date: new Date(slot.startsAt).toLocaleDateString('en-CA', { timeZone: zoneOf(slot.branchId) }) });
         },
-        onError: (err) => {
-          setError(sentenceFor(err));
-          if (domainErrorOf(err)?.code === 'SLOT_TAKEN') void slots.refetch();
+        onRefused: (refusal) => {
+          setError(refusal.sentence);
+          if (refusal.domain?.code === 'SLOT_TAKEN') void slots.refetch();
         },
       },
     );
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey) return;
-      const inList = !isTyping(e.target) || (e.target as HTMLElement).dataset.testid === 'finder-service';
-      if (!inList) return;
-      if (e.key === 'ArrowDown' || e.key === 'j') {
-        e.preventDefault();
-        setCursor((c) => Math.min(list.length - 1, c + 1));
-      } else if (e.key === 'ArrowUp' || e.key === 'k') {
-        e.preventDefault();
-        setCursor((c) => Math.max(0, c - 1));
-      } else if ((e.key === 'Enter' || e.key === 'h') && list[cursor] && !isTyping(e.target)) {
-        e.preventDefault();
-        take(list[cursor]);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
+  const down = () => setCursor((c) => Math.min(list.length - 1, c + 1));
+  const up = () => setCursor((c) => Math.max(0, c - 1));
+  const walk: Record<string, () => void> = { ArrowDown: down, j: down, ArrowUp: up, k: up };
+  useShortcuts(
+    [
+      ...Object.entries(walk).map(([key, run]): Shortcut => ({ key, label: 'Pick a slot', run })),
+      ...['Enter', 'h'].map((key): Shortcut => ({ key, label: 'Hold it', when: () => !!list[cursor], run: () => take(list[cursor]) })),
+    ],
+    'screen',
+  );
+  // The service picker leaves its keys to the list, so the desk picks a service and walks the slots without a click.
+  const onServiceKey = (e: KeyboardEvent) => {
+    const run = walk[e.key];
+    if (!run || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    run();
+  };
 
   return (
     <div className="finder" data-testid="finder">
       <div className="filters">
         <label>
           Service
-          <select data-testid="finder-service" value={service?.id ?? ''} onChange={(e) => { setServiceId(e.target.value); setPractitionerId(''); setCursor(0); }}>
+          <select
+            data-testid="finder-service"
+            value={service?.id ?? ''}
+            onKeyDown={onServiceKey}
+            onChange={(e) => {
+              setServiceId(e.target.value);
+              setPractitionerId('');
+              setCursor(0);
+            }}
+          >
             <ServiceOptions services={services.data} />
           </select>
         </label>
@@ -122,16 +128,12 @@ export function Finder({ defaultBranchId, onHeld }: { defaultBranchId: string; o
           </select>
         </label>
       </div>
-      {error && (
-        <p className="error" role="alert" data-testid="finder-error">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} testId="finder-error" />
       <p className="muted small">
         Earliest free first. <kbd>↑</kbd>/<kbd>↓</kbd> to pick, <kbd>Enter</kbd> or <kbd>H</kbd> to hold.
       </p>
       {slots.isLoading && <p className="muted">Searching…</p>}
-      {slots.isError && <p className="error">{sentenceFor(slots.error)}</p>}
+      <ErrorLine message={slots.isError ? sentenceFor(slots.error) : null} />
       <ol className="slots" data-testid="finder-results">
         {list.map((slot, i) => {
           const tz = zoneOf(slot.branchId);

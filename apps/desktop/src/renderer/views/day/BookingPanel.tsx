@@ -1,20 +1,25 @@
-import { useEffect, useRef, useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { domainErrorOf, type AppointmentView, type DayView, type PatientSummary } from '@frontdesk/shared';
-import type { Conflict } from '../components/ConflictPanel.js';
-import { PatientPicker } from '../components/PatientPicker.js';
-import { useOnline } from '../lib/connection.js';
-import { sentenceFor } from '../lib/errors.js';
-import { mmss, money, secondsLeft, timeRange } from '../lib/time.js';
-import { useTRPC } from '../lib/trpc.js';
-import { useNow } from '../lib/use-now.js';
-import { adoptAppointment } from '../sync/adopt.js';
+import { useEffect, type RefObject } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { AppointmentView, DayView } from '@frontdesk/shared';
+import type { Conflict } from '../../components/ConflictPanel.js';
+import { ErrorLine } from '../../components/ErrorLine.js';
+import { PatientPicker } from '../../components/PatientPicker.js';
+import { useOnline } from '../../lib/connection.js';
+import { sentenceFor } from '../../lib/errors.js';
+import { money, secondsLeft, timeRange } from '../../lib/time.js';
+import { useTRPC } from '../../lib/trpc.js';
+import { useNow } from '../../lib/use-now.js';
+import { HoldBar } from './HoldBar.js';
+import { ProductsField } from './ProductsField.js';
+import { useAppointment } from './use-appointment.js';
+import { useBookingForm } from './use-booking-form.js';
 
 /** The hold being turned into a booking: patient, service, products, note, confirm. */
 export function BookingPanel({
   appointmentId,
   cached,
   day,
+  searchRef,
   onDone,
   onConflict,
   onRehold,
@@ -22,137 +27,63 @@ export function BookingPanel({
   appointmentId: string;
   cached: AppointmentView | undefined;
   day: DayView;
+  /** The patient search field, focused when the panel opens: the next thing the desk types. */
+  searchRef: RefObject<HTMLInputElement | null>;
   onDone: (message: string | null, keepSelected?: boolean) => void;
   onConflict: (c: Conflict) => void;
   onRehold: (serviceId: string) => void;
 }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const online = useOnline();
   const now = useNow(500);
-  const fetched = useQuery({ ...trpc.booking.get.queryOptions({ appointmentId }), enabled: !cached });
-  const appointment = [cached, fetched.data].filter((a): a is AppointmentView => !!a).sort((a, b) => b.version - a.version)[0];
+  const { appointment, fetched } = useAppointment(appointmentId, cached);
   const services = useQuery(trpc.catalog.services.queryOptions());
-  const products = useQuery(trpc.catalog.products.queryOptions());
-  const [patient, setPatient] = useState<PatientSummary | null>(null);
-  const [lines, setLines] = useState<Record<string, number>>({});
-  const [note, setNote] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const extend = useMutation(trpc.booking.extendHold.mutationOptions());
-  const confirm = useMutation(trpc.booking.confirm.mutationOptions());
-  const release = useMutation(trpc.booking.release.mutationOptions());
+  const form = useBookingForm({ appointment, timeZone: day.timeZone, onDone, onConflict });
 
   useEffect(() => {
-    if (appointment?.patient && !patient) setPatient(appointment.patient);
-  }, [appointment, patient]);
-
-  // Focus the patient search as soon as the hold is there: the next thing the desk types.
-  useEffect(() => {
-    document.querySelector<HTMLInputElement>('[data-testid="patient-search"]')?.focus();
-  }, []);
+    searchRef.current?.focus();
+  }, [searchRef]);
 
   if (!appointment) return <div className="panel">{fetched.isError ? sentenceFor(fetched.error) : 'Holding…'}</div>;
 
-  const tz = day.timeZone;
   const left = secondsLeft(appointment.holdExpiresAt, now);
   const gone = appointment.status !== 'HELD' || left === 0;
-  const busy = confirm.isPending || extend.isPending || release.isPending;
-
-  const doConfirm = () => {
-    if (!patient) {
-      setError('Choose or create the patient first.');
-      return;
-    }
-    setError(null);
-    confirm.mutate(
-      {
-        appointmentId: appointment.id,
-        version: appointment.version,
-        patientId: patient.id,
-        note,
-        products: Object.entries(lines)
-          .filter(([, q]) => q > 0)
-          .map(([productId, quantity]) => ({ productId, quantity })),
-      },
-      {
-        onSuccess: (booked) => {
-          adoptAppointment(queryClient, booked);
-          onDone(`Booked ${patient.name} at ${timeRange(booked.startsAt, booked.endsAt, tz)}.`, true);
-        },
-        onError: (err) => {
-          const domain = domainErrorOf(err);
-          if (domain?.code === 'SLOT_TAKEN') onConflict({ sentence: sentenceFor(err), alternatives: domain.details.alternatives });
-          if (domain?.code === 'STALE') adoptAppointment(queryClient, domain.details.current as AppointmentView);
-          setError(sentenceFor(err));
-        },
-      },
-    );
-  };
-
-  const doRelease = () => {
-    if (appointment.status === 'HELD' && online) release.mutate({ appointmentId: appointment.id, version: appointment.version }, { onSuccess: (a) => adoptAppointment(queryClient, a) });
-    onDone(null);
-  };
+  const editable = online && !form.busy;
 
   return (
     <div
       className="panel booking"
       data-testid="booking-panel"
       onKeyDown={(e) => {
-        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) doConfirm();
-        if (e.key === 'Escape') doRelease();
+        // The form's own keys: they act on this panel only, wherever the focus is inside it.
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) form.submit();
+        if (e.key === 'Escape') form.releaseHold();
       }}
     >
       <header>
         <h2>New booking</h2>
-        <button className="link" data-testid="booking-release" onClick={doRelease}>
+        <button className="link" data-testid="booking-release" onClick={form.releaseHold}>
           Release
         </button>
       </header>
       <p className="when">
-        <strong>{timeRange(appointment.startsAt, appointment.endsAt, tz)}</strong> · {appointment.resources.map((r) => day.resources.find((x) => x.id === r.resourceId)?.name ?? '').filter(Boolean).join(' + ')}
+        <strong>{timeRange(appointment.startsAt, appointment.endsAt, day.timeZone)}</strong> ·{' '}
+        {appointment.resources
+          .map((r) => day.resources.find((x) => x.id === r.resourceId)?.name ?? '')
+          .filter(Boolean)
+          .join(' + ')}
       </p>
-      <div className={`holdbar ${left < 60 ? 'urgent' : ''}`}>
-        {appointment.status === 'HELD' ? (
-          <>
-            <span data-testid="hold-countdown">{left > 0 ? `Held for you: ${mmss(left)}` : 'The hold has expired'}</span>
-            <button
-              data-testid="hold-extend"
-              disabled={!online || busy || appointment.status !== 'HELD'}
-              onClick={() =>
-                extend.mutate(
-                  { appointmentId: appointment.id, version: appointment.version, holdMinutes: 5 },
-                  { onSuccess: (a) => adoptAppointment(queryClient, a), onError: (err) => setError(sentenceFor(err)) },
-                )
-              }
-            >
-              +5 min
-            </button>
-          </>
-        ) : (
-          <span data-testid="hold-countdown">{appointment.status === 'BOOKED' ? 'Booked' : `This hold is ${appointment.status.toLowerCase()}`}</span>
-        )}
-      </div>
-      {gone && appointment.status !== 'BOOKED' && (
-        <div className="conflict" data-testid="hold-lost" role="alert">
-          <p>The hold expired; the time may be taken now.</p>
-          <button disabled={!online} onClick={() => onRehold(appointment.serviceId)}>
-            Hold it again
-          </button>
-        </div>
-      )}
+      <HoldBar appointment={appointment} left={left} online={online} busy={form.busy} onExtend={form.extendHold} onRehold={() => onRehold(appointment.serviceId)} />
       <label>Patient</label>
-      <PatientPicker value={patient} onChange={setPatient} disabled={!online || busy} />
+      <PatientPicker ref={searchRef} value={form.patient} onChange={form.setPatient} disabled={!editable} />
       <label>
         Service
         <select
           data-testid="booking-service"
           value={appointment.serviceId}
-          disabled={!online || busy}
+          disabled={!editable}
           onChange={(e) => {
-            // Another service has another length and needs: hold again with it.
-            release.mutate({ appointmentId: appointment.id, version: appointment.version });
+            form.releaseForService();
             onRehold(e.target.value);
           }}
         >
@@ -163,39 +94,15 @@ export function BookingPanel({
           ))}
         </select>
       </label>
-      {products.data && products.data.length > 0 && (
-        <fieldset className="products">
-          <legend>Products</legend>
-          {products.data.map((p) => {
-            const stock = p.stock.find((s) => s.branchId === day.branchId)?.quantity ?? 0;
-            return (
-              <label key={p.id} className="product">
-                <input
-                  type="number"
-                  min={0}
-                  max={Math.max(0, stock)}
-                  value={lines[p.id] ?? 0}
-                  data-testid={`product-${p.id}`}
-                  disabled={!online || busy}
-                  onChange={(e) => setLines({ ...lines, [p.id]: Math.max(0, Number(e.target.value) || 0) })}
-                />
-                {p.name} <span className="muted">{money(p.priceCents)} · {stock} in stock</span>
-              </label>
-            );
-          })}
-        </fieldset>
-      )}
+      <ProductsField branchId={day.branchId} lines={form.lines} problems={form.problems.products} disabled={!editable} onChange={form.setLine} />
       <label>
         Note
-        <textarea data-testid="booking-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} disabled={!online || busy} />
+        <textarea data-testid="booking-note" rows={2} value={form.note} onChange={(e) => form.setNote(e.target.value)} disabled={!editable} />
+        <ErrorLine message={form.problems.note} testId="booking-note-problem" />
       </label>
-      {error && (
-        <p className="error" data-testid="booking-error" role="alert">
-          {error}
-        </p>
-      )}
-      <button ref={confirmRef} className="primary" data-testid="confirm-booking" disabled={!online || busy || gone} onClick={doConfirm}>
-        {confirm.isPending ? 'Booking…' : 'Confirm booking'} <kbd>Ctrl+Enter</kbd>
+      <ErrorLine message={form.error} testId="booking-error" />
+      <button className="primary" data-testid="confirm-booking" disabled={!editable || gone} onClick={form.submit}>
+        {form.confirming ? 'Booking…' : 'Confirm booking'} <kbd>Ctrl+Enter</kbd>
       </button>
     </div>
   );

@@ -1,15 +1,17 @@
-import { useState } from 'react';
+import { useState, type RefObject } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { DayView, PatientSummary } from '@frontdesk/shared';
-import { PatientPicker } from '../components/PatientPicker.js';
-import { useOnline } from '../lib/connection.js';
-import { sentenceFor } from '../lib/errors.js';
-import { newIdempotencyKey } from '../lib/keys.js';
-import { timeRange } from '../lib/time.js';
-import { useTRPC } from '../lib/trpc.js';
+import { ErrorLine } from '../../components/ErrorLine.js';
+import { PanelHeader } from '../../components/PanelHeader.js';
+import { PatientPicker } from '../../components/PatientPicker.js';
+import { useOnline } from '../../lib/connection.js';
+import { sentenceFor } from '../../lib/errors.js';
+import { newIdempotencyKey } from '../../lib/idempotency.js';
+import { timeRange } from '../../lib/time.js';
+import { useTRPC } from '../../lib/trpc.js';
 
-/** Queue tokens for the day's capacity sessions (walk-in clinics). */
-export function TokensPanel({ day, onClose }: { day: DayView; onClose: () => void }) {
+/** Queue tokens for the day's capacity sessions (walk-in clinics); `searchRef` is its patient search. */
+export function TokensPanel({ day, searchRef, onClose }: { day: DayView; searchRef: RefObject<HTMLInputElement | null>; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const online = useOnline();
@@ -20,12 +22,7 @@ export function TokensPanel({ day, onClose }: { day: DayView; onClose: () => voi
 
   return (
     <div className="panel" data-testid="tokens-panel">
-      <header>
-        <h2>Queue tokens</h2>
-        <button className="link" onClick={onClose} aria-label="Close">
-          ✕
-        </button>
-      </header>
+      <PanelHeader title="Queue tokens" onClose={onClose} />
       {day.sessions.length === 0 && <p className="muted">No capacity sessions at this branch today. Patient search still works below.</p>}
       <ul className="sessions">
         {day.sessions.map((s) => (
@@ -40,7 +37,7 @@ export function TokensPanel({ day, onClose }: { day: DayView; onClose: () => voi
           </li>
         ))}
       </ul>
-      <PatientPicker value={patient} onChange={setPatient} disabled={!online} />
+      <PatientPicker ref={searchRef} value={patient} onChange={setPatient} disabled={!online} />
       {day.sessions.length > 0 && (
         <button
           className="primary"
@@ -54,7 +51,7 @@ export function TokensPanel({ day, onClose }: { day: DayView; onClose: () => voi
                 onSuccess: (r) => {
                   setIssued({ number: r.token.number, name: patient.name });
                   setPatient(null);
-                  void queryClient.invalidateQueries({ queryKey: trpc.availability.day.pathKey() });
+                  void queryClient.invalidateQueries(trpc.availability.day.pathFilter());
                 },
               },
             )
@@ -63,7 +60,7 @@ export function TokensPanel({ day, onClose }: { day: DayView; onClose: () => voi
           Issue token
         </button>
       )}
-      {issue.error && <p className="error">{sentenceFor(issue.error)}</p>}
+      <ErrorLine message={issue.error ? sentenceFor(issue.error) : null} />
       {issued && (
         <div className="token" data-testid="issued-token">
           Token <strong>{issued.number}</strong> for {issued.name}

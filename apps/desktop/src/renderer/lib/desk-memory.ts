@@ -1,0 +1,48 @@
+import { useEffect, useState } from 'react';
+
+// What this desk remembers between screens and restarts: where it was, the
+// service it books most, and the hold it is turning into a booking.
+
+const PLACE_KEY = 'frontdesk.place';
+const SERVICE_KEY = 'frontdesk.service';
+const MY_HOLD_KEY = 'frontdesk.myHold';
+
+export interface Place {
+  branchId: string;
+  date: string;
+}
+
+export function storedPlace(): Partial<Place> {
+  try {
+    return JSON.parse(localStorage.getItem(PLACE_KEY) ?? '{}') as Partial<Place>;
+  } catch {
+    return {};
+  }
+}
+
+export function rememberPlace(place: Place): void {
+  localStorage.setItem(PLACE_KEY, JSON.stringify(place));
+}
+
+export function preferredService(): string {
+  return localStorage.getItem(SERVICE_KEY) ?? '';
+}
+
+/** The service new bookings start with, kept across restarts once chosen. */
+export function usePreferredService(): [string, (serviceId: string) => void] {
+  const [serviceId, setServiceId] = useState(preferredService);
+  useEffect(() => {
+    if (serviceId) localStorage.setItem(SERVICE_KEY, serviceId);
+  }, [serviceId]);
+  return [serviceId, setServiceId];
+}
+
+/** The hold this window is completing (per window: another window is another desk). */
+export function myHold(): string | null {
+  return sessionStorage.getItem(MY_HOLD_KEY);
+}
+
+export function rememberMyHold(appointmentId: string | null): void {
+  if (appointmentId) sessionStorage.setItem(MY_HOLD_KEY, appointmentId);
+  else sessionStorage.removeItem(MY_HOLD_KEY);
+}
