@@ -15,7 +15,7 @@ import {
   type releaseInput,
 } from '@frontdesk/shared';
 import type { AvailabilityService } from '../availability/availability.service.js';
-import { assertBranch, notFound, type Actor } from '../auth/scope.js';
+import { assertBranch, type Actor } from '../auth/scope.js';
 import { isExclusionViolation, isUniqueViolation } from '../db/errors.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { IDEMPOTENCY_KEY_CONSTRAINT, placementClaim, type IdempotencyClaim, type PlacementRequest } from '../idempotency/idempotency.js';
@@ -23,10 +23,11 @@ import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { appendEvents, type AnyNewEvent } from '../sync/append.js';
 import { toAppointmentView } from '../views/appointment.js';
 import { label, type Appointments } from './appointments.js';
-import { slotLockKeys, type BookingRepository, type CurrentAppointment, type ServiceInfo, type StockTaken, type TransitionArgs } from './booking.repository.js';
+import { slotLockKeys, type BookingRepository, type CurrentAppointment, type ServiceInfo, type TransitionArgs } from './booking.repository.js';
 import type { Conflicts, Wanted } from './conflicts.js';
 import { appointmentEvent, author, movedEvent, stockEvents, taken, type AppointmentEventType } from './events.js';
 import type { ServiceTermsCache } from './service-terms.js';
+import { takeStock } from './stock.js';
 
 type StepInput = z.output<typeof appointmentStepInput>;
 
@@ -116,7 +117,7 @@ export class BookingService {
         note: p.note,
         createdBy: actor.staffId,
       });
-      const lines = await this.takeStock(tx, actor.tenantId, p.branchId, p.products);
+      const lines = await takeStock(tx, this.repo, actor.tenantId, p.branchId, p.products);
       await this.repo.insertProductLines(tx, row.id, lines);
       const view = toAppointmentView({ ...row, resources: resourceIds.map((resourceId) => ({ resourceId, startsAt: occupied.start, endsAt: occupied.end })), products: lines });
       // The occupancy rows go in with the events: the exclusion constraint decides there.
@@ -148,7 +149,7 @@ export class BookingService {
           requireLiveHold: true,
         });
         if (!moved) throw await this.appointments.refusal(tx, actor, current.id, input.version, ['HELD']);
-        const lines = await this.takeStock(tx, actor.tenantId, current.branchId, input.products);
+        const lines = await takeStock(tx, this.repo, actor.tenantId, current.branchId, input.products);
         await this.repo.insertProductLines(tx, current.id, lines);
         const view = await this.appointments.view(tx, current.id);
         await appendEvents(tx, author(actor), [appointmentEvent('appointment.booked', actor, view), ...stockEvents(actor, current.branchId, taken(lines))]);
@@ -287,21 +288,6 @@ export class BookingService {
       throw new DomainError('BAD_INPUT', 'That time has already passed.', { field: 'startsAt' });
     }
     return start;
-  }
-
-  private async takeStock(tx: Tx, tenantId: string, branchId: string, products: readonly { productId: string; quantity: number }[]): Promise<StockTaken[]> {
-    const lines: StockTaken[] = [];
-    // A fixed order keeps two bookings of the same products from deadlocking.
-    for (const p of [...products].sort((a, b) => a.productId.localeCompare(b.productId))) {
-      const line = await this.repo.takeStock(tx, tenantId, branchId, p.productId, p.quantity);
-      if (!line) {
-        const available = await this.repo.stockLevel(tx, tenantId, branchId, p.productId);
-        if (available === null) throw notFound('product');
-        throw new DomainError('OUT_OF_STOCK', `Only ${available} left at this branch.`, { productId: p.productId, branchId, requested: p.quantity, available });
-      }
-      lines.push(line);
-    }
-    return lines;
   }
 
   /** The appointment an earlier hold or book with this key made, or null (see idempotency/). */
