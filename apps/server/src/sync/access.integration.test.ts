@@ -173,8 +173,10 @@ describe('the live feed follows who may see what', () => {
       const eastHire = await admin.admin.staff.create({ name: 'Eve East', email: `eve.${randomUUID()}@access.test`, role: 'RECEPTIONIST', branchIds: [clinic.branches.east], password: 'a long enough password 1' });
       const westHire = await admin.admin.staff.create({ name: 'Wes West', email: `wes.${randomUUID()}@access.test`, role: 'RECEPTIONIST', branchIds: [clinic.branches.west], password: 'a long enough password 2' });
       await settle(...Object.values(desks));
-      expect(staffEvents(desks.admin)).toEqual([eastHire.id, westHire.id]);
-      expect(staffEvents(desks.manager)).toEqual([eastHire.id]);
+      // (An earlier test's change may still be on its way: only these two hires are compared.)
+      const hires = (ids: (string | null)[]) => ids.filter((id) => id === eastHire.id || id === westHire.id);
+      expect(hires(staffEvents(desks.admin))).toEqual([eastHire.id, westHire.id]);
+      expect(hires(staffEvents(desks.manager))).toEqual([eastHire.id]);
       expect(staffEvents(desks.reception)).toEqual([]);
       expect(staffEvents(desks.callCentre)).toEqual([]);
     });
