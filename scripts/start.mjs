@@ -30,7 +30,8 @@ function buildIfStale() {
   const sources = Math.max(newestMtime(path.join(desktop, 'src')), newestMtime(path.join(root, 'packages', 'shared', 'src')));
   if (built > sources) return;
   console.log('Building the desktop app…');
-  const result = spawnSync(process.execPath, [path.join(desktop, 'scripts', 'build.mjs')], { cwd: desktop, stdio: 'inherit' });
+  const electronVite = path.join(path.dirname(require.resolve('electron-vite/package.json', { paths: [desktop] })), 'bin', 'electron-vite.js');
+  const result = spawnSync(process.execPath, [electronVite, 'build'], { cwd: desktop, stdio: 'inherit' });
   if (result.status !== 0) {
     console.error('The desktop build failed; see above.');
     process.exit(result.status ?? 1);
