@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { createServer } from './app.js';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
@@ -10,11 +9,10 @@ import { createDeps } from './deps.js';
 import { readEnv } from './env.js';
 import { createLogger } from './logger.js';
 import { startBackground } from './background.js';
+import { PROJECT_ROOT } from './paths.js';
 import { DEMO_PASSWORD, isEmpty, seedDemo } from './seed/demo.js';
 
 // Listens and shuts down gracefully; everything else is in app.ts.
-const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
 async function main(): Promise<void> {
   const env = readEnv();
   const logger = createLogger(env.LOG_LEVEL);

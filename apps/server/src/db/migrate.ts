@@ -1,10 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../prisma/migrations', import.meta.url));
+import { MIGRATIONS_DIR } from '../paths.js';
 
 // Prisma's own bookkeeping table, so `prisma migrate deploy` sees the same state.
 const CREATE_TABLE = `
