@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 
-// What this desk remembers between screens and restarts: where it was, the
-// service it books most, and the hold it is turning into a booking.
+// What this desk remembers between screens and restarts: its name, where it
+// was, the service it books most, and the hold it is turning into a booking.
 
+const DESK_KEY = 'frontdesk.desk';
 const PLACE_KEY = 'frontdesk.place';
 const SERVICE_KEY = 'frontdesk.service';
 const MY_HOLD_KEY = 'frontdesk.myHold';
@@ -10,6 +11,15 @@ const MY_HOLD_KEY = 'frontdesk.myHold';
 export interface Place {
   branchId: string;
   date: string;
+}
+
+/** The desk's name as typed at the last sign-in (the Electron settings file keeps it too). */
+export function storedDeskName(): string {
+  return localStorage.getItem(DESK_KEY) ?? '';
+}
+
+export function rememberDeskName(desk: string): void {
+  localStorage.setItem(DESK_KEY, desk);
 }
 
 export function storedPlace(): Partial<Place> {

@@ -1,4 +1,4 @@
-import { domainErrorOf, type DomainErrorShape } from '@frontdesk/shared';
+import { domainErrorOf } from '@frontdesk/shared';
 import { isNetworkFailure } from './connection.js';
 
 // One plain sentence for any failure. The UI branches on codes, never on text.
@@ -32,9 +32,3 @@ export function sentenceFor(error: unknown): string {
       return domain.message;
   }
 }
-
-export function codeOf(error: unknown): DomainErrorShape['code'] | null {
-  return domainErrorOf(error)?.code ?? null;
-}
-
-export { domainErrorOf };

@@ -90,7 +90,7 @@ describe('applying live changes to cached days', () => {
   });
 
   it('ignores a duplicate delivery of the same event', () => {
-    const { read, state, apply } = setup(day('2026-11-23'));
+    const { read, apply } = setup(day('2026-11-23'));
     const held = event('11', 'appointment.held', appt('a', 1, '2026-11-23T09:00:00.000Z', 'HELD'));
     expect(apply(held)).toBe('applied');
     const before = read('2026-11-23');
@@ -99,33 +99,33 @@ describe('applying live changes to cached days', () => {
   });
 
   it('ignores an older version arriving after a newer one, even with a higher seq', () => {
-    const { read, state, apply } = setup(day('2026-11-23'));
+    const { read, apply } = setup(day('2026-11-23'));
     apply(event('12', 'appointment.booked', appt('a', 2, '2026-11-23T09:00:00.000Z', 'BOOKED')));
     expect(apply(event('13', 'appointment.held', appt('a', 1, '2026-11-23T09:00:00.000Z', 'HELD')))).toBe('stale');
     expect(read('2026-11-23').appointments[0]?.status).toBe('BOOKED');
   });
 
   it('keeps a fresher cached version than the event carries', () => {
-    const { read, state, apply } = setup(day('2026-11-23', '10', [appt('a', 4, '2026-11-23T09:00:00.000Z')]));
+    const { read, apply } = setup(day('2026-11-23', '10', [appt('a', 4, '2026-11-23T09:00:00.000Z')]));
     apply(event('11', 'appointment.moved', appt('a', 3, '2026-11-23T10:00:00.000Z')));
     expect(read('2026-11-23').appointments[0]?.version).toBe(4);
   });
 
   it('a moved appointment leaves one day and enters another', () => {
-    const { read, state, apply } = setup(day('2026-11-23', '10', [appt('a', 2, '2026-11-23T09:00:00.000Z')]), day('2026-11-24'));
+    const { read, apply } = setup(day('2026-11-23', '10', [appt('a', 2, '2026-11-23T09:00:00.000Z')]), day('2026-11-24'));
     apply(event('11', 'appointment.moved', appt('a', 3, '2026-11-24T15:00:00.000Z')));
     expect(read('2026-11-23').appointments).toEqual([]);
     expect(read('2026-11-24').appointments.map((a) => [a.id, a.version])).toEqual([['a', 3]]);
   });
 
   it('does not insert into a day that was read after the event', () => {
-    const { read, state, apply } = setup(day('2026-11-24', '20'));
+    const { read, apply } = setup(day('2026-11-24', '20'));
     apply(event('15', 'appointment.held', appt('a', 1, '2026-11-24T09:00:00.000Z', 'HELD')));
     expect(read('2026-11-24').appointments).toEqual([]);
   });
 
   it('appointments at another branch or day are left out', () => {
-    const { read, state, apply } = setup(day('2026-11-23'));
+    const { read, apply } = setup(day('2026-11-23'));
     apply(event('11', 'appointment.booked', { ...appt('a', 1, '2026-11-23T09:00:00.000Z'), branchId: 'other' }));
     apply(event('12', 'appointment.booked', appt('b', 1, '2026-11-25T09:00:00.000Z')));
     expect(read('2026-11-23').appointments).toEqual([]);
@@ -151,7 +151,7 @@ describe('applying live changes to cached days', () => {
   });
 
   it('time off added by another desk appears on the day', () => {
-    const { read, state, apply } = setup(day('2026-11-23'));
+    const { read, apply } = setup(day('2026-11-23'));
     const timeOff = { id: 't1', branchId: BRANCH, resourceId: DR, kind: 'LEAVE' as const, startsAt: '2026-11-23T12:00:00.000Z', endsAt: '2026-11-23T13:00:00.000Z', reason: 'Lunch' };
     apply(message('11', 'time_off.added', { timeOff }, 't1'));
     expect(read('2026-11-23').timeOff).toEqual([timeOff]);

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import type { DesktopSettings } from '@frontdesk/shared';
+import { rememberDeskName, storedDeskName } from '../lib/desk-memory.js';
 import { sentenceFor } from '../lib/errors.js';
 import { setSession } from '../lib/session.js';
 import { useTRPC } from '../lib/trpc.js';
@@ -9,7 +10,7 @@ export function Login({ settings }: { settings: DesktopSettings }) {
   const trpc = useTRPC();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [desk, setDesk] = useState(settings.deskName || localStorage.getItem('frontdesk.desk') || '');
+  const [desk, setDesk] = useState(settings.deskName || storedDeskName());
   const login = useMutation(trpc.auth.login.mutationOptions());
 
   const submit = (e: FormEvent) => {
@@ -18,7 +19,7 @@ export function Login({ settings }: { settings: DesktopSettings }) {
       { email, password, desk },
       {
         onSuccess: async (result) => {
-          localStorage.setItem('frontdesk.desk', desk);
+          rememberDeskName(desk);
           if (window.frontdesk && desk !== settings.deskName) await window.frontdesk.saveSettings({ ...settings, deskName: desk });
           await setSession({ token: result.token, staff: result.staff, desk });
         },
