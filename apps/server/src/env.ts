@@ -11,16 +11,30 @@ const schema = z.object({
   FRONTDESK_DATA_DIR: z.string().optional(),
   FRONTDESK_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   FRONTDESK_SEED: z.enum(['demo', 'none']).default('demo'),
+  /** `production` refuses the demo seed and every default password (production/checks.ts). */
+  FRONTDESK_ENV: z.enum(['development', 'production']).default('development'),
   FRONTDESK_RENDERER_DIR: z.string().optional(),
   FRONTDESK_DB_POOL: z.coerce.number().int().min(1).max(500).default(20),
   /** Largest request body the server reads; larger ones get 413 (default 1 MiB). */
   FRONTDESK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   FRONTDESK_HOLD_SWEEP_MS: z.coerce.number().int().min(50).default(1000),
+  /** Bearer token for /metrics; without one, /metrics answers this machine (loopback) only. */
+  FRONTDESK_METRICS_TOKEN: z.string().min(16).optional(),
+  /** On SIGTERM, how long /readyz answers 503 before the server stops accepting (a load balancer's check interval or two). */
+  FRONTDESK_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+  /** On SIGTERM, how long requests in flight may still finish before their connections are closed. */
+  FRONTDESK_DRAIN_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  /** Traces go over OTLP to this collector; unset, tracing is off (the SDK is not even loaded). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('frontdesk-server'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
 
 export type Env = z.infer<typeof schema>;
+
+/** Every variable the server reads, for checking deployment files against. */
+export const ENV_NAMES: readonly string[] = Object.keys(schema.shape);
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(source);
