@@ -6,18 +6,21 @@ import { useTRPC } from '../lib/trpc.js';
 import { applyChange, createSyncState } from './apply-event.js';
 
 const LAST_SEQ_KEY = 'frontdesk.lastSeq';
+/** The stream's own position (its tracked id): a seq plus any transactions still pending below it, for an exact resume. */
+const RESUME_KEY = 'frontdesk.resumeId';
 
 /**
  * One `changes` stream for the window. Events patch the cache in place; on
- * reconnect tRPC resumes after the last seq it saw, and a fresh start resumes
- * after the last seq this desk applied (persisted).
+ * reconnect tRPC resumes after the last id it saw, and a fresh start resumes
+ * from the last position this desk applied (persisted).
  */
 export function useLiveSync(enabled: boolean): void {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const state = useRef(createSyncState(localStorage.getItem(LAST_SEQ_KEY))).current;
+  const position = useRef(localStorage.getItem(RESUME_KEY) ?? state.lastSeq);
   // Changes only when a dead stream is restarted: it then resumes from here.
-  const [resumeFrom, setResumeFrom] = useState(state.lastSeq);
+  const [resumeFrom, setResumeFrom] = useState(position.current);
   const input = useMemo(() => ({ lastEventId: resumeFrom }), [resumeFrom]);
 
   const subscription = useSubscription(
@@ -27,7 +30,10 @@ export function useLiveSync(enabled: boolean): void {
       onData: (tracked) => {
         markOnline();
         const outcome = applyChange(queryClient, trpc, state, tracked.data);
-        if (outcome !== 'duplicate' && state.lastSeq) localStorage.setItem(LAST_SEQ_KEY, state.lastSeq);
+        if (outcome === 'duplicate') return;
+        if (state.lastSeq) localStorage.setItem(LAST_SEQ_KEY, state.lastSeq);
+        position.current = tracked.id;
+        localStorage.setItem(RESUME_KEY, tracked.id);
       },
       onConnectionStateChange: (s) => {
         if (s.state === 'connecting' && s.error) markOffline();
@@ -36,13 +42,13 @@ export function useLiveSync(enabled: boolean): void {
     }),
   );
 
-  // Back online: refetch what is on screen; the stream resumes from lastSeq.
+  // Back online: refetch what is on screen; the stream resumes from its last position.
   useEffect(
     () =>
       onRecover(() => {
         void queryClient.invalidateQueries();
         if (subscription.status === 'error') {
-          setResumeFrom(state.lastSeq);
+          setResumeFrom(position.current);
           subscription.reset();
         }
       }),
