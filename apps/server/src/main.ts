@@ -10,11 +10,14 @@ import { readEnv } from './env.js';
 import { createLogger } from './logger.js';
 import { startBackground } from './background.js';
 import { PROJECT_ROOT } from './paths.js';
+import { ProductionRefusal, refuseDemoPasswords, refuseUnsafeConfiguration } from './production/checks.js';
 import { DEMO_PASSWORD, isEmpty, seedDemo } from './seed/demo.js';
 
 // Listens and shuts down gracefully; everything else is in app.ts.
 async function main(): Promise<void> {
   const env = readEnv();
+  const production = env.FRONTDESK_ENV === 'production';
+  if (production) refuseUnsafeConfiguration(env);
   const logger = createLogger(env.LOG_LEVEL);
   // A promise nobody awaited failed: one piece of work is lost, the server is not.
   process.on('unhandledRejection', (reason: unknown) => logger.error({ err: reason }, 'unhandled promise rejection'));
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
   const { applied } = await migrate(databaseUrl);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const urls = databaseUrls(databaseUrl, { app: env.FRONTDESK_APP_DATABASE_URL, sync: env.FRONTDESK_SYNC_DATABASE_URL });
+  if (production) await refuseDemoPasswords(urls.owner);
   await ensureRuntimeRoles(urls);
 
   let demo = false;
@@ -76,7 +80,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Plain-words failures need no stack; a thrown non-Error still says what it was.
-  if (error instanceof EmbeddedPostgresError) console.error(`Frontdesk could not start: ${error.message}`);
+  if (error instanceof EmbeddedPostgresError || error instanceof ProductionRefusal) console.error(`Frontdesk could not start: ${error.message}`);
   else if (error instanceof Error) console.error('Frontdesk could not start:', error);
   else console.error(`Frontdesk could not start: something other than an error was thrown (${inspect(error)}).`);
   process.exit(1);

@@ -42,7 +42,8 @@ export interface EmbeddedOptions {
 }
 
 const USER = 'frontdesk';
-const PASSWORD = 'frontdesk';
+/** Fixed and public: fine for one machine's own cluster, refused in production (production/checks.ts). */
+export const EMBEDDED_PASSWORD = 'frontdesk';
 // Who started it: after a crash, tells a postmaster left without its server from one still in use.
 const FLAGS = ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', `${STARTED_BY}=${process.pid}`];
 // Crash recovery replays the write-ahead log before the cluster is ready.
@@ -72,7 +73,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(bin, dataDir, runAs, onLog);
 
   const server = await launch(bin, dataDir, options.port, runAs, onLog);
-  const url = (database = options.database ?? 'frontdesk'): string => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const url = (database = options.database ?? 'frontdesk'): string => `postgresql://${USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${options.port}/${database}`;
   try {
     if (options.database) await ensureDatabase(url('postgres'), options.database);
   } catch (error) {
@@ -127,7 +128,7 @@ async function initialise(bin: Binaries, dataDir: string, runAs: RunAs | null, o
   await mkdir(dataDir, { recursive: true });
   // initdb reads the password from a file; next to the data, where the postgres user can reach it.
   const passwordFile = path.join(path.dirname(dataDir), `.pwfile-${randomBytes(6).toString('hex')}`);
-  await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  await writeFile(passwordFile, `${EMBEDDED_PASSWORD}\n`, { mode: 0o600 });
   if (runAs) {
     await chown(dataDir, runAs.uid, runAs.gid);
     await chown(passwordFile, runAs.uid, runAs.gid);

@@ -10,6 +10,9 @@ import type { AppRouter } from '../router.js';
 
 const TSX = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+// `npm run build`'s output, which plain node runs.
+const BUILT_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const COMMANDS = { source: [TSX, MAIN], built: [process.execPath, '--enable-source-maps', BUILT_MAIN] } as const;
 
 export interface ServerProcess {
   url: string;
@@ -17,9 +20,10 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs apps/server/src/main.ts in its own process against `databaseUrl`. */
-export function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(TSX, [MAIN], {
+/** Runs apps/server/src/main.ts (or, `built`, dist/main.js) in its own process against `databaseUrl`. */
+export function startServerProcess(databaseUrl: string, env: Record<string, string> = {}, from: keyof typeof COMMANDS = 'source'): Promise<ServerProcess> {
+  const [program, ...args] = COMMANDS[from];
+  const child = spawn(program, args, {
     env: { ...process.env, DATABASE_URL: databaseUrl, FRONTDESK_PORT: '0', FRONTDESK_SEED: 'none', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: tsx runs the server in a child node process, and a
