@@ -4,7 +4,7 @@
 // say which address to open in a browser. Ctrl-C stops everything.
 import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout } from 'node:timers';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,9 +38,25 @@ function buildIfStale() {
   }
 }
 
-function startServer() {
+/** `npm run build`'s server while no file it was built from (dist/inputs.json) is newer; else the sources through tsx. */
+function serverArgs() {
+  const serverDir = path.join(root, 'apps', 'server');
+  const built = path.join(serverDir, 'dist', 'main.js');
+  const inputsFile = path.join(serverDir, 'dist', 'inputs.json');
+  if (existsSync(built) && existsSync(inputsFile)) {
+    const builtAt = statSync(built).mtimeMs;
+    const inputs = JSON.parse(readFileSync(inputsFile, 'utf8')).map((input) => path.join(serverDir, input));
+    if (inputs.every((input) => existsSync(input) && statSync(input).mtimeMs <= builtAt)) {
+      console.log('Starting the built server (apps/server/dist).');
+      return ['--enable-source-maps', built];
+    }
+  }
   // tsx as a loader, not its launcher: one server process, so a hard stop really stops it.
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', 'server', 'src', 'main.ts')], {
+  return ['--import', 'tsx', path.join(serverDir, 'src', 'main.ts')];
+}
+
+function startServer() {
+  const server = spawn(process.execPath, serverArgs(), {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: process.env,
