@@ -1,3 +1,6 @@
+import { AuditService } from './admin/audit.service.js';
+import { StaffRepository } from './admin/staff.repository.js';
+import { StaffService } from './admin/staff.service.js';
 import { AuthRepository } from './auth/auth.repository.js';
 import { AuthService } from './auth/auth.service.js';
 import { AvailabilityRepository } from './availability/availability.repository.js';
@@ -7,6 +10,8 @@ import { Appointments } from './booking/appointments.js';
 import { BookingRepository } from './booking/booking.repository.js';
 import { BookingService } from './booking/booking.service.js';
 import { Conflicts } from './booking/conflicts.js';
+import { CatalogRepository } from './catalog/catalog.repository.js';
+import { CatalogService } from './catalog/catalog.service.js';
 import { HoldExpiry } from './booking/hold-expiry.js';
 import { ServiceTermsCache } from './booking/service-terms.js';
 import { DaySheetRepository } from './daysheet/daysheet.repository.js';
@@ -19,6 +24,8 @@ import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { PatientsRepository } from './patients/patients.repository.js';
 import { PatientsService } from './patients/patients.service.js';
 import type { Logger } from './logger.js';
+import { ScheduleRepository } from './schedule/schedule.repository.js';
+import { ScheduleService } from './schedule/schedule.service.js';
 import { LogReader } from './sync/log-reader.js';
 import { TokensRepository } from './tokens/tokens.repository.js';
 import { TokensService } from './tokens/tokens.service.js';
@@ -41,6 +48,11 @@ export interface Deps {
   /** Expires lapsed holds with their events; the hold sweeper runs it. */
   holdExpiry: HoldExpiry;
   patients: PatientsService;
+  catalog: CatalogService;
+  /** Time off and weekly hours; its commands invalidate `catalogues`. */
+  schedule: ScheduleService;
+  staff: StaffService;
+  audit: AuditService;
   now: () => Date;
 }
 
@@ -64,7 +76,7 @@ export function createDeps(options: DepsOptions): Deps {
     db,
     urls: options.urls,
     logger: options.logger,
-    auth: new AuthService(new AuthRepository(db), now),
+    auth: new AuthService(db, new AuthRepository(), now),
     logReader: new LogReader({ databaseUrl: options.urls.sync, logger: options.logger }),
     catalogues,
     availability,
@@ -73,6 +85,10 @@ export function createDeps(options: DepsOptions): Deps {
     tokens: new TokensService(db, new TokensRepository(), idempotency),
     holdExpiry,
     patients: new PatientsService(db, new PatientsRepository()),
+    catalog: new CatalogService(db, new CatalogRepository()),
+    schedule: new ScheduleService(db, catalogues, new ScheduleRepository(), now),
+    staff: new StaffService(db, new StaffRepository(), now),
+    audit: new AuditService(db),
     now,
   };
 }

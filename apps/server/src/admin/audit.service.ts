@@ -1,5 +1,6 @@
 import type { AuditEntry, StaffRole } from '@frontdesk/shared';
-import { assertBranch, notFound, type Actor } from '../auth/scope.js';
+import { assertBranch, type Actor } from '../auth/scope.js';
+import { notFound } from '../errors.js';
 import type { Prisma } from '../db/prisma.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 

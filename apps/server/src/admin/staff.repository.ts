@@ -14,11 +14,10 @@ export const staffAccountSelect = {
 
 export type StaffAccountRow = Prisma.StaffGetPayload<{ select: typeof staffAccountSelect }>;
 
+// Staff accounts' statements. Receives the client (or the transaction) as an argument.
 export class StaffRepository {
-  constructor(private readonly db: Db | Tx) {}
-
-  list(tenantId: string, filter: { branchIds: readonly string[] | null; includeDisabled: boolean }): Promise<StaffAccountRow[]> {
-    return this.db.staff.findMany({
+  list(db: Db | Tx, tenantId: string, filter: { branchIds: readonly string[] | null; includeDisabled: boolean }): Promise<StaffAccountRow[]> {
+    return db.staff.findMany({
       where: {
         tenantId,
         ...(filter.includeDisabled ? {} : { disabled: false }),
@@ -29,22 +28,22 @@ export class StaffRepository {
     });
   }
 
-  find(tenantId: string, staffId: string): Promise<StaffAccountRow | null> {
-    return this.db.staff.findFirst({ where: { id: staffId, tenantId }, select: staffAccountSelect });
+  find(db: Db | Tx, tenantId: string, staffId: string): Promise<StaffAccountRow | null> {
+    return db.staff.findFirst({ where: { id: staffId, tenantId }, select: staffAccountSelect });
   }
 
   /** This tenant's staff member with that email, if any (another tenant's stays out of sight). */
-  findByEmail(tenantId: string, email: string): Promise<StaffAccountRow | null> {
-    return this.db.staff.findFirst({ where: { tenantId, email: email.toLowerCase() }, select: staffAccountSelect });
+  findByEmail(db: Db | Tx, tenantId: string, email: string): Promise<StaffAccountRow | null> {
+    return db.staff.findFirst({ where: { tenantId, email: email.toLowerCase() }, select: staffAccountSelect });
   }
 
-  async tenantBranchIds(tenantId: string, branchIds: readonly string[]): Promise<string[]> {
-    const rows = await this.db.branch.findMany({ where: { tenantId, id: { in: [...branchIds] } }, select: { id: true } });
+  async tenantBranchIds(db: Db | Tx, tenantId: string, branchIds: readonly string[]): Promise<string[]> {
+    const rows = await db.branch.findMany({ where: { tenantId, id: { in: [...branchIds] } }, select: { id: true } });
     return rows.map((r) => r.id);
   }
 
-  create(data: { tenantId: string; name: string; email: string; role: StaffRole; passwordHash: string; branchIds: readonly string[] }): Promise<StaffAccountRow> {
-    return this.db.staff.create({
+  create(db: Db | Tx, data: { tenantId: string; name: string; email: string; role: StaffRole; passwordHash: string; branchIds: readonly string[] }): Promise<StaffAccountRow> {
+    return db.staff.create({
       data: {
         tenantId: data.tenantId,
         name: data.name,
@@ -58,14 +57,14 @@ export class StaffRepository {
   }
 
   /** Sets the flag and, when disabling, ends every session at once. */
-  async setDisabled(staffId: string, disabled: boolean, now: Date): Promise<StaffAccountRow> {
-    if (disabled) await this.db.staffSession.updateMany({ where: { staffId, revokedAt: null }, data: { revokedAt: now } });
-    return this.db.staff.update({ where: { id: staffId }, data: { disabled }, select: staffAccountSelect });
+  async setDisabled(tx: Tx, staffId: string, disabled: boolean, now: Date): Promise<StaffAccountRow> {
+    if (disabled) await tx.staffSession.updateMany({ where: { staffId, revokedAt: null }, data: { revokedAt: now } });
+    return tx.staff.update({ where: { id: staffId }, data: { disabled }, select: staffAccountSelect });
   }
 
-  async setBranches(staffId: string, branchIds: readonly string[]): Promise<StaffAccountRow> {
-    await this.db.staffBranch.deleteMany({ where: { staffId } });
-    await this.db.staffBranch.createMany({ data: branchIds.map((branchId) => ({ staffId, branchId })) });
-    return this.db.staff.findUniqueOrThrow({ where: { id: staffId }, select: staffAccountSelect });
+  async setBranches(tx: Tx, staffId: string, branchIds: readonly string[]): Promise<StaffAccountRow> {
+    await tx.staffBranch.deleteMany({ where: { staffId } });
+    await tx.staffBranch.createMany({ data: branchIds.map((branchId) => ({ staffId, branchId })) });
+    return tx.staff.findUniqueOrThrow({ where: { id: staffId }, select: staffAccountSelect });
   }
 }

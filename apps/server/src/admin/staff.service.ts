@@ -1,11 +1,12 @@
 import { DomainError, type StaffAccountView, type StaffRole } from '@frontdesk/shared';
 import { hashPassword } from '../auth/password.js';
 import { TENANT_WIDE_ROLES } from '../auth/permissions.js';
-import { assertBranch, forbidden, notFound, type Actor } from '../auth/scope.js';
+import { assertBranch, type Actor } from '../auth/scope.js';
+import { forbidden, notFound } from '../errors.js';
 import { PG, sqlStateOf } from '../db/errors.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
-import { StaffRepository, type StaffAccountRow } from './staff.repository.js';
+import type { StaffAccountRow, StaffRepository } from './staff.repository.js';
 
 type Change = 'created' | 'disabled' | 'enabled' | 'branches';
 
@@ -20,13 +21,14 @@ function view(row: StaffAccountRow): StaffAccountView {
 export class StaffService {
   constructor(
     private readonly db: Db,
+    private readonly repo: StaffRepository,
     private readonly now: () => Date,
   ) {}
 
   async list(actor: Actor, input: { branchId?: string | undefined; includeDisabled: boolean }): Promise<StaffAccountView[]> {
     if (input.branchId) assertBranch(actor, input.branchId);
     const branchIds = input.branchId ? [input.branchId] : actor.role === 'ADMIN' ? null : actor.branchIds;
-    const rows = await this.inTenant(actor, (repo) => repo.list(actor.tenantId, { branchIds, includeDisabled: input.includeDisabled }));
+    const rows = await this.inTenant(actor, (tx) => this.repo.list(tx, actor.tenantId, { branchIds, includeDisabled: input.includeDisabled }));
     return rows.map(view);
   }
 
@@ -37,11 +39,11 @@ export class StaffService {
     if (actor.role !== 'ADMIN' && input.role !== 'RECEPTIONIST') throw forbidden('A branch manager can only create receptionists.');
     const passwordHash = await hashPassword(input.password);
     try {
-      return await this.inTenant(actor, async (repo, tx) => {
-        const branchIds = await this.allowedBranches(repo, actor, input.role, input.branchIds);
-        const existing = await repo.findByEmail(actor.tenantId, input.email);
+      return await this.inTenant(actor, async (tx) => {
+        const branchIds = await this.allowedBranches(tx, actor, input.role, input.branchIds);
+        const existing = await this.repo.findByEmail(tx, actor.tenantId, input.email);
         if (existing) throw mayList(actor, existing) ? alreadyStaffHere() : emailUnusable();
-        const row = await repo.create({ tenantId: actor.tenantId, name: input.name, email: input.email, role: input.role, passwordHash, branchIds });
+        const row = await this.repo.create(tx, { tenantId: actor.tenantId, name: input.name, email: input.email, role: input.role, passwordHash, branchIds });
         await this.log(tx, actor, row, 'created');
         return view(row);
       });
@@ -55,35 +57,33 @@ export class StaffService {
   /** Disabling ends the staff member's sessions (and so their live subscriptions) at once. */
   async setDisabled(actor: Actor, input: { staffId: string; disabled: boolean }): Promise<StaffAccountView> {
     if (input.staffId === actor.staffId) throw new DomainError('BAD_INPUT', 'You cannot disable your own account.', { field: 'staffId' });
-    return this.inTenant(actor, async (repo, tx) => {
-      const target = await this.manageable(repo, actor, input.staffId);
-      const row = await repo.setDisabled(target.id, input.disabled, this.now());
+    return this.inTenant(actor, async (tx) => {
+      const target = await this.manageable(tx, actor, input.staffId);
+      const row = await this.repo.setDisabled(tx, target.id, input.disabled, this.now());
       await this.log(tx, actor, row, input.disabled ? 'disabled' : 'enabled');
       return view(row);
     });
   }
 
   async setBranches(actor: Actor, input: { staffId: string; branchIds: string[] }): Promise<StaffAccountView> {
-    return this.inTenant(actor, async (repo, tx) => {
-      const target = await this.manageable(repo, actor, input.staffId);
+    return this.inTenant(actor, async (tx) => {
+      const target = await this.manageable(tx, actor, input.staffId);
       if (TENANT_WIDE_ROLES.has(target.role)) {
         throw new DomainError('BAD_INPUT', 'This role works in every branch of the clinic.', { field: 'staffId' });
       }
-      const branchIds = await this.allowedBranches(repo, actor, target.role, input.branchIds);
-      const row = await repo.setBranches(target.id, branchIds);
+      const branchIds = await this.allowedBranches(tx, actor, target.role, input.branchIds);
+      const row = await this.repo.setBranches(tx, target.id, branchIds);
       await this.log(tx, actor, row, 'branches');
       return view(row);
     });
   }
 
-  private inTenant<T>(actor: Actor, work: (repo: StaffRepository, tx: Tx) => Promise<T>): Promise<T> {
-    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      return work(new StaffRepository(tx), tx);
-    });
+  private inTenant<T>(actor: Actor, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, { tenantId: actor.tenantId }, work);
   }
 
-  private async manageable(repo: StaffRepository, actor: Actor, staffId: string): Promise<StaffAccountRow> {
-    const target = await repo.find(actor.tenantId, staffId);
+  private async manageable(tx: Tx, actor: Actor, staffId: string): Promise<StaffAccountRow> {
+    const target = await this.repo.find(tx, actor.tenantId, staffId);
     if (!target) throw notFound('staff member');
     if (actor.role === 'ADMIN') return target;
     const inOwnBranches = target.branches.every((b) => actor.branchIds.includes(b.branchId));
@@ -92,11 +92,11 @@ export class StaffService {
   }
 
   /** The branches to give a staff member of `role`: the tenant's, the actor's, and none for tenant-wide roles. */
-  private async allowedBranches(repo: StaffRepository, actor: Actor, role: StaffRole, requested: readonly string[]): Promise<string[]> {
+  private async allowedBranches(tx: Tx, actor: Actor, role: StaffRole, requested: readonly string[]): Promise<string[]> {
     const unique = [...new Set(requested)];
     if (TENANT_WIDE_ROLES.has(role)) return [];
     if (unique.length === 0) throw new DomainError('BAD_INPUT', 'Choose at least one branch.', { field: 'branchIds' });
-    const found = await repo.tenantBranchIds(actor.tenantId, unique);
+    const found = await this.repo.tenantBranchIds(tx, actor.tenantId, unique);
     if (found.length !== unique.length) throw notFound('branch');
     for (const branchId of unique) assertBranch(actor, branchId);
     return unique;

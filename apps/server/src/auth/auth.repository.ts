@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StaffRole } from '@frontdesk/shared';
-import { inTransaction, type Db, type Tx } from '../db/tx.js';
+import type { Db, Tx } from '../db/tx.js';
 import { appendEvents, type AnyNewEvent, type EventAuthor } from '../sync/append.js';
 import type { Prisma } from '../db/prisma.js';
 
@@ -64,15 +64,21 @@ function lockKey(kind: 'email' | 'ip', value: string): bigint {
   return createHash('sha256').update(`frontdesk login throttle:${kind}:${value}`).digest().readBigInt64BE(0);
 }
 
-export class AuthRepository {
-  constructor(private readonly db: Db) {}
+/** The locks a login-attempt reservation takes, in order, before `reserveLoginAttempt` runs. */
+export function throttleLockKeys(email: string, ip: string): bigint[] {
+  return [lockKey('email', email.toLowerCase()), lockKey('ip', ip)];
+}
 
+// Every statement of sign-in, sessions and the login throttle. Receives the
+// client (or the transaction) as an argument; the service decides what runs in
+// which transaction.
+export class AuthRepository {
   /**
    * The login lookup: the account behind an email, in any tenant (nobody is
    * known yet), through the narrow cross-tenant function made for it.
    */
-  async findStaffByEmail(email: string): Promise<StaffRow | null> {
-    const rows = await this.db.$queryRaw<LoginLookupRow[]>`
+  async findStaffByEmail(db: Db, email: string): Promise<StaffRow | null> {
+    const rows = await db.$queryRaw<LoginLookupRow[]>`
       SELECT id::text, tenant_id::text AS "tenantId", name, email, role, password_hash AS "passwordHash", disabled, branch_ids::text[] AS "branchIds"
         FROM frontdesk_login_lookup(${email.toLowerCase()})`;
     const row = rows[0];
@@ -86,59 +92,51 @@ export class AuthRepository {
    * they may act in, in one round trip (every request asks this), through the
    * narrow cross-tenant function made for it.
    */
-  async liveActor(tokenHash: string, now: Date, tenantWideRoles: readonly string[]): Promise<LiveActorRow | null> {
-    const rows = await this.db.$queryRaw<LiveActorRow[]>`
+  async liveActor(db: Db, tokenHash: string, now: Date, tenantWideRoles: readonly string[]): Promise<LiveActorRow | null> {
+    const rows = await db.$queryRaw<LiveActorRow[]>`
       SELECT * FROM frontdesk_session_actor(${tokenHash}, ${now}::timestamptz, ${[...tenantWideRoles]}::text[])`;
     return rows[0] ?? null;
   }
 
-  findStaffById(tenantId: string, staffId: string): Promise<StaffRow | null> {
-    return this.inTenant(tenantId, (tx) => tx.staff.findFirst({ where: { id: staffId, tenantId }, select: staffSelect }));
+  findStaffById(db: Db | Tx, tenantId: string, staffId: string): Promise<StaffRow | null> {
+    return db.staff.findFirst({ where: { id: staffId, tenantId }, select: staffSelect });
   }
 
-  tenantBranchIds(tenantId: string): Promise<string[]> {
-    return this.inTenant(tenantId, async (tx) => {
-      const rows = await tx.branch.findMany({ where: { tenantId }, select: { id: true }, orderBy: { name: 'asc' } });
-      return rows.map((r) => r.id);
-    });
+  async tenantBranchIds(db: Db | Tx, tenantId: string): Promise<string[]> {
+    const rows = await db.branch.findMany({ where: { tenantId }, select: { id: true }, orderBy: { name: 'asc' } });
+    return rows.map((r) => r.id);
   }
 
-  createSession(tenantId: string, staffId: string, tokenHash: string, desk: string, expiresAt: Date): Promise<{ id: string }> {
-    return this.inTenant(tenantId, (tx) => tx.staffSession.create({ data: { staffId, tokenHash, desk, expiresAt }, select: { id: true } }));
+  createSession(db: Db | Tx, staffId: string, tokenHash: string, desk: string, expiresAt: Date): Promise<{ id: string }> {
+    return db.staffSession.create({ data: { staffId, tokenHash, desk, expiresAt }, select: { id: true } });
   }
 
   /** Ends one session; the log says so in the same transaction, so the staff member's open streams stop at once. */
-  async revokeSession(tenantId: string, sessionId: string, now: Date, staffId: string, author: EventAuthor): Promise<void> {
-    await this.inTenant(tenantId, async (tx) => {
-      const { count } = await tx.staffSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: now } });
-      if (count > 0) await appendEvents(tx, author, [signedOut(tenantId, staffId, false)]);
-    });
+  async revokeSession(tx: Tx, tenantId: string, sessionId: string, now: Date, staffId: string, author: EventAuthor): Promise<void> {
+    const { count } = await tx.staffSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: now } });
+    if (count > 0) await appendEvents(tx, author, [signedOut(tenantId, staffId, false)]);
   }
 
   /** Revokes every live session of a staff member, logged like a single sign-out. */
-  async revokeSessionsOf(tenantId: string, staffId: string, now: Date, author: EventAuthor): Promise<number> {
-    return this.inTenant(tenantId, async (tx) => {
-      const { count } = await tx.staffSession.updateMany({ where: { staffId, revokedAt: null }, data: { revokedAt: now } });
-      if (count > 0) await appendEvents(tx, author, [signedOut(tenantId, staffId, true)]);
-      return count;
-    });
+  async revokeSessionsOf(tx: Tx, tenantId: string, staffId: string, now: Date, author: EventAuthor): Promise<number> {
+    const { count } = await tx.staffSession.updateMany({ where: { staffId, revokedAt: null }, data: { revokedAt: now } });
+    if (count > 0) await appendEvents(tx, author, [signedOut(tenantId, staffId, true)]);
+    return count;
   }
 
   /** Sets a new password hash, revokes the staff member's other sessions, logs it. */
-  async changePassword(staff: StaffRow, passwordHash: string, keepSessionId: string, now: Date, author: EventAuthor): Promise<void> {
-    await this.inTenant(staff.tenantId, async (tx) => {
-      await tx.staff.update({ where: { id: staff.id }, data: { passwordHash }, select: { id: true } });
-      await tx.staffSession.updateMany({ where: { staffId: staff.id, revokedAt: null, id: { not: keepSessionId } }, data: { revokedAt: now } });
-      await appendEvents(tx, author, [
-        {
-          type: 'staff.changed',
-          tenantId: staff.tenantId,
-          branchId: null,
-          aggregateId: staff.id,
-          payload: { staffId: staff.id, change: 'password', role: staff.role, branchIds: staff.branches.map((b) => b.branchId) },
-        },
-      ]);
-    });
+  async changePassword(tx: Tx, staff: StaffRow, passwordHash: string, keepSessionId: string, now: Date, author: EventAuthor): Promise<void> {
+    await tx.staff.update({ where: { id: staff.id }, data: { passwordHash }, select: { id: true } });
+    await tx.staffSession.updateMany({ where: { staffId: staff.id, revokedAt: null, id: { not: keepSessionId } }, data: { revokedAt: now } });
+    await appendEvents(tx, author, [
+      {
+        type: 'staff.changed',
+        tenantId: staff.tenantId,
+        branchId: null,
+        aggregateId: staff.id,
+        payload: { staffId: staff.id, change: 'password', role: staff.role, branchIds: staff.branches.map((b) => b.branchId) },
+      },
+    ]);
   }
 
   /**
@@ -147,11 +145,11 @@ export class AuthRepository {
    * attempt, as one step: advisory locks on the email and the address make
    * concurrent reservations (from any server process) take turns. An account's
    * count starts after its latest success; an address's does not reset.
+   * Run it in a transaction that holds `throttleLockKeys(email, ip)`.
    */
-  async reserveLoginAttempt(email: string, ip: string, now: Date, limits: ThrottleLimits): Promise<Reservation> {
+  async reserveLoginAttempt(tx: Tx, email: string, ip: string, now: Date, limits: ThrottleLimits): Promise<Reservation> {
     const account = email.toLowerCase();
-    const locks = [lockKey('email', account), lockKey('ip', ip)];
-    const rows = await inTransaction(this.db, { tenantId: null, locks }, (tx) => tx.$queryRaw<ReservationRow[]>`
+    const rows = await tx.$queryRaw<ReservationRow[]>`
       WITH account AS (
         SELECT a."at", a."succeeded" FROM "login_attempt" a
          WHERE a."email" = ${account} AND a."at" > ${limits.since} AND a."succeeded" IS NOT TRUE
@@ -171,7 +169,7 @@ export class AuthRepository {
          WHERE "accountCount" < ${limits.perAccount}::int AND "addressCount" < ${limits.perAddress}::int
         RETURNING "id"
       )
-      SELECT (SELECT "id" FROM reserved) AS "id", v.* FROM verdict v`);
+      SELECT (SELECT "id" FROM reserved) AS "id", v.* FROM verdict v`;
     const row = rows[0];
     if (!row) throw new Error('login throttle: the reservation query returned no row');
     if (row.id !== null) return { attemptId: row.id };
@@ -184,17 +182,13 @@ export class AuthRepository {
   }
 
   /** Records how a reserved attempt ended; a success resets its account's count. */
-  async settleLoginAttempt(attemptId: bigint, succeeded: boolean): Promise<void> {
-    await this.db.loginAttempt.updateMany({ where: { id: attemptId, succeeded: null }, data: { succeeded } });
+  async settleLoginAttempt(db: Db, attemptId: bigint, succeeded: boolean): Promise<void> {
+    await db.loginAttempt.updateMany({ where: { id: attemptId, succeeded: null }, data: { succeeded } });
   }
 
   /** Forgets attempts too old to matter to any throttle. */
-  async pruneLoginAttempts(before: Date): Promise<void> {
-    await this.db.loginAttempt.deleteMany({ where: { at: { lt: before } } });
-  }
-
-  private inTenant<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return inTransaction(this.db, { tenantId }, work);
+  async pruneLoginAttempts(db: Db, before: Date): Promise<void> {
+    await db.loginAttempt.deleteMany({ where: { at: { lt: before } } });
   }
 }
 

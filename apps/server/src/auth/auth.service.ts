@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, type StaffView } from '@frontdesk/shared';
+import { inTransaction, type Db } from '../db/tx.js';
 import { addressKey } from './address-key.js';
-import type { AuthRepository, Reservation, StaffRow } from './auth.repository.js';
+import { throttleLockKeys, type AuthRepository, type Reservation, type StaffRow } from './auth.repository.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js';
 import { TENANT_WIDE_ROLES } from './permissions.js';
 import type { Actor } from './scope.js';
@@ -46,6 +47,7 @@ function tooManyAttempts(refused: Extract<Reservation, { attemptId: null }>, now
 
 export class AuthService {
   constructor(
+    private readonly db: Db,
     private readonly repo: AuthRepository,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -53,7 +55,7 @@ export class AuthService {
   async login(input: { email: string; password: string; desk: string }, ip = 'unknown'): Promise<{ token: string; staff: StaffView; expiresAt: string }> {
     const now = this.now();
     const staff = await this.checkPassword(input.email, ip, now, async () => {
-      const found = await this.repo.findStaffByEmail(input.email);
+      const found = await this.repo.findStaffByEmail(this.db, input.email);
       // Unknown and disabled accounts cost one verification too, and get the same answer.
       const ok = await verifyPassword(found?.passwordHash ?? DUMMY_HASH, input.password);
       return ok && found && !found.disabled ? found : null;
@@ -61,31 +63,36 @@ export class AuthService {
     if (!staff) throw new DomainError('UNAUTHORIZED', 'That email and password do not match an active account.', {});
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
-    await this.repo.createSession(staff.tenantId, staff.id, hashToken(token), input.desk, expiresAt);
-    if (Math.random() < 0.05) await this.repo.pruneLoginAttempts(new Date(now.getTime() - THROTTLE.keepHours * 3_600_000));
+    await inTransaction(this.db, { tenantId: staff.tenantId }, (tx) => this.repo.createSession(tx, staff.id, hashToken(token), input.desk, expiresAt));
+    if (Math.random() < 0.05) await this.repo.pruneLoginAttempts(this.db, new Date(now.getTime() - THROTTLE.keepHours * 3_600_000));
     return { token, staff: await this.view(staff), expiresAt: expiresAt.toISOString() };
   }
 
   /** The actor behind a bearer token, or null when it is unknown, expired or revoked, or its staff member disabled. */
   async authenticate(token: string): Promise<Actor | null> {
-    const row = await this.repo.liveActor(hashToken(token), this.now(), [...TENANT_WIDE_ROLES]);
+    const row = await this.repo.liveActor(this.db, hashToken(token), this.now(), [...TENANT_WIDE_ROLES]);
     if (!row) return null;
     return { staffId: row.staffId, tenantId: row.tenantId, role: row.role, name: row.name, branchIds: row.branchIds, sessionId: row.sessionId, desk: row.desk };
   }
 
   logout(actor: Actor): Promise<void> {
-    return this.repo.revokeSession(actor.tenantId, actor.sessionId, this.now(), actor.staffId, { actorId: actor.staffId, desk: actor.desk });
+    return inTransaction(this.db, { tenantId: actor.tenantId }, (tx) =>
+      this.repo.revokeSession(tx, actor.tenantId, actor.sessionId, this.now(), actor.staffId, { actorId: actor.staffId, desk: actor.desk }),
+    );
   }
 
   /** Signs the staff member out on every desk, this one included. */
   async logoutEverywhere(actor: Actor): Promise<{ revoked: number }> {
-    return { revoked: await this.repo.revokeSessionsOf(actor.tenantId, actor.staffId, this.now(), { actorId: actor.staffId, desk: actor.desk }) };
+    const revoked = await inTransaction(this.db, { tenantId: actor.tenantId }, (tx) =>
+      this.repo.revokeSessionsOf(tx, actor.tenantId, actor.staffId, this.now(), { actorId: actor.staffId, desk: actor.desk }),
+    );
+    return { revoked };
   }
 
   /** Changes the actor's password; every other session of theirs ends. */
   async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string }, ip = 'unknown'): Promise<{ ok: true }> {
     const now = this.now();
-    const staff = await this.repo.findStaffById(actor.tenantId, actor.staffId);
+    const staff = await inTransaction(this.db, { tenantId: actor.tenantId }, (tx) => this.repo.findStaffById(tx, actor.tenantId, actor.staffId));
     if (!staff) throw new DomainError('UNAUTHORIZED', 'Please sign in again.', {});
     if (input.newPassword === input.currentPassword) {
       throw new DomainError('BAD_INPUT', 'The new password must differ from the current one.', { field: 'newPassword' });
@@ -93,7 +100,10 @@ export class AuthService {
     // Throttled like a sign-in, so a stolen session cannot guess the password.
     const ok = await this.checkPassword(staff.email, ip, now, () => verifyPassword(staff.passwordHash, input.currentPassword));
     if (!ok) throw new DomainError('BAD_INPUT', 'The current password is not right.', { field: 'currentPassword' });
-    await this.repo.changePassword(staff, await hashPassword(input.newPassword), actor.sessionId, now, { actorId: actor.staffId, desk: actor.desk });
+    const passwordHash = await hashPassword(input.newPassword);
+    await inTransaction(this.db, { tenantId: staff.tenantId }, (tx) =>
+      this.repo.changePassword(tx, staff, passwordHash, actor.sessionId, now, { actorId: actor.staffId, desk: actor.desk }),
+    );
     return { ok: true };
   }
 
@@ -105,12 +115,17 @@ export class AuthService {
   private async checkPassword<T>(email: string, ip: string, now: Date, check: () => Promise<T>): Promise<T> {
     const since = new Date(now.getTime() - THROTTLE.windowMinutes * 60_000);
     const limits = { since, perAccount: THROTTLE.perAccount, perAddress: THROTTLE.perAddress };
-    let reservation = await this.repo.reserveLoginAttempt(email, addressKey(ip), now, limits);
+    const reserve = () => {
+      const address = addressKey(ip);
+      // No tenant yet: login attempts belong to none.
+      return inTransaction(this.db, { tenantId: null, locks: throttleLockKeys(email, address) }, (tx) => this.repo.reserveLoginAttempt(tx, email, address, now, limits));
+    };
+    let reservation = await reserve();
     // Several desks signing in to one account at once: wait for the checks in flight to settle
     // (a success frees the window) rather than refusing the rest as if they had failed.
     for (const waitUntil = Date.now() + IN_FLIGHT_WAIT_MS; reservation.attemptId === null && reservation.inFlight > 0 && Date.now() < waitUntil; ) {
       await sleep(25 + Math.random() * 50);
-      reservation = await this.repo.reserveLoginAttempt(email, addressKey(ip), now, limits);
+      reservation = await reserve();
     }
     if (reservation.attemptId === null) throw tooManyAttempts(reservation, now);
     let outcome: T | null = null;
@@ -118,13 +133,13 @@ export class AuthService {
       outcome = await check();
       return outcome;
     } finally {
-      await this.repo.settleLoginAttempt(reservation.attemptId, Boolean(outcome));
+      await this.repo.settleLoginAttempt(this.db, reservation.attemptId, Boolean(outcome));
     }
   }
 
   private async view(staff: StaffRow): Promise<StaffView> {
     const branchIds = TENANT_WIDE_ROLES.has(staff.role)
-      ? await this.repo.tenantBranchIds(staff.tenantId)
+      ? await inTransaction(this.db, { tenantId: staff.tenantId }, (tx) => this.repo.tenantBranchIds(tx, staff.tenantId))
       : staff.branches.map((b) => b.branchId);
     return { id: staff.id, tenantId: staff.tenantId, name: staff.name, email: staff.email, role: staff.role, branchIds };
   }

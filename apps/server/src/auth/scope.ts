@@ -1,4 +1,5 @@
-import { DomainError, type StaffRole } from '@frontdesk/shared';
+import type { StaffRole } from '@frontdesk/shared';
+import { forbidden } from '../errors.js';
 
 /** Who is acting: put into the tRPC context once, passed to every service call. */
 export interface Actor {
@@ -12,10 +13,6 @@ export interface Actor {
   desk: string;
 }
 
-export function forbidden(message = 'You do not have access to that.'): DomainError<'FORBIDDEN'> {
-  return new DomainError('FORBIDDEN', message, {});
-}
-
 export function mayActIn(actor: Actor, branchId: string): boolean {
   return actor.branchIds.includes(branchId);
 }
@@ -23,8 +20,4 @@ export function mayActIn(actor: Actor, branchId: string): boolean {
 /** Refuses a branch the actor does not belong to. */
 export function assertBranch(actor: Actor, branchId: string): void {
   if (!mayActIn(actor, branchId)) throw forbidden('That branch is not one of yours.');
-}
-
-export function notFound(entity: string): DomainError<'NOT_FOUND'> {
-  return new DomainError('NOT_FOUND', `That ${entity} does not exist or is not yours.`, { entity });
 }

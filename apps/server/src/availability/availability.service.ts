@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { DomainError, localDayBounds, localDateOf, type SlotSuggestion, type SlotView, type findSlotsInput } from '@frontdesk/shared';
-import { assertBranch, notFound, type Actor } from '../auth/scope.js';
+import { assertBranch, type Actor } from '../auth/scope.js';
+import { notFound } from '../errors.js';
 import type { Db } from '../db/tx.js';
 import type { AvailabilityRepository, Catalogue, CatalogueResource } from './availability.repository.js';
 import type { CatalogueCache } from './catalogue-cache.js';

@@ -1,5 +1,6 @@
 import { DomainError, type AppointmentStatus, type AppointmentView } from '@frontdesk/shared';
-import { mayActIn, notFound, type Actor } from '../auth/scope.js';
+import { mayActIn, type Actor } from '../auth/scope.js';
+import { notFound } from '../errors.js';
 import type { Db, Tx } from '../db/tx.js';
 import { toAppointmentView } from '../views/appointment.js';
 import type { BookingRepository, CurrentAppointment } from './booking.repository.js';

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { notFound } from '../auth/scope.js';
+import { notFound } from '../errors.js';
 import type { Db } from '../db/tx.js';
 import type { BookingRepository, ServiceInfo } from './booking.repository.js';
 

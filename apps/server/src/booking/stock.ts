@@ -1,5 +1,5 @@
 import { DomainError } from '@frontdesk/shared';
-import { notFound } from '../auth/scope.js';
+import { notFound } from '../errors.js';
 import type { Tx } from '../db/tx.js';
 import type { BookingRepository, StockTaken } from './booking.repository.js';
 

@@ -9,11 +9,12 @@ import {
   type setPriceInput,
   type setStockInput,
 } from '@frontdesk/shared';
-import { assertBranch, notFound, type Actor } from '../auth/scope.js';
+import { assertBranch, type Actor } from '../auth/scope.js';
+import { notFound } from '../errors.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
 import { toSessionView } from '../views/session.js';
-import { CatalogRepository } from './catalog.repository.js';
+import type { CatalogRepository } from './catalog.repository.js';
 
 export interface BranchView {
   id: string;
@@ -48,7 +49,7 @@ export interface ProductView {
 export class CatalogService {
   constructor(
     private readonly db: Db,
-    private readonly repo = new CatalogRepository(),
+    private readonly repo: CatalogRepository,
   ) {}
 
   branches(actor: Actor): Promise<BranchView[]> {

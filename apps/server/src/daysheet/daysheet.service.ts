@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { localDayBounds, workingIntervals, type DayView, type dayInput } from '@frontdesk/shared';
-import { assertBranch, notFound, type Actor } from '../auth/scope.js';
+import { assertBranch, type Actor } from '../auth/scope.js';
+import { notFound } from '../errors.js';
 import type { Db } from '../db/tx.js';
 import { toAppointmentView } from '../views/appointment.js';
 import { toSessionView } from '../views/session.js';

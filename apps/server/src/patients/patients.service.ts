@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { PatientSummary, patientCreateInput, patientSearchInput } from '@frontdesk/shared';
 import { recordPatientRead } from '../auth/audit.js';
-import { notFound, type Actor } from '../auth/scope.js';
+import type { Actor } from '../auth/scope.js';
+import { notFound } from '../errors.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
 import type { PatientRow, PatientsRepository } from './patients.repository.js';

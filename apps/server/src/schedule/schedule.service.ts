@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import type { TimeOffView, WeeklyHours, addTimeOffInput, removeTimeOffInput, setHoursInput } from '@frontdesk/shared';
-import { assertBranch, forbidden, notFound, type Actor } from '../auth/scope.js';
+import { assertBranch, type Actor } from '../auth/scope.js';
+import { forbidden, notFound } from '../errors.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
 import type { CatalogueCache } from '../availability/catalogue-cache.js';
 import { toTimeOffView } from '../views/time-off.js';
-import { ScheduleRepository } from './schedule.repository.js';
+import type { ScheduleRepository } from './schedule.repository.js';
 
 export interface AddTimeOffResult {
   timeOff: TimeOffView;
@@ -26,8 +27,8 @@ export class ScheduleService {
     private readonly db: Db,
     /** Told when hours or time off change, so slot searches see it at once. */
     private readonly catalogues: CatalogueCache,
-    private readonly repo = new ScheduleRepository(),
-    private readonly now: () => Date = () => new Date(),
+    private readonly repo: ScheduleRepository,
+    private readonly now: () => Date,
   ) {}
 
   async addTimeOff(actor: Actor, input: z.output<typeof addTimeOffInput>): Promise<AddTimeOffResult> {

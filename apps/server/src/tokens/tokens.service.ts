@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { DomainError, type CapacitySessionView, type TokenView, type issueTokenInput } from '@frontdesk/shared';
-import { mayActIn, notFound, type Actor } from '../auth/scope.js';
+import { mayActIn, type Actor } from '../auth/scope.js';
+import { notFound } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { IDEMPOTENCY_KEY_CONSTRAINT, tokenClaim, type IdempotencyClaim } from '../idempotency/idempotency.js';
