@@ -64,7 +64,7 @@ export interface DepsOptions {
 }
 
 export function createDeps(options: DepsOptions): Deps {
-  const db = scopedClient(createPrisma({ url: options.urls.app, poolSize: options.poolSize ?? 20 }));
+  const db = scopedClient(createPrisma({ url: options.urls.app, poolSize: options.poolSize ?? 20, poolName: 'app' }));
   const now = options.now ?? (() => new Date());
   const slots = new AvailabilityRepository();
   const catalogues = new CatalogueCache(db, slots);

@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { observePool } from '../observability/metrics.js';
 import { NoAnswerError } from './unavailable.js';
 
 export type { PrismaClient };
@@ -11,6 +12,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Overrides of the bounds below (tests shorten them). */
   limits?: Partial<DatabaseLimits>;
+  /** Reports the pool's use at /metrics under this name. */
+  poolName?: string;
 }
 
 /**
@@ -37,9 +40,10 @@ export const DEFAULT_LIMITS: DatabaseLimits = {
   answerMs: 10_000,
 };
 
-export function createPrisma({ url, poolSize = 20, limits = {} }: DatabaseOptions): PrismaClient {
+export function createPrisma({ url, poolSize = 20, limits = {}, poolName }: DatabaseOptions): PrismaClient {
   const bounds = { ...DEFAULT_LIMITS, ...limits };
-  const adapter = new PrismaPg({
+  // The pool is made here, not by the adapter, so its gauges can be read; $disconnect still ends it.
+  const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: bounds.connectMs,
@@ -50,7 +54,8 @@ export function createPrisma({ url, poolSize = 20, limits = {} }: DatabaseOption
     idle_in_transaction_session_timeout: bounds.idleInTransactionMs,
     Client: answeringClient(bounds.answerMs),
   });
-  return new PrismaClient({ adapter });
+  if (poolName) observePool(poolName, pool);
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }
 
 /**
