@@ -3,11 +3,18 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Deps } from './deps.js';
-import { clientErrorHandler, DEFAULT_LIMITS, endWhenAnsweredEarly, guard, refuseAtEdge, type EdgeLimits } from './http/edge.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { clientErrorHandler, DEFAULT_LIMITS, endWhenAnsweredEarly, guard, loggablePath, refuseAtEdge, type EdgeLimits } from './http/edge.js';
 import { rawEdgeError, sendEdgeError } from './http/errors.js';
 import { API_CSP, setSecurityHeaders } from './http/headers.js';
+import { InFlight } from './http/in-flight.js';
+import { isOpsPath, opsHandler } from './http/ops.js';
 import { rendererHandler } from './http/renderer.js';
+import { observeStreams } from './observability/metrics.js';
+import { Readiness } from './observability/readiness.js';
+import { trackRequest } from './observability/requests.js';
 import { appRouter } from './router.js';
+import { changesStats } from './sync/changes.service.js';
 import { contextFactory } from './trpc/context.js';
 
 export interface ServerOptions {
@@ -18,13 +25,24 @@ export interface ServerOptions {
   limits?: Partial<EdgeLimits>;
   /** Background jobs (hold sweeper, log reader); tests may leave them off. */
   onStart?: () => Promise<void> | void;
+  /** Runs once the server stops accepting: ends the background jobs, and with the log reader the open streams (as retryable). */
   onStop?: () => Promise<void> | void;
+  /** Bearer token for /metrics; without one, /metrics answers loopback connections only. */
+  metricsToken?: string | undefined;
+}
+
+export interface StopOptions {
+  /** How long /readyz answers 503 before the server stops accepting, so a load balancer sees it first. */
+  delayMs?: number;
+  /** How long requests in flight may still finish; then their connections are closed. */
+  drainMs?: number;
 }
 
 export interface RunningServer {
   url: string;
   server: http.Server;
-  stop(): Promise<void>;
+  /** Not ready (503 at /readyz), then stops accepting, ends the jobs and streams, lets requests finish (bounded), closes. */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 function isLocalOrigin(origin: string | undefined): origin is string {
@@ -52,8 +70,18 @@ export function createServer(options: ServerOptions) {
     },
   });
   const renderer = rendererHandler(options.rendererDir, logger);
+  const readiness = new Readiness({ db: options.deps.db, logReader: options.deps.logReader });
+  const ops = opsHandler({ readiness, metricsToken: options.metricsToken });
+  observeStreams(changesStats);
+  const inFlight = new InFlight();
+  const requestLog = { quiet: isOpsPath, path: loggablePath };
 
-  const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse): unknown => {
+    inFlight.track(res);
+    return trackRequest(logger, requestLog, req, res, () => route(req, res));
+  };
+
+  const route = (req: http.IncomingMessage, res: http.ServerResponse): unknown => {
     const origin = req.headers.origin;
     if (isLocalOrigin(origin)) {
       res.setHeader('access-control-allow-origin', origin);
@@ -81,12 +109,12 @@ export function createServer(options: ServerOptions) {
       if (!refuseAtEdge(req, res, limits, API_METHODS)) trpc(req, res);
       return;
     }
-    if (url === '/healthz') {
+    if (isOpsPath(url)) {
       setSecurityHeaders(res, API_CSP);
-      if (!refuseAtEdge(req, res, limits, READ_METHODS)) res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end('{"ok":true}');
-      return;
+      return refuseAtEdge(req, res, limits, READ_METHODS) ? undefined : ops(req, res);
     }
     if (!refuseAtEdge(req, res, limits, READ_METHODS)) renderer(req, res);
+    return undefined;
   };
 
   async function start(port: number, host = '127.0.0.1'): Promise<RunningServer> {
@@ -116,12 +144,15 @@ export function createServer(options: ServerOptions) {
     return {
       url,
       server,
-      async stop() {
+      async stop({ delayMs = 0, drainMs = 0 }: StopOptions = {}) {
+        readiness.drain();
+        if (delayMs > 0) await sleep(delayMs);
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await options.onStop?.();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await inFlight.drain(drainMs);
+        if (inFlight.size > 0) logger.warn({ requests: inFlight.size }, 'requests still in flight after the drain time; closing their connections');
+        server.closeAllConnections();
+        await closed;
       },
     };
   }

@@ -24,12 +24,17 @@ export interface MigrationResult {
   applied: string[];
 }
 
-/** Applies every migration folder not yet recorded, each in its own transaction. */
-export async function migrate(databaseUrl: string, dir: string = MIGRATIONS_DIR): Promise<MigrationResult> {
-  const names = (await readdir(dir, { withFileTypes: true }))
+/** The migrations this code knows, in the order they apply. */
+export async function migrationNames(dir: string = MIGRATIONS_DIR): Promise<string[]> {
+  return (await readdir(dir, { withFileTypes: true }))
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
+}
+
+/** Applies every migration folder not yet recorded, each in its own transaction. */
+export async function migrate(databaseUrl: string, dir: string = MIGRATIONS_DIR): Promise<MigrationResult> {
+  const names = await migrationNames(dir);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const applied: string[] = [];

@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Span } from '@opentelemetry/api';
+import { advisoryLockWait } from '../observability/metrics.js';
+import { noteRetry } from '../observability/procedures.js';
+import { ATTR, traced } from '../observability/tracing.js';
 import { Prisma, type PrismaClient } from './prisma.js';
-import { isTransient } from './errors.js';
+import { isTransient, PG, sqlStateOf } from './errors.js';
 import { isUnavailable } from './unavailable.js';
 
 export type Tx = Prisma.TransactionClient;
@@ -30,11 +34,16 @@ const UNAVAILABLE_RETRY_MS = 3_000;
  * refused connection, so a blip of the network or a restart of Postgres
  * passes unnoticed.
  */
-export async function inTransaction<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promise<T>): Promise<T> {
+export function inTransaction<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return traced('db.transaction', (span) => attemptAll(db, options, work, span));
+}
+
+async function attemptAll<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promise<T>, span: Span): Promise<T> {
   const attempts = options.attempts ?? 8;
   const base = options.baseDelayMs ?? 2;
   const begun = Date.now();
   for (let attempt = 0, lost = 0; ; attempt++) {
+    span.setAttribute(ATTR.attempt, attempt + 1);
     let committing = false;
     try {
       return await db.$transaction(
@@ -50,12 +59,15 @@ export async function inTransaction<T>(db: Db, options: TxOptions, work: (tx: Tx
       );
     } catch (error) {
       if (isTransient(error) && attempt + 1 < attempts) {
+        const state = sqlStateOf(error);
+        noteRetry(state === PG.DEADLOCK_DETECTED ? 'deadlock' : 'serialization', state);
         await sleep(Math.random() * base * 2 ** attempt);
         continue;
       }
       // Before COMMIT is sent a lost connection means Postgres rolled the transaction back, so running it again is
       // as safe as after a deadlock; once COMMIT is on the wire the outcome is unknown and only an idempotency key can tell.
       if (!committing && isUnavailable(error) && Date.now() - begun < UNAVAILABLE_RETRY_MS) {
+        noteRetry('connection', sqlStateOf(error));
         await sleep(50 + Math.random() * Math.min(1_000, 100 * 2 ** lost++));
         continue;
       }
@@ -70,7 +82,22 @@ async function prelude(tx: Tx, options: TxOptions): Promise<void> {
   if (options.tenantId) {
     calls.push(Prisma.sql`set_config('app.tenant_id', ${options.tenantId}, true)`);
   }
-  for (const key of options.locks ?? []) calls.push(Prisma.sql`pg_advisory_xact_lock(${key}::bigint)`);
+  const locks = options.locks ?? [];
+  for (const key of locks) calls.push(Prisma.sql`pg_advisory_xact_lock(${key}::bigint)`);
   // Select-list items run left to right, so locks are taken in the given order.
-  if (calls.length) await tx.$executeRaw`SELECT ${Prisma.join(calls, ', ')}`;
+  if (calls.length === 0) return;
+  const statement = Prisma.sql`SELECT ${Prisma.join(calls, ', ')}`;
+  if (locks.length === 0) {
+    await tx.$executeRaw`${statement}`;
+    return;
+  }
+  await traced(
+    'db.lock_wait',
+    async () => {
+      const started = performance.now();
+      await tx.$executeRaw`${statement}`;
+      advisoryLockWait.observe((performance.now() - started) / 1000);
+    },
+    { [ATTR.locks]: locks.length },
+  );
 }

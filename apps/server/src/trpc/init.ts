@@ -7,6 +7,7 @@ import { iterateInTenant, withTenant, withTenantTransaction } from '../db/reques
 import type { Context } from './context.js';
 import { toTRPCError } from './errors.js';
 import { protocolDomainError } from '../http/errors.js';
+import { noteTenant, observeProcedure } from '../observability/procedures.js';
 
 export interface Meta {
   /** Who may call: 'public', or the permission a staff member's role must grant. */
@@ -63,7 +64,10 @@ const mapErrors = t.middleware(async ({ next, ctx, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapErrors).meta({ access: 'public' });
+/** Every call's span, latency, outcome and log note: outermost, so it sees the codes the desk is told. */
+const observe = t.middleware(({ path, type, getRawInput, next }) => observeProcedure({ path, type, getRawInput }, next));
+
+export const publicProcedure = t.procedure.use(observe).use(mapErrors).meta({ access: 'public' });
 
 const authenticated = t.middleware(async ({ ctx, next }) => {
   const actor = ctx.token ? await ctx.deps.auth.authenticate(ctx.token) : null;
@@ -77,6 +81,7 @@ const authenticated = t.middleware(async ({ ctx, next }) => {
  */
 export function staffProcedure(permission: Permission) {
   return t.procedure
+    .use(observe)
     .use(mapErrors)
     .meta({ access: permission })
     .use(authenticated)
@@ -85,6 +90,7 @@ export function staffProcedure(permission: Permission) {
       if (!roleMay(actor.role, permission)) {
         throw toTRPCError(new DomainError('FORBIDDEN', 'Your role does not allow that.', {}));
       }
+      noteTenant(actor.tenantId);
       // The one place a request's tenant scope is set; row-level security enforces it below.
       // Reads run whole in one tenant transaction; commands open their own (they retry and
       // roll back on their own terms); a subscription's every step runs in the scope.
