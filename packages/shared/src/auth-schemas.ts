@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { STAFF_ROLES } from './dto.js';
+import { id } from './schemas.js';
 
-// Inputs of the account, staff-management and audit procedures.
+// Inputs of the sign-in, account, staff-management and audit procedures.
 
-const uuid = z.uuid({ message: 'must be an id' });
+export const loginInput = z.object({
+  email: z.email().max(200),
+  password: z.string().min(1).max(200),
+  desk: z.string().trim().max(80).default(''),
+});
 
 /** The shortest password accepted for a new or changed password (a phrase of a few words is easy to reach). */
 export const PASSWORD_MIN_CHARS = 12;
@@ -21,7 +26,7 @@ export const changePasswordInput = z.object({
 
 export const staffListInput = z
   .object({
-    branchId: uuid.optional(),
+    branchId: id.optional(),
     includeDisabled: z.boolean().default(false),
   })
   .default({ includeDisabled: false });
@@ -31,44 +36,24 @@ export const staffCreateInput = z.object({
   email: z.email().max(200),
   role: z.enum(STAFF_ROLES),
   /** Branches for branch-bound roles; tenant-wide roles act in every branch. */
-  branchIds: z.array(uuid).max(50).default([]),
+  branchIds: z.array(id).max(50).default([]),
   password: newPassword,
 });
 
 export const staffDisableInput = z.object({
-  staffId: uuid,
+  staffId: id,
   /** false re-enables the account. */
   disabled: z.boolean().default(true),
 });
 
 export const staffSetBranchesInput = z.object({
-  staffId: uuid,
-  branchIds: z.array(uuid).min(1).max(50),
+  staffId: id,
+  branchIds: z.array(id).min(1).max(50),
 });
 
-export const auditAppointmentInput = z.object({ appointmentId: uuid });
-export const auditPatientInput = z.object({ patientId: uuid });
+export const auditAppointmentInput = z.object({ appointmentId: id });
+export const auditPatientInput = z.object({ patientId: id });
 
+export type LoginInput = z.input<typeof loginInput>;
 export type ChangePasswordInput = z.input<typeof changePasswordInput>;
 export type StaffCreateInput = z.input<typeof staffCreateInput>;
-
-/** A staff account as staff management shows it (never the password hash). */
-export interface StaffAccountView {
-  id: string;
-  name: string;
-  email: string;
-  role: (typeof STAFF_ROLES)[number];
-  branchIds: string[];
-  disabled: boolean;
-}
-
-/** One line of an audit trail: who, from which desk, when, what. */
-export interface AuditEntry {
-  seq: string;
-  at: string;
-  type: string;
-  summary: string;
-  desk: string;
-  actor: { id: string; name: string; role: (typeof STAFF_ROLES)[number] } | null;
-  branchId: string | null;
-}

@@ -118,3 +118,24 @@ export interface StaffView {
   role: StaffRole;
   branchIds: string[];
 }
+
+/** A staff account as staff management shows it (never the password hash). */
+export interface StaffAccountView {
+  id: string;
+  name: string;
+  email: string;
+  role: StaffRole;
+  branchIds: string[];
+  disabled: boolean;
+}
+
+/** One line of an audit trail: who, from which desk, when, what. */
+export interface AuditEntry {
+  seq: string;
+  at: string;
+  type: string;
+  summary: string;
+  desk: string;
+  actor: { id: string; name: string; role: StaffRole } | null;
+  branchId: string | null;
+}

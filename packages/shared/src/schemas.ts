@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
-// Input schemas for every server procedure. Shared so the desk can check a form
-// the same way before sending it (the booking and new-patient forms do, naming
-// the slip beside its field); the server is still the one that decides.
+// Input schemas of the booking, slot, patient and live-feed procedures, and the
+// field types every schema shares (id, instant, localDate); sign-in, accounts
+// and staff are in auth-schemas.ts, schedule and catalogue in
+// schedule-schemas.ts. Shared so the desk can check a form the same way before
+// sending it (the booking and new-patient forms do, naming the slip beside its
+// field); the server is still the one that decides.
 
 const MIN_YEAR = 2000;
 const MAX_YEAR = 2100;
@@ -58,12 +61,6 @@ export const productLines = z
   .max(20)
   .refine((lines) => new Set(lines.map((l) => l.productId)).size === lines.length, { message: 'list each product once, with its quantity' })
   .default([]);
-
-export const loginInput = z.object({
-  email: z.email().max(200),
-  password: z.string().min(1).max(200),
-  desk: text(80).default(''),
-});
 
 export const holdInput = z.object({
   branchId: id,
@@ -191,7 +188,6 @@ export const changesInput = z.object({
   branchIds: z.array(id).max(50).optional(),
 });
 
-export type LoginInput = z.input<typeof loginInput>;
 export type HoldInput = z.input<typeof holdInput>;
 export type BookInput = z.input<typeof bookInput>;
 export type ConfirmInput = z.input<typeof confirmInput>;
