@@ -28,6 +28,7 @@ export function protocolDomainError(error: TRPCError): DomainErrorShape | null {
 
 const STATUS_KEY: Record<number, TRPC_ERROR_CODE_KEY> = {
   400: 'BAD_REQUEST',
+  403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_SUPPORTED',
   408: 'TIMEOUT',
