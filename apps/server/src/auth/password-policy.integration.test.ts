@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { PASSWORD_MIN_CHARS } from '@frontdesk/shared';
-import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
-import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { failure, failureCode } from '../testing/errors.js';
+import { demoDatabase } from '../testing/file-database.js';
 
-let db: TestDatabase;
-let demo: DemoClinic;
+const setup = demoDatabase({ emailDomain: 'policy.test', patients: 1 });
 let admin: Caller;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  demo = await seedDemo(db.owner, { emailDomain: 'policy.test', patients: 1 });
-  admin = await callerFor(db.deps, demo.staff.admin.email, demo.password);
+  admin = await callerFor(setup.db.deps, setup.demo.staff.admin.email, setup.demo.password);
 });
-afterAll(() => db.drop());
 
 function problem(error: unknown): { field: string; message: string } | null {
   const cause = (error as { cause?: unknown } | null)?.cause;
@@ -24,11 +19,11 @@ function problem(error: unknown): { field: string; message: string } | null {
 }
 
 const create = (email: string, password: string) =>
-  admin.admin.staff.create({ name: 'Pat Policy', email, role: 'RECEPTIONIST', branchIds: [demo.branches.east], password });
+  admin.admin.staff.create({ name: 'Pat Policy', email, role: 'RECEPTIONIST', branchIds: [setup.demo.branches.east], password });
 
 describe('a new password is a strong one', () => {
   it(`fewer than ${PASSWORD_MIN_CHARS} characters, or one or two characters repeated, is refused with a plain message on the field; nothing is written`, async () => {
-    const staffBefore = await db.sql.query('SELECT count(*)::int AS n FROM staff');
+    const staffBefore = await setup.db.sql.query('SELECT count(*)::int AS n FROM staff');
     const short = 'x'.repeat(PASSWORD_MIN_CHARS - 2) + 'y1';
     expect(short).toHaveLength(PASSWORD_MIN_CHARS);
     const tooShort = short.slice(1);
@@ -40,16 +35,16 @@ describe('a new password is a strong one', () => {
       field: 'password',
       message: 'a password needs more than one or two different characters',
     });
-    expect((await db.sql.query('SELECT count(*)::int AS n FROM staff')).rows[0].n).toBe(staffBefore.rows[0].n);
+    expect((await setup.db.sql.query('SELECT count(*)::int AS n FROM staff')).rows[0].n).toBe(staffBefore.rows[0].n);
 
-    const refusedChange = await failure(admin.auth.changePassword({ currentPassword: demo.password, newPassword: tooShort }));
+    const refusedChange = await failure(admin.auth.changePassword({ currentPassword: setup.demo.password, newPassword: tooShort }));
     expect(problem(refusedChange)?.field).toBe('newPassword');
     // The old password still signs in.
-    await callerFor(db.deps, demo.staff.admin.email, demo.password);
+    await callerFor(setup.db.deps, setup.demo.staff.admin.email, setup.demo.password);
   });
 
   it(`${PASSWORD_MIN_CHARS} characters of some variety are enough`, async () => {
     await create('enough@policy.test', 'maple 7 river');
-    await callerFor(db.deps, 'enough@policy.test', 'maple 7 river');
+    await callerFor(setup.db.deps, 'enough@policy.test', 'maple 7 river');
   });
 });

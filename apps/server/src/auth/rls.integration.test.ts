@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BookingRepository } from '../booking/booking.repository.js';
 import { sqlStateOf } from '../db/errors.js';
 import { iterateInTenant, withTenant, withTenantTransaction } from '../db/request-scope.js';
@@ -7,19 +7,9 @@ import { APP_ROLE, SYNC_ROLE } from '../db/roles.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { PatientsRepository } from '../patients/patients.repository.js';
 import { callerFor } from '../testing/callers.js';
-import { createTestDatabase, type TestDatabase } from '../testing/db.js';
-import { seedIsolationClinic, type IsolationClinic } from '../testing/tenants.js';
+import { isolationDatabase } from '../testing/file-database.js';
 
-let db: TestDatabase;
-let a: IsolationClinic;
-let b: IsolationClinic;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  a = await seedIsolationClinic(db.owner, 'a');
-  b = await seedIsolationClinic(db.owner, 'b');
-});
-afterAll(() => db.drop());
+const setup = isolationDatabase();
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -29,7 +19,7 @@ const CHILD_TABLES = ['tenant', 'resource_branch', 'working_hours', 'service_req
 
 describe('the runtime role', () => {
   it('logs in as frontdesk_app: not superuser, no BYPASSRLS, owner of nothing', async () => {
-    const [me] = await db.deps.db.$queryRaw<{ user: string; superuser: boolean; bypass: boolean; owned: number }[]>`
+    const [me] = await setup.db.deps.db.$queryRaw<{ user: string; superuser: boolean; bypass: boolean; owned: number }[]>`
       SELECT current_user AS user, r.rolsuper AS superuser, r.rolbypassrls AS bypass,
              (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid) AS owned
         FROM pg_roles r WHERE r.rolname = current_user`;
@@ -37,59 +27,59 @@ describe('the runtime role', () => {
   });
 
   it.each([...TENANT_TABLES, ...CHILD_TABLES, 'idempotency_record'])('with no tenant set, SELECT * FROM %s returns nothing', async (table) => {
-    const [seen] = await db.deps.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "${table}"`);
+    const [seen] = await setup.db.deps.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "${table}"`);
     expect(seen?.n).toBe(0);
-    const [owner] = (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}"`)).rows;
+    const [owner] = (await setup.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}"`)).rows;
     // Tables the isolation clinics leave empty are checked for the policy alone.
     if (!['appointment_product', 'staff_session', 'idempotency_record'].includes(table)) expect(owner?.n).toBeGreaterThan(0);
   });
 
   it('with no tenant set, nothing can be written either', async () => {
-    const insert = await db.deps.db.$executeRaw`INSERT INTO patient (tenant_id, name, phone) VALUES (${a.tenantId}::uuid, 'Mallory', '+1 000')`.catch((e: unknown) => e);
+    const insert = await setup.db.deps.db.$executeRaw`INSERT INTO patient (tenant_id, name, phone) VALUES (${setup.a.tenantId}::uuid, 'Mallory', '+1 000')`.catch((e: unknown) => e);
     expect(sqlStateOf(insert)).toBe('42501');
-    expect(await db.deps.db.$executeRaw`UPDATE patient SET name = 'Mallory'`).toBe(0);
-    expect(await db.deps.db.$executeRaw`DELETE FROM appointment_resource`).toBe(0);
-    const names = await db.sql.query(`SELECT count(*)::int AS n FROM patient WHERE name = 'Mallory'`);
+    expect(await setup.db.deps.db.$executeRaw`UPDATE patient SET name = 'Mallory'`).toBe(0);
+    expect(await setup.db.deps.db.$executeRaw`DELETE FROM appointment_resource`).toBe(0);
+    const names = await setup.db.sql.query(`SELECT count(*)::int AS n FROM patient WHERE name = 'Mallory'`);
     expect(names.rows[0].n).toBe(0);
   });
 
   it('cannot rewrite the event log, even its own tenant’s', async () => {
-    const update = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) => tx.$executeRaw`UPDATE event SET desk = 'forged'`).catch((e: unknown) => e);
+    const update = await inTransaction(setup.db.deps.db, { tenantId: setup.a.tenantId }, (tx) => tx.$executeRaw`UPDATE event SET desk = 'forged'`).catch((e: unknown) => e);
     expect(sqlStateOf(update)).toBe('42501');
-    const remove = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) => tx.$executeRaw`DELETE FROM event`).catch((e: unknown) => e);
+    const remove = await inTransaction(setup.db.deps.db, { tenantId: setup.a.tenantId }, (tx) => tx.$executeRaw`DELETE FROM event`).catch((e: unknown) => e);
     expect(sqlStateOf(remove)).toBe('42501');
   });
 });
 
 describe('row-level security inside a tenant transaction, with the application filter removed', () => {
   it.each(TENANT_TABLES)('SELECT * FROM %s in a transaction of tenant A returns only tenant A rows', async (table) => {
-    const tenants = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) => tx.$queryRawUnsafe<{ tenant_id: string }[]>(`SELECT tenant_id::text FROM "${table}"`));
+    const tenants = await inTransaction(setup.db.deps.db, { tenantId: setup.a.tenantId }, (tx) => tx.$queryRawUnsafe<{ tenant_id: string }[]>(`SELECT tenant_id::text FROM "${table}"`));
     expect(tenants.length).toBeGreaterThan(0);
-    expect(new Set(tenants.map((r) => r.tenant_id))).toEqual(new Set([a.tenantId]));
+    expect(new Set(tenants.map((r) => r.tenant_id))).toEqual(new Set([setup.a.tenantId]));
   });
 
   it('tables without tenant_id follow their parent: hours, prices, requirements, staff branches, tenant', async () => {
-    const seen = await inTransaction(db.deps.db, { tenantId: a.tenantId }, async (tx) => {
+    const seen = await inTransaction(setup.db.deps.db, { tenantId: setup.a.tenantId }, async (tx) => {
       const [rows] = await tx.$queryRaw<{ tenants: number; foreign: number }[]>`
         SELECT (SELECT count(*)::int FROM tenant) AS tenants,
-               (SELECT count(*)::int FROM working_hours WHERE branch_id IN (${b.branches.east}::uuid, ${b.branches.west}::uuid))
-             + (SELECT count(*)::int FROM resource_branch WHERE branch_id IN (${b.branches.east}::uuid, ${b.branches.west}::uuid))
-             + (SELECT count(*)::int FROM service_price WHERE branch_id IN (${b.branches.east}::uuid, ${b.branches.west}::uuid))
-             + (SELECT count(*)::int FROM service_requirement WHERE service_id = ${b.services.gp}::uuid)
-             + (SELECT count(*)::int FROM staff_branch WHERE staff_id = ${b.staff.receptionist.id}::uuid) AS foreign`;
+               (SELECT count(*)::int FROM working_hours WHERE branch_id IN (${setup.b.branches.east}::uuid, ${setup.b.branches.west}::uuid))
+             + (SELECT count(*)::int FROM resource_branch WHERE branch_id IN (${setup.b.branches.east}::uuid, ${setup.b.branches.west}::uuid))
+             + (SELECT count(*)::int FROM service_price WHERE branch_id IN (${setup.b.branches.east}::uuid, ${setup.b.branches.west}::uuid))
+             + (SELECT count(*)::int FROM service_requirement WHERE service_id = ${setup.b.services.gp}::uuid)
+             + (SELECT count(*)::int FROM staff_branch WHERE staff_id = ${setup.b.staff.receptionist.id}::uuid) AS foreign`;
       return rows;
     });
     expect(seen).toEqual({ tenants: 1, foreign: 0 });
   });
 
   it("a row with tenant B's id cannot be inserted or moved into tenant B from tenant A's transaction", async () => {
-    const insert = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) => tx.$executeRaw`INSERT INTO patient (tenant_id, name, phone) VALUES (${b.tenantId}::uuid, 'Mallory', '+1 000')`).catch((e: unknown) => e);
+    const insert = await inTransaction(setup.db.deps.db, { tenantId: setup.a.tenantId }, (tx) => tx.$executeRaw`INSERT INTO patient (tenant_id, name, phone) VALUES (${setup.b.tenantId}::uuid, 'Mallory', '+1 000')`).catch((e: unknown) => e);
     expect(sqlStateOf(insert)).toBe('42501');
-    const move = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) => tx.$executeRaw`UPDATE patient SET tenant_id = ${b.tenantId}::uuid WHERE id = ${a.patients[0]}::uuid`).catch((e: unknown) => e);
+    const move = await inTransaction(setup.db.deps.db, { tenantId: setup.a.tenantId }, (tx) => tx.$executeRaw`UPDATE patient SET tenant_id = ${setup.b.tenantId}::uuid WHERE id = ${setup.a.patients[0]}::uuid`).catch((e: unknown) => e);
     expect(sqlStateOf(move)).toBe('42501');
-    const touched = await inTransaction(db.deps.db, { tenantId: a.tenantId }, (tx) => tx.$executeRaw`UPDATE patient SET name = 'Mallory' WHERE tenant_id = ${b.tenantId}::uuid`);
+    const touched = await inTransaction(setup.db.deps.db, { tenantId: setup.a.tenantId }, (tx) => tx.$executeRaw`UPDATE patient SET name = 'Mallory' WHERE tenant_id = ${setup.b.tenantId}::uuid`);
     expect(touched).toBe(0);
-    const names = await db.sql.query(`SELECT count(*)::int AS n FROM patient WHERE name = 'Mallory'`);
+    const names = await setup.db.sql.query(`SELECT count(*)::int AS n FROM patient WHERE name = 'Mallory'`);
     expect(names.rows[0].n).toBe(0);
   });
 });
@@ -103,37 +93,37 @@ describe('the request scope set by the procedure builder', () => {
     ]).then(([patients, events, appointments]) => new Set([...patients.map((p) => p.tenantId), ...events.map((e) => e.tenant_id), ...appointments.map((x) => x.tenant_id)]));
 
   it('a read procedure runs whole in one tenant transaction: queries with no WHERE see one tenant', async () => {
-    expect(await withTenantTransaction(db.deps.db, b.tenantId, () => everything(db.deps.db))).toEqual(new Set([b.tenantId]));
+    expect(await withTenantTransaction(setup.db.deps.db, setup.b.tenantId, () => everything(setup.db.deps.db))).toEqual(new Set([setup.b.tenantId]));
   });
 
   it('a command: calls outside its own transactions still run in the tenant’s scope', async () => {
-    expect(await withTenant(a.tenantId, () => everything(db.deps.db))).toEqual(new Set([a.tenantId]));
-    const insert = await withTenant(a.tenantId, () => db.deps.db.patient.create({ data: { tenantId: b.tenantId, name: 'Mallory', phone: '+1 000' } })).catch((e: unknown) => e);
+    expect(await withTenant(setup.a.tenantId, () => everything(setup.db.deps.db))).toEqual(new Set([setup.a.tenantId]));
+    const insert = await withTenant(setup.a.tenantId, () => setup.db.deps.db.patient.create({ data: { tenantId: setup.b.tenantId, name: 'Mallory', phone: '+1 000' } })).catch((e: unknown) => e);
     expect(sqlStateOf(insert)).toBe('42501');
   });
 
   it('a subscription: every step of its stream runs in the tenant’s scope', async () => {
     async function* stream() {
-      yield await everything(db.deps.db);
+      yield await everything(setup.db.deps.db);
       await new Promise((r) => setTimeout(r, 5));
-      yield await everything(db.deps.db);
+      yield await everything(setup.db.deps.db);
     }
     const seen: Set<string>[] = [];
-    for await (const tenants of iterateInTenant(b.tenantId, stream())) seen.push(tenants);
-    expect(seen).toEqual([new Set([b.tenantId]), new Set([b.tenantId])]);
+    for await (const tenants of iterateInTenant(setup.b.tenantId, stream())) seen.push(tenants);
+    expect(seen).toEqual([new Set([setup.b.tenantId]), new Set([setup.b.tenantId])]);
   });
 
   it('outside any scope the app client sees no tenant at all', async () => {
-    expect(await everything(db.deps.db)).toEqual(new Set());
+    expect(await everything(setup.db.deps.db)).toEqual(new Set());
   });
 
   it('a repository query with its tenant filter removed still returns only the caller’s patients', async () => {
     vi.spyOn(PatientsRepository.prototype, 'search').mockImplementation((client: Db) =>
       client.$queryRaw`SELECT id::text AS id, name, phone FROM patient ORDER BY name`,
     );
-    const desk = await callerFor(db.deps, a.staff.receptionist.email, a.password);
+    const desk = await callerFor(setup.db.deps, setup.a.staff.receptionist.email, setup.a.password);
     const found = await desk.patients.search({ query: 'Mallory' });
-    const theirs = await db.sql.query<{ id: string }>('SELECT id::text FROM patient WHERE tenant_id = $1', [b.tenantId]);
+    const theirs = await setup.db.sql.query<{ id: string }>('SELECT id::text FROM patient WHERE tenant_id = $1', [setup.b.tenantId]);
     expect(found.length).toBeGreaterThan(0);
     for (const row of theirs.rows) expect(found.map((p) => p.id)).not.toContain(row.id);
   });
@@ -147,18 +137,18 @@ describe('the request scope set by the procedure builder', () => {
           FROM appointment a WHERE a.id = ${appointmentId}::uuid`;
       return rows[0] ?? null;
     });
-    const desk = await callerFor(db.deps, a.staff.admin.email, a.password);
-    const before = await db.sql.query('SELECT status, version FROM appointment WHERE id = $1', [b.appointmentId]);
-    const refused = await desk.booking.cancel({ appointmentId: b.appointmentId, version: 1, reason: 'attack' }).catch((e: unknown) => e);
+    const desk = await callerFor(setup.db.deps, setup.a.staff.admin.email, setup.a.password);
+    const before = await setup.db.sql.query('SELECT status, version FROM appointment WHERE id = $1', [setup.b.appointmentId]);
+    const refused = await desk.booking.cancel({ appointmentId: setup.b.appointmentId, version: 1, reason: 'attack' }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(Error);
-    const after = await db.sql.query('SELECT status, version FROM appointment WHERE id = $1', [b.appointmentId]);
+    const after = await setup.db.sql.query('SELECT status, version FROM appointment WHERE id = $1', [setup.b.appointmentId]);
     expect(after.rows).toEqual(before.rows);
   });
 });
 
 describe('the narrow system paths', () => {
   it('only the runtime role may call the cross-tenant functions, and they do one thing each', async () => {
-    const rows = await db.sql.query<{ name: string; definer: boolean; public: boolean }>(`
+    const rows = await setup.db.sql.query<{ name: string; definer: boolean; public: boolean }>(`
       SELECT p.proname AS name, p.prosecdef AS definer, has_function_privilege('public', p.oid, 'EXECUTE') AS public
         FROM pg_proc p WHERE p.proname LIKE 'frontdesk\\_%' ORDER BY 1`);
     expect(rows.rows).toEqual([
@@ -169,12 +159,12 @@ describe('the narrow system paths', () => {
   });
 
   it('the log reader’s role reads every tenant’s events and nothing else', async () => {
-    const client = new pg.Client({ connectionString: db.deps.urls.sync });
+    const client = new pg.Client({ connectionString: setup.db.deps.urls.sync });
     await client.connect();
     try {
       const events = await client.query<{ n: number }>('SELECT count(DISTINCT tenant_id)::int AS n FROM event');
       expect(events.rows[0]?.n).toBe(2);
-      for (const sql of ['SELECT * FROM patient', 'SELECT * FROM staff', `INSERT INTO event (tenant_id, type, payload) VALUES ('${a.tenantId}', 'x', '{}')`]) {
+      for (const sql of ['SELECT * FROM patient', 'SELECT * FROM staff', `INSERT INTO event (tenant_id, type, payload) VALUES ('${setup.a.tenantId}', 'x', '{}')`]) {
         expect(sqlStateOf(await client.query(sql).catch((e: unknown) => e))).toBe('42501');
       }
       const [me] = (await client.query<{ user: string }>('SELECT current_user AS user')).rows;

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo, type DemoClinic } from '../seed/demo.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
-import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { demoDatabase } from '../testing/file-database.js';
 
-let db: TestDatabase;
-let demo: DemoClinic;
+const setup = demoDatabase({ emailDomain: 'patients.test', patients: 20 });
 let desk: Caller;
 beforeAll(async () => {
-  db = await createTestDatabase();
-  demo = await seedDemo(db.owner, { emailDomain: 'patients.test', patients: 20 });
-  desk = await callerFor(db.deps, demo.staff.receptionist.email, demo.password, 'counter 2');
+  desk = await callerFor(setup.db.deps, setup.demo.staff.receptionist.email, setup.demo.password, 'counter 2');
 });
-afterAll(() => db.drop());
 
 describe('patients', () => {
   it('finds a patient by any part of the phone number or by name', async () => {
@@ -25,20 +21,20 @@ describe('patients', () => {
   it('creates a patient, with an event, and the new patient is found', async () => {
     const created = await desk.patients.create({ name: 'Walk In', phone: '+1 (646) 555-0199' });
     expect((await desk.patients.search({ query: '6465550199' })).map((p) => p.id)).toEqual([created.id]);
-    const { rows } = await db.sql.query(`SELECT type FROM event WHERE aggregate_id = $1`, [created.id]);
+    const { rows } = await setup.db.sql.query(`SELECT type FROM event WHERE aggregate_id = $1`, [created.id]);
     expect(rows.map((r) => r.type)).toEqual(['patient.created']);
   });
 
   it('reading a record is written to the audit log with who and which desk', async () => {
-    await desk.patients.get({ patientId: demo.patients[3]! });
-    const { rows } = await db.sql.query(`SELECT actor_id, desk FROM event WHERE type = 'patient.viewed' AND patient_id = $1`, [demo.patients[3]]);
-    expect(rows).toEqual([{ actor_id: demo.staff.receptionist.id, desk: 'counter 2' }]);
+    await desk.patients.get({ patientId: setup.demo.patients[3]! });
+    const { rows } = await setup.db.sql.query(`SELECT actor_id, desk FROM event WHERE type = 'patient.viewed' AND patient_id = $1`, [setup.demo.patients[3]]);
+    expect(rows).toEqual([{ actor_id: setup.demo.staff.receptionist.id, desk: 'counter 2' }]);
   });
 
   it('another tenant cannot see them', async () => {
-    const other = await seedDemo(db.owner, { emailDomain: 'patients-other.test', patients: 2 });
-    const outsider = await callerFor(db.deps, other.staff.admin.email, other.password);
-    await expect(outsider.patients.get({ patientId: demo.patients[3]! })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const other = await seedDemo(setup.db.owner, { emailDomain: 'patients-other.test', patients: 2 });
+    const outsider = await callerFor(setup.db.deps, other.staff.admin.email, other.password);
+    await expect(outsider.patients.get({ patientId: setup.demo.patients[3]! })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await outsider.patients.search({ query: '555 1003' })).length).toBe(0);
   });
 });

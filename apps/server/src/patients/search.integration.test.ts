@@ -1,26 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { PATIENT_SEARCH_MAX_RESULTS } from '@frontdesk/shared';
-import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
-import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { failure, failureCode } from '../testing/errors.js';
+import { demoDatabase } from '../testing/file-database.js';
 import { escapeLike } from './patients.repository.js';
 
-let db: TestDatabase;
-let demo: DemoClinic;
+const setup = demoDatabase({ emailDomain: 'search.test', patients: 80 });
 let desk: Caller;
 const made: Record<string, string> = {};
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  demo = await seedDemo(db.owner, { emailDomain: 'search.test', patients: 80 });
-  desk = await callerFor(db.deps, demo.staff.receptionist.email, demo.password);
+  desk = await callerFor(setup.db.deps, setup.demo.staff.receptionist.email, setup.demo.password);
   for (const name of ['Jo_Bloggs', 'Joe Bloggs', 'Pat 50% Sure', 'Back\\Slash', 'Backs Tom']) {
     made[name] = (await desk.patients.create({ name, phone: '+44 20 7946 0000' })).id;
   }
 });
-afterAll(() => db.drop());
 
 const names = (rows: { name: string }[]) => rows.map((r) => r.name).sort();
 
