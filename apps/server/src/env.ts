@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientAddress } from './http/client-address.js';
 
 // The one place the server reads its environment.
 const schema = z.object({
@@ -18,6 +19,20 @@ const schema = z.object({
   /** Largest request body the server reads; larger ones get 413 (default 1 MiB). */
   FRONTDESK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   FRONTDESK_HOLD_SWEEP_MS: z.coerce.number().int().min(50).default(1000),
+  /** Proxies whose X-Forwarded-For names the client: comma-separated addresses, CIDR ranges, or loopback, linklocal, uniquelocal. */
+  FRONTDESK_TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .superRefine((entries, ctx) => {
+      try {
+        clientAddress(entries);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  /** Events older than this many days move to the audit archive (sync/retention.ts); unset keeps every event in the log. */
+  FRONTDESK_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   /** Bearer token for /metrics; without one, /metrics answers this machine (loopback) only. */
   FRONTDESK_METRICS_TOKEN: z.string().min(16).optional(),
   /** On SIGTERM, how long /readyz answers 503 before the server stops accepting (a load balancer's check interval or two). */

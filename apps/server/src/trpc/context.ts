@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Actor } from '../auth/scope.js';
 import type { Deps } from '../deps.js';
+import { clientAddress, type ClientAddress } from '../http/client-address.js';
 
 export interface Context {
   deps: Deps;
@@ -21,8 +22,8 @@ function bearer(header: string | string[] | undefined): string | null {
  * `connectionParams` travel in the URL, which proxies and access logs keep,
  * so a token sent there is ignored and the call is refused as signed out.
  */
-export function contextFactory(deps: Deps) {
+export function contextFactory(deps: Deps, addressOf: ClientAddress = clientAddress()) {
   return ({ req }: { req: IncomingMessage }): Context => {
-    return { deps, token: bearer(req.headers.authorization), ip: req.socket.remoteAddress ?? 'unknown', actor: null };
+    return { deps, token: bearer(req.headers.authorization), ip: addressOf(req), actor: null };
   };
 }
