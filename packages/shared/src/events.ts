@@ -20,8 +20,8 @@ export type EventPayloads = {
   'hours.changed': { resourceId: string; branchId: string };
   'patient.created': { patientId: string };
   'patient.viewed': { patientId: string };
-  /** A staff account changed; never carries secrets. */
-  'staff.changed': { staffId: string; change: 'created' | 'disabled' | 'enabled' | 'branches' | 'password'; role: StaffRole; branchIds: string[] };
+  /** A staff account changed; never carries secrets. `previousBranchIds`: the branches before a change of branches (absent otherwise, and on older events). */
+  'staff.changed': { staffId: string; change: 'created' | 'disabled' | 'enabled' | 'branches' | 'password'; role: StaffRole; branchIds: string[]; previousBranchIds?: string[] };
   /** A staff member signed out (of one desk, or everywhere): for the audit trail and for their open streams, never shown on a desk. */
   'staff.signed_out': { staffId: string; everywhere: boolean };
 };

@@ -73,7 +73,8 @@ export class StaffService {
       }
       const branchIds = await this.allowedBranches(tx, actor, target.role, input.branchIds);
       const row = await this.repo.setBranches(tx, target.id, branchIds);
-      await this.log(tx, actor, row, 'branches');
+      // The branches left too: their managers are told someone no longer works there.
+      await this.log(tx, actor, row, 'branches', target.branches.map((b) => b.branchId));
       return view(row);
     });
   }
@@ -102,14 +103,14 @@ export class StaffService {
     return unique;
   }
 
-  private log(tx: Tx, actor: Actor, row: StaffAccountRow, change: Change): Promise<void> {
+  private log(tx: Tx, actor: Actor, row: StaffAccountRow, change: Change, previousBranchIds?: string[]): Promise<void> {
     return appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
       {
         type: 'staff.changed',
         tenantId: actor.tenantId,
         branchId: null,
         aggregateId: row.id,
-        payload: { staffId: row.id, change, role: row.role, branchIds: row.branches.map((b) => b.branchId) },
+        payload: { staffId: row.id, change, role: row.role, branchIds: row.branches.map((b) => b.branchId), ...(previousBranchIds && { previousBranchIds }) },
       },
     ]);
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { TRPCClientError } from '@trpc/client';
+import type { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyLogEvent, ChangeMessage } from '@frontdesk/shared';
 import { createServer, type RunningServer } from '../app.js';
@@ -179,6 +179,32 @@ describe('the live feed follows who may see what', () => {
       expect(hires(staffEvents(desks.manager))).toEqual([eastHire.id]);
       expect(staffEvents(desks.reception)).toEqual([]);
       expect(staffEvents(desks.callCentre)).toEqual([]);
+    });
+
+    it('moved to another branch: the manager of the branch left is told as well', async () => {
+      const manager = await open(clinic.staff.manager.email); // manages east
+      const admin = await callerFor(db.deps, clinic.staff.admin.email, clinic.password);
+      const hire = await admin.admin.staff.create({ name: 'Mo Mover', email: `mo.${randomUUID()}@access.test`, role: 'RECEPTIONIST', branchIds: [clinic.branches.east], password: 'a long enough password 3' });
+      await admin.admin.staff.setBranches({ staffId: hire.id, branchIds: [clinic.branches.west] });
+      await settle(manager);
+      const changes = manager.events.filter((e) => e.type === 'staff.changed' && e.aggregateId === hire.id).map((e) => e.payload);
+      expect(changes).toMatchObject([{ change: 'created' }, { change: 'branches', branchIds: [clinic.branches.west], previousBranchIds: [clinic.branches.east] }]);
+    });
+
+    it('time off of a resource at no branch: its reason reaches only a desk that sees every branch', async () => {
+      const desks = { reception: await open(clinic.staff.receptionist.email), callCentre: await open(clinic.staff.callCentre.email) };
+      const { rows } = await db.sql.query<{ id: string }>(
+        `INSERT INTO time_off (tenant_id, branch_id, resource_id, kind, starts_at, ends_at, reason)
+         VALUES ($1, NULL, $2, 'LEAVE', '2031-05-01T00:00:00Z', '2031-05-02T00:00:00Z', 'Surgery, back in a week') RETURNING id::text AS id`,
+        [clinic.tenantId, clinic.resources.drRao],
+      );
+      const timeOffId = rows[0]!.id;
+      const manager = await callerFor(db.deps, clinic.staff.manager.email, clinic.password);
+      await manager.schedule.removeTimeOff({ timeOffId });
+      await settle(...Object.values(desks));
+      const removed = (d: { events: AnyLogEvent[] }) => d.events.find((e) => e.type === 'time_off.removed' && e.aggregateId === timeOffId)?.payload;
+      expect(removed(desks.reception)).toMatchObject({ timeOff: { id: timeOffId, reason: '' } });
+      expect(removed(desks.callCentre)).toMatchObject({ timeOff: { id: timeOffId, reason: 'Surgery, back in a week' } });
     });
 
     it('who opened which patient record stays in the audit log; no desk is told', async () => {

@@ -36,8 +36,8 @@ const appointment: AppointmentView = {
   updatedAt: '2026-01-01T08:00:00.000Z',
 };
 
-const staffChanged = (branchIds: string[]) =>
-  entry({ type: 'staff.changed', branchId: null, payload: { staffId: 'r1', change: 'branches', role: 'RECEPTIONIST', branchIds } });
+const staffChanged = (branchIds: string[], previousBranchIds?: string[]) =>
+  entry({ type: 'staff.changed', branchId: null, payload: { staffId: 'r1', change: 'branches', role: 'RECEPTIONIST', branchIds, ...(previousBranchIds && { previousBranchIds }) } });
 
 const all = () => true;
 const without = (denied: Permission) => (p: Permission) => p !== denied;
@@ -75,6 +75,28 @@ describe('what one desk sees of the log', () => {
       expect(manager(e) !== null, branches.join()).toBe(branches.includes(EAST));
       expect(reception(e)).toBeNull();
       expect(callCentre(e)).toBeNull();
+    }
+  });
+
+  it('a move between branches reaches the manager of the branch left as well as of the one joined', () => {
+    const east = viewFor({ role: 'BRANCH_MANAGER' }, { tenantId: T, branchIds: [EAST] });
+    const west = viewFor({ role: 'BRANCH_MANAGER' }, { tenantId: T, branchIds: [WEST] });
+    const moved = staffChanged([WEST], [EAST]);
+    expect(east(moved)).not.toBeNull();
+    expect(west(moved)).not.toBeNull();
+    expect(viewFor({ role: 'BRANCH_MANAGER' }, { tenantId: T, branchIds: ['branch-north'] })(moved)).toBeNull();
+  });
+
+  it('time off at no branch: why, only to a desk that sees every branch; at a branch, whole to that branch', () => {
+    const timeOff = { id: 't1', branchId: null, resourceId: 'dr1', kind: 'LEAVE' as const, startsAt: '2026-01-02T00:00:00.000Z', endsAt: '2026-01-03T00:00:00.000Z', reason: 'Surgery for Pat' };
+    const reception = viewFor({ role: 'RECEPTIONIST' }, { tenantId: T, branchIds: [EAST] });
+    const callCentre = viewFor({ role: 'CALL_CENTRE' }, { tenantId: T, branchIds: null });
+    for (const type of ['time_off.added', 'time_off.removed'] as const) {
+      const resourceAlone = entry({ type, branchId: null, payload: { timeOff } });
+      expect(reception(resourceAlone)?.payload).toEqual({ timeOff: { ...timeOff, reason: '' } });
+      expect(callCentre(resourceAlone)?.payload).toEqual({ timeOff });
+      const atEast = entry({ type, branchId: EAST, payload: { timeOff: { ...timeOff, branchId: EAST } } });
+      expect(reception(atEast)?.payload).toMatchObject({ timeOff: { reason: 'Surgery for Pat' } });
     }
   });
 

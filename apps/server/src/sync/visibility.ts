@@ -29,7 +29,13 @@ export function viewFor(actor: Pick<Actor, 'role'>, scope: Scope, may: (permissi
     switch (event.type) {
       case 'staff.changed':
         if (seesAllStaff) return event;
-        return seesStaff && event.payload.branchIds.some(inScope) ? event : null;
+        // The manager of a branch the staff member left is told too.
+        return seesStaff && [...event.payload.branchIds, ...(event.payload.previousBranchIds ?? [])].some(inScope) ? event : null;
+      // Time off of a resource alone, at no branch, reaches every desk of the tenant: why it is off, only a desk that sees every branch.
+      case 'time_off.added':
+      case 'time_off.removed':
+        if (event.branchId !== null || branches === null) return event;
+        return { ...event, payload: { timeOff: { ...event.payload.timeOff, reason: '' } } } as AnyLogEvent;
       // Who opened which record, who signed out where: for the audit view (which reads the log itself), not for every desk.
       case 'patient.viewed':
       case 'staff.signed_out':
