@@ -1,5 +1,6 @@
 import { startHoldSweeper } from './booking/hold-sweeper.js';
 import type { Deps } from './deps.js';
+import { startEventRetention } from './sync/retention.js';
 
 export interface Background {
   stop(): Promise<void>;
@@ -7,11 +8,14 @@ export interface Background {
 
 export interface BackgroundOptions {
   sweepMs: number;
+  /** Archive events older than this many days; undefined keeps them all in the log. */
+  eventRetentionDays?: number | undefined;
 }
 
 /** Jobs that run beside the API in every server process. */
 export function startBackground(deps: Deps, options: BackgroundOptions): Background {
   const jobs: Background[] = [startHoldSweeper(deps.holdExpiry, deps.logger, options.sweepMs)];
+  if (options.eventRetentionDays !== undefined) jobs.push(startEventRetention(deps.db, deps.logger, { days: options.eventRetentionDays }));
   // Reads the event log for this process's live subscriptions; stopping it ends them so desks reconnect.
   void deps.logReader.start().catch((err: unknown) => deps.logger.error({ err }, 'event log reader failed to start'));
   jobs.push({ stop: () => deps.logReader.stop() });

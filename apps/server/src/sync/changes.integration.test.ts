@@ -8,18 +8,9 @@ import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { anonymousCaller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { appendEvents } from './append.js';
-import { streamChanges, type ChangeEnvelope, type ChangesLimits } from './changes.service.js';
+import { streamChanges, type ChangesLimits } from './changes.service.js';
 import { LogReader } from './log-reader.js';
-import { until } from './testing.js';
-
-type Stream = AsyncIterator<ChangeEnvelope>;
-
-async function next(stream: Stream): Promise<{ id: string; message: ChangeMessage }> {
-  const result = await stream.next();
-  if (result.done) throw new Error('the stream ended');
-  const [id, message] = result.value;
-  return { id, message };
-}
+import { next, until, type Stream } from './testing.js';
 
 /** The seq of an event message, null for the others. */
 const seqOf = (message: ChangeMessage) => (message.kind === 'event' ? message.event.seq : null);

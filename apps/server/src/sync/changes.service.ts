@@ -201,26 +201,25 @@ async function* stream(request: ChangesRequest): AsyncGenerator<ChangeEnvelope, 
       yield tracked(cursor.token(), { kind: 'live', headSeq: cursor.seq });
     } else {
       const from = await resumePoint(reader, request.lastEventId);
-      if (!from) {
+      const backlog = from && (await readScoped(query, from, head, scope, limits.backlogLimit + 1));
+      // Not a place in this log, or rows it never had went to the archive (retention.ts): the log cannot fill the gap.
+      if (!from || !backlog || (backlog.archived && from.missesArchived(backlog.archived))) {
         yield reset('Your last position is no longer in the log.');
+      } else if (backlog.entries.length > limits.backlogLimit) {
+        yield reset('Too many changes to catch up on.');
       } else {
-        const backlog = await readScoped(query, from, head, scope, limits.backlogLimit + 1);
-        if (backlog.length > limits.backlogLimit) {
-          yield reset('Too many changes to catch up on.');
-        } else {
-          cursor = from;
-          // The scope above is as new as every row of the backlog: a change to their access in it is already applied.
-          for (const entry of backlog) {
-            if (signal?.aborted) return;
-            if (cursor.covers(entry.position)) continue;
-            cursor.advance(entry.position, head.pending);
-            const event = view(entry);
-            if (event) yield tracked(cursor.token(), { kind: 'event', event });
-          }
-          // Everything the reader had fanned out is covered, even if its last rows were not ours.
-          cursor.settle(head);
-          yield tracked(cursor.token(), { kind: 'live', headSeq: cursor.seq });
+        cursor = from;
+        // The scope above is as new as every row of the backlog: a change to their access in it is already applied.
+        for (const entry of backlog.entries) {
+          if (signal?.aborted) return;
+          if (cursor.covers(entry.position)) continue;
+          cursor.advance(entry.position, head.pending);
+          const event = view(entry);
+          if (event) yield tracked(cursor.token(), { kind: 'event', event });
         }
+        // Everything the reader had fanned out is covered, even if its last rows were not ours.
+        cursor.settle(head);
+        yield tracked(cursor.token(), { kind: 'live', headSeq: cursor.seq });
       }
     }
 

@@ -71,3 +71,18 @@ describe('a stream cursor', () => {
     for (const p of [at(11, 1), at(13, 44), at(13, 45), at(12, 1), at(20, 50), at(20, 51)]) expect(again.covers(p)).toBe(c.covers(p));
   });
 });
+
+describe('a place and the archive', () => {
+  it('misses archived rows when the archive reaches past its position, or past what it saw of a pending transaction', () => {
+    const c = new StreamCursor(at(10, 50), new Map([[7n, 40n]]));
+    // The archive took every row up to (7, 40): the rows of 7 it had not seen come after 40.
+    expect(c.missesArchived(at(7, 40))).toBe(false);
+    expect(c.missesArchived(at(6, 99))).toBe(false);
+    expect(c.missesArchived(at(7, 41))).toBe(true);
+    expect(c.missesArchived(at(8, 1))).toBe(true);
+    expect(c.missesArchived(at(10, 51))).toBe(true);
+    expect(new StreamCursor(at(10, 50)).missesArchived(at(10, 50))).toBe(false);
+    // From the start of the log, any archive is a gap.
+    expect(new StreamCursor(at(0, 0)).missesArchived(at(1, 1))).toBe(true);
+  });
+});

@@ -100,6 +100,11 @@ export class StreamCursor {
     }
   }
 
+  /** Whether the archive, which took every row up to `archived`, took a row this stream had not covered. */
+  missesArchived(archived: Position): boolean {
+    return archivedPast(archived, this.position, this.pending);
+  }
+
   /** The resume id of this place. */
   token(): string {
     const parts = [this.positionSeq.toString()];
@@ -121,6 +126,17 @@ export class StreamCursor {
     this.position = at;
     this.positionSeq = at.seq;
   }
+}
+
+/**
+ * Whether the archive, which took every row up to `archived` in delivery
+ * order, took a row that a place had not covered: one past its position, or
+ * one of a pending transaction past the seq seen of it.
+ */
+export function archivedPast(archived: Position, position: Position, pending: Iterable<readonly [bigint, bigint]>): boolean {
+  if (isAfter(archived, position)) return true;
+  for (const [tx, seen] of pending) if (isAfter(archived, { tx, seq: seen })) return true;
+  return false;
 }
 
 export function sameState(a: ReaderState, b: ReaderState): boolean {

@@ -1,8 +1,10 @@
+// Over 300 lines on purpose: one reader whose connection, read loop and fan-out share one state.
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { MAX_PENDING, type ReaderState } from './cursor.js';
+import { eventDeliveryLag } from '../observability/metrics.js';
+import { archivedPast, MAX_PENDING, type ReaderState } from './cursor.js';
 import { locateSeq, readForward, readHead, readTransactions, type LogEntry, type Located, type Query } from './log.repository.js';
-import { ORIGIN } from './position.js';
+import { maxPosition, ORIGIN, type Position } from './position.js';
 
 export const EVENTS_CHANNEL = 'frontdesk_events';
 
@@ -47,6 +49,14 @@ export class ReaderStoppedError extends Error {
   constructor() {
     super('The server is shutting down.');
     this.name = 'ReaderStoppedError';
+  }
+}
+
+/** Rows this reader had not fanned out were archived (it fell behind by more than the retention age): its streams end, and each desk resumes from its own id. */
+export class ArchivedPastReaderError extends Error {
+  constructor() {
+    super('The event log was archived past this server\'s reader.');
+    this.name = 'ArchivedPastReaderError';
   }
 }
 
@@ -114,9 +124,7 @@ export class LogReader {
     if (this.stopped) return;
     this.stopped = true;
     for (const timer of [this.pollTimer, this.heldBackTimer, this.reconnectTimer]) if (timer) clearTimeout(timer);
-    const reason = new ReaderStoppedError();
-    for (const s of [...this.subscribers]) s.onClose(reason);
-    this.subscribers.clear();
+    this.closeAll(new ReaderStoppedError());
     this.markReady?.();
     await this.inflight;
     const client = this.client;
@@ -191,9 +199,10 @@ export class LogReader {
   private async readAll(client: pg.Client): Promise<void> {
     const query: Query = async <R>(sql: string, params: readonly unknown[]) => (await client.query(sql, [...params])).rows as R[];
     for (;;) {
-      const before = this.state;
-      const { entries, running, heldBack } = await readForward(query, before.cursor, this.passOver(before), this.opts.batchSize);
+      const prior = this.state;
+      const { entries, running, heldBack, archived } = await readForward(query, prior.cursor, this.passOver(prior), this.opts.batchSize);
       if (this.stopped || client !== this.client) return;
+      const before = archived && archivedPast(archived, prior.cursor, [...prior.pending].map((x) => [x, 0n] as const)) ? this.skipArchived(prior, archived) : prior;
       this.noteRunning(running);
       const open = new Set(running);
       // A passed-over transaction that ended: all its rows, in one batch.
@@ -216,7 +225,23 @@ export class LogReader {
     }
   }
 
+  /** Ends every subscription (they cannot go on without a gap) and moves past the archive; returns the new state. */
+  private skipArchived(prior: ReaderState, archived: Position): ReaderState {
+    this.opts.logger.warn({ cursor: prior.cursor.seq.toString(), archived: archived.seq.toString() }, 'event log archived past the reader; ending its streams');
+    this.closeAll(new ArchivedPastReaderError());
+    const state: ReaderState = { cursor: maxPosition(prior.cursor, archived), pending: new Set([...prior.pending].filter((x) => x > archived.tx)) };
+    this.current = state;
+    return state;
+  }
+
+  private closeAll(reason: Error): void {
+    const subscribers = [...this.subscribers];
+    this.subscribers.clear();
+    for (const s of subscribers) s.onClose(reason);
+  }
+
   private fanOut(batch: readonly LogEntry[], state: ReaderState): void {
+    if (this.subscribers.size > 0) observeDeliveryLag(batch);
     for (const s of this.subscribers) {
       try {
         s.onEntries(batch, state);
@@ -310,4 +335,10 @@ export class LogReader {
     }, delay);
     this.reconnectTimer.unref();
   }
+}
+
+/** From each event's transaction (its created_at) to now, as it is handed to this process's desk streams. */
+function observeDeliveryLag(batch: readonly LogEntry[]): void {
+  const now = Date.now();
+  for (const entry of batch) eventDeliveryLag.observe(Math.max(0, now - Date.parse(entry.event.at)) / 1000);
 }

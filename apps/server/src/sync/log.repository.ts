@@ -9,7 +9,8 @@ import { positionOf, type Position } from './position.js';
 // - readForward / readTransactions / readHead / locateSeq: the log reader's own
 //   connection, as the log-reader role (every tenant's rows; locateSeq gives
 //   a subscriber a position only);
-// - readScoped: one subscriber's backlog, in its tenant's transaction.
+// - readScoped: one subscriber's backlog, in its tenant's transaction;
+// - archiveEvents: the retention job's move of the oldest rows to the archive.
 export type Query = <R>(sql: string, params: readonly unknown[]) => Promise<R[]>;
 
 /** Runs the log's queries for one subscriber, in a transaction of its tenant (row-level security shows nothing otherwise). */
@@ -42,6 +43,10 @@ const COLUMNS = `ev.seq::text AS seq, ev.tx_id::text AS tx_id, ev.tenant_id::tex
   ev.type, ev.aggregate_id::text AS aggregate_id, ev.patient_id::text AS patient_id, ev.payload, ev.actor_id::text AS actor_id, ev.desk,
   to_char(ev.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`;
 
+// The archive horizon (every row up to it has left the log; retention.ts),
+// read in the same statement, so the same snapshot, as the rows beside it.
+const ARCHIVED = `(SELECT tx_id::text FROM event_archive_horizon) AS archived_tx, (SELECT seq::text FROM event_archive_horizon) AS archived_seq`;
+
 // Lists travel as comma-separated text: one parameter type for both clients.
 const xids = (n: number) => `string_to_array($${n}::text, ',')::xid8[]`;
 
@@ -63,7 +68,7 @@ h AS (
 SELECT h.horizon::text AS horizon,
   (SELECT coalesce(string_agg(x::text, ','), '') FROM running) AS running,
   EXISTS (SELECT 1 FROM "event" WHERE tx_id >= h.horizon AND (tx_id, seq) > ($1::xid8, $2::bigint)) AS held_back,
-  e.*
+  ${ARCHIVED}, e.*
 FROM h LEFT JOIN LATERAL (
   SELECT ${COLUMNS}, ev.tx_id AS tx_order, ev.seq AS seq_order FROM "event" ev
   WHERE (ev.tx_id, ev.seq) > ($1::xid8, $2::bigint) AND ev.tx_id < h.horizon
@@ -98,17 +103,21 @@ WHERE ev.seq = $1::bigint`;
 const SCOPE = `ev.tenant_id = $5::uuid AND ($6::boolean OR ev.branch_id IS NULL OR ev.branch_id::text = ANY(string_to_array($7::text, ',')))
   AND (ev.tx_id, ev.seq) <= ($3::xid8, $4::bigint) AND NOT ev.tx_id = ANY(${xids(8)})`;
 const READ_SCOPED = `
-SELECT r.seq, r.tx_id, r.tenant_id, r.branch_id, r.type, r.aggregate_id, r.patient_id, r.payload, r.actor_id, r.desk, r.at FROM (
-  SELECT ${COLUMNS}, ev.tx_id AS tx_order, ev.seq AS seq_order FROM "event" ev
-  WHERE (ev.tx_id, ev.seq) > ($1::xid8, $2::bigint) AND ${SCOPE}
-  UNION ALL
-  SELECT ${COLUMNS}, ev.tx_id AS tx_order, ev.seq AS seq_order
-  FROM unnest(${xids(9)}, string_to_array($10::text, ',')::bigint[]) AS p(x, seen)
-  JOIN "event" ev ON ev.tx_id = p.x AND ev.seq > p.seen
-  WHERE ${SCOPE}
-) r
-ORDER BY r.tx_order, r.seq_order
-LIMIT $11`;
+SELECT ${ARCHIVED}, r.seq, r.tx_id, r.tenant_id, r.branch_id, r.type, r.aggregate_id, r.patient_id, r.payload, r.actor_id, r.desk, r.at
+FROM (VALUES (1)) AS one(x) LEFT JOIN LATERAL (
+  SELECT * FROM (
+    SELECT ${COLUMNS}, ev.tx_id AS tx_order, ev.seq AS seq_order FROM "event" ev
+    WHERE (ev.tx_id, ev.seq) > ($1::xid8, $2::bigint) AND ${SCOPE}
+    UNION ALL
+    SELECT ${COLUMNS}, ev.tx_id AS tx_order, ev.seq AS seq_order
+    FROM unnest(${xids(9)}, string_to_array($10::text, ',')::bigint[]) AS p(x, seen)
+    JOIN "event" ev ON ev.tx_id = p.x AND ev.seq > p.seen
+    WHERE ${SCOPE}
+  ) u
+  ORDER BY u.tx_order, u.seq_order
+  LIMIT $11
+) r ON true
+ORDER BY r.tx_order, r.seq_order`;
 
 function toEntry(row: EventRow): LogEntry {
   return {
@@ -128,6 +137,20 @@ function toEntry(row: EventRow): LogEntry {
   };
 }
 
+interface ArchivedColumns {
+  archived_tx: string | null;
+  archived_seq: string | null;
+}
+
+function archivedOf(row: ArchivedColumns | undefined): Position | null {
+  return row?.archived_tx != null && row.archived_seq != null ? positionOf({ tx_id: row.archived_tx, seq: row.archived_seq }) : null;
+}
+
+/** Rows of a read that also carries the horizon: every row, or one of nulls when nothing matched. */
+function entriesOf(rows: readonly Partial<EventRow>[]): LogEntry[] {
+  return rows.filter((r): r is EventRow => r.seq != null).map(toEntry);
+}
+
 const list = (values: Iterable<bigint>) => [...values].join(',');
 const parseList = (text: string) => (text ? text.split(',').map((x) => BigInt(x)) : []);
 
@@ -137,18 +160,19 @@ export interface ForwardRead {
   running: bigint[];
   /** Rows after the cursor are visible but wait on an older, still open transaction. */
   heldBack: boolean;
+  /** Every row up to this has been archived; null when none has. */
+  archived: Position | null;
 }
 
 /** Rows after `after` that no open transaction can precede any more, except the `passOver` ones. */
 export async function readForward(query: Query, after: Position, passOver: Iterable<bigint>, limit: number): Promise<ForwardRead> {
-  const rows = await query<Partial<EventRow> & { running: string; held_back: boolean }>(READ_FORWARD, [
+  const rows = await query<Partial<EventRow> & ArchivedColumns & { running: string; held_back: boolean }>(READ_FORWARD, [
     after.tx.toString(),
     after.seq.toString(),
     limit,
     list(passOver),
   ]);
-  const entries = rows.filter((r): r is EventRow & { running: string; held_back: boolean } => r.seq != null).map(toEntry);
-  return { entries, running: parseList(rows[0]?.running ?? ''), heldBack: rows[0]?.held_back ?? false };
+  return { entries: entriesOf(rows), running: parseList(rows[0]?.running ?? ''), heldBack: rows[0]?.held_back ?? false, archived: archivedOf(rows[0]) };
 }
 
 /** Every row of the given transactions, which have ended. */
@@ -186,9 +210,15 @@ export interface Covered {
   pending: ReadonlyMap<bigint, bigint>;
 }
 
+export interface ScopedRead {
+  entries: LogEntry[];
+  /** The archive horizon as of the same read: rows up to it that `from` did not cover are missing from `entries`. */
+  archived: Position | null;
+}
+
 /** A subscriber's events that `upTo` (a reader's state) covers and `from` does not, in delivery order. */
-export async function readScoped(query: Query, from: Covered, upTo: ReaderState, scope: Scope, limit: number): Promise<LogEntry[]> {
-  const rows = await query<EventRow>(READ_SCOPED, [
+export async function readScoped(query: Query, from: Covered, upTo: ReaderState, scope: Scope, limit: number): Promise<ScopedRead> {
+  const rows = await query<Partial<EventRow> & ArchivedColumns>(READ_SCOPED, [
     from.position.tx.toString(),
     from.position.seq.toString(),
     upTo.cursor.tx.toString(),
@@ -201,5 +231,15 @@ export async function readScoped(query: Query, from: Covered, upTo: ReaderState,
     list(from.pending.values()),
     limit,
   ]);
-  return rows.map(toEntry);
+  return { entries: entriesOf(rows), archived: archivedOf(rows[0]) };
+}
+
+/**
+ * Moves up to `limit` of the oldest rows (in delivery order, every tenant's)
+ * created before `before` to the archive, through the one system function
+ * that may; returns how many moved (0 too while another process moves).
+ */
+export async function archiveEvents(db: Db, before: Date, limit: number): Promise<number> {
+  const [row] = await db.$queryRaw<{ moved: number }[]>`SELECT frontdesk_archive_events(${before}::timestamptz, ${limit}::int) AS moved`;
+  return row?.moved ?? 0;
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import type { ChangeMessage } from '@frontdesk/shared';
+import type { ChangeEnvelope } from './changes.service.js';
 import type { LogEntry } from './log.repository.js';
 import type { LogReader } from './log-reader.js';
 
@@ -41,4 +43,15 @@ export async function until(check: () => boolean, what: string, timeoutMs = 10_0
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
+}
+
+/** A desk window's `changes` stream, as a test reads it. */
+export type Stream = AsyncIterator<ChangeEnvelope>;
+
+/** The next message of a stream with its resume id; throws if the stream ended. */
+export async function next(stream: Stream): Promise<{ id: string; message: ChangeMessage }> {
+  const result = await stream.next();
+  if (result.done) throw new Error('the stream ended');
+  const [id, message] = result.value;
+  return { id, message };
 }
