@@ -7,7 +7,7 @@ import { setTimeout } from 'node:timers';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const desktop = path.join(root, 'apps', 'desktop');
@@ -48,11 +48,12 @@ function serverArgs() {
     const inputs = JSON.parse(readFileSync(inputsFile, 'utf8')).map((input) => path.join(serverDir, input));
     if (inputs.every((input) => existsSync(input) && statSync(input).mtimeMs <= builtAt)) {
       console.log('Starting the built server (apps/server/dist).');
-      return ['--enable-source-maps', built];
+      return ['--enable-source-maps', '--import', pathToFileURL(path.join(serverDir, 'dist', 'instrument.js')).href, built];
     }
   }
   // tsx as a loader, not its launcher: one server process, so a hard stop really stops it.
-  return ['--import', 'tsx', path.join(serverDir, 'src', 'main.ts')];
+  // The tracing preload first (it does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  return ['--import', 'tsx', '--import', pathToFileURL(path.join(serverDir, 'src', 'observability', 'instrument.ts')).href, path.join(serverDir, 'src', 'main.ts')];
 }
 
 function startServer() {

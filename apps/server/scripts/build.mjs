@@ -2,7 +2,7 @@
 // `npm run build -w @frontdesk/server`: the server as JavaScript that plain `node dist/main.js` runs.
 // esbuild bundles src/ and the workspace's own TypeScript packages (@frontdesk/shared); every npm
 // package stays external, loaded from node_modules at run time, where OpenTelemetry can instrument it.
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -23,15 +23,21 @@ const npmPackagesExternal = {
   },
 };
 
+// Chunk names change with their content: last build's would pile up.
+await rm(path.join(serverDir, OUT_DIR), { recursive: true, force: true });
 const result = await build({
   absWorkingDir: serverDir,
-  entryPoints: { main: 'src/main.ts', 'migrate-cli': 'src/db/migrate-cli.ts' },
+  // instrument: the tracing preload, `node --import ./dist/instrument.js dist/main.js`.
+  entryPoints: { main: 'src/main.ts', 'migrate-cli': 'src/db/migrate-cli.ts', instrument: 'src/observability/instrument.ts' },
   outdir: OUT_DIR,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20.19',
   plugins: [npmPackagesExternal],
+  // Shared code in chunks: the preload and main load each module once, and the tracing SDK, imported only
+  // when tracing is on, stays in a chunk of its own that a server without OTEL_EXPORTER_OTLP_ENDPOINT never loads.
+  splitting: true,
   // `node --enable-source-maps` then names src/ files in stack traces.
   sourcemap: true,
   metafile: true,

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
@@ -10,9 +11,15 @@ import type { AppRouter } from '../router.js';
 
 const TSX = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+// The tracing preload, as every way of starting the server loads it (a no-op without an OTLP endpoint).
+const INSTRUMENT = new URL('../observability/instrument.ts', import.meta.url).href;
 // `npm run build`'s output, which plain node runs.
 const BUILT_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-const COMMANDS = { source: [TSX, MAIN], built: [process.execPath, '--enable-source-maps', BUILT_MAIN] } as const;
+const BUILT_INSTRUMENT = new URL('../../dist/instrument.js', import.meta.url).href;
+const COMMANDS = {
+  source: [TSX, '--import', INSTRUMENT, MAIN],
+  built: [process.execPath, '--enable-source-maps', '--import', BUILT_INSTRUMENT, BUILT_MAIN],
+} as const;
 
 export interface ServerProcess {
   url: string;
@@ -44,6 +51,10 @@ export function startServerProcess(databaseUrl: string, env: Record<string, stri
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
+    let listening = false;
+    const untilReady = async (url: string): Promise<void> => {
+      while (child.exitCode === null && (await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) !== 200) await sleep(100);
+    };
     const timer = setTimeout(() => {
       void kill('SIGKILL');
       reject(new Error(`server did not start in time:\n${out}\n${err}`));
@@ -54,9 +65,13 @@ export function startServerProcess(databaseUrl: string, env: Record<string, stri
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const match = out.match(/Frontdesk server listening on (http:\/\/\S+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1]!, child, kill });
+      if (match && !listening) {
+        listening = true;
+        // Ready as a load balancer sees it: the database reached, migrations current, the log reader listening.
+        void untilReady(match[1]!).then(() => {
+          clearTimeout(timer);
+          resolve({ url: match[1]!, child, kill });
+        });
       }
     });
     child.once('exit', (code) => {
