@@ -18,6 +18,8 @@ import type { AvailabilityService } from '../availability/availability.service.j
 import { assertBranch, type Actor } from '../auth/scope.js';
 import { isExclusionViolation, isUniqueViolation } from '../db/errors.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
+import { bookingConflicts } from '../observability/metrics.js';
+import { ATTR, traced, tracedConstraint } from '../observability/tracing.js';
 import { IDEMPOTENCY_KEY_CONSTRAINT, placementClaim, type IdempotencyClaim, type PlacementRequest } from '../idempotency/idempotency.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { appendEvents, type AnyNewEvent } from '../sync/append.js';
@@ -76,11 +78,12 @@ export class BookingService {
     const start = this.startOf(p.startsAt);
     const wanted: Wanted = { tenantId: actor.tenantId, branchId: p.branchId, serviceId: p.serviceId, start, resourceIds: [...p.resourceIds], patientId: p.patientId, occupied: occupiedRange(service, start) };
     for (let attempt = 1; ; attempt++) {
-      const slot = await this.availability.check(wanted);
+      const slot = await traced('booking.availability_check', () => this.availability.check(wanted), { [ATTR.attempt]: attempt });
       if (!slot.ok) {
         // A retry that lost the race to its own first request finds that request's appointment in the slot.
         const earlier = claim && (await this.replayed(actor, claim));
         if (earlier) return earlier;
+        if (slot.code === 'SLOT_TAKEN') bookingConflicts.inc({ command: p.mode, stage: 'check' });
         throw await this.conflicts.refused(slot, wanted);
       }
       try {
@@ -92,6 +95,7 @@ export class BookingService {
           if (earlier) return earlier;
         }
         if (!isExclusionViolation(error)) throw error;
+        bookingConflicts.inc({ command: p.mode, stage: 'constraint' });
         await this.conflicts.afterConstraint(wanted, slot.slot.resourceIds, attempt);
       }
     }
@@ -103,7 +107,7 @@ export class BookingService {
     return inTransaction(this.db, { tenantId: actor.tenantId, locks: slotLockKeys([...resourceIds, p.patientId], occupied) }, async (tx) => {
       const id = randomUUID();
       if (claim) await this.idempotency.keep(tx, actor, claim, { branchId: p.branchId, appointmentId: id });
-      const row = await this.repo.insertAppointment(tx, {
+      const row = await traced('booking.insert', () => this.repo.insertAppointment(tx, {
         id,
         tenantId: actor.tenantId,
         branchId: p.branchId,
@@ -116,16 +120,18 @@ export class BookingService {
         priceCents: service.priceCents,
         note: p.note,
         createdBy: actor.staffId,
-      });
+      }));
       const lines = await takeStock(tx, this.repo, actor.tenantId, p.branchId, p.products);
       await this.repo.insertProductLines(tx, row.id, lines);
       const view = toAppointmentView({ ...row, resources: resourceIds.map((resourceId) => ({ resourceId, startsAt: occupied.start, endsAt: occupied.end })), products: lines });
       // The occupancy rows go in with the events: the exclusion constraint decides there.
-      await appendEvents(
-        tx,
-        author(actor),
-        [appointmentEvent(p.mode === 'hold' ? 'appointment.held' : 'appointment.booked', actor, view), ...stockEvents(actor, p.branchId, taken(lines))],
-        this.repo.occupancySql(actor.tenantId, row.id, resourceIds, occupied),
+      await tracedConstraint('booking.append_events', () =>
+        appendEvents(
+          tx,
+          author(actor),
+          [appointmentEvent(p.mode === 'hold' ? 'appointment.held' : 'appointment.booked', actor, view), ...stockEvents(actor, p.branchId, taken(lines))],
+          this.repo.occupancySql(actor.tenantId, row.id, resourceIds, occupied),
+        ),
       );
       return view;
     });
@@ -157,8 +163,9 @@ export class BookingService {
       });
     } catch (error) {
       // The hold's resources were its own; only the patient can overlap.
-      if (isExclusionViolation(error)) throw await this.conflicts.patientClash({ tenantId: actor.tenantId, branchId: current.branchId, serviceId: current.serviceId, start: current.startsAt });
-      throw error;
+      if (!isExclusionViolation(error)) throw error;
+      bookingConflicts.inc({ command: 'confirm', stage: 'constraint' });
+      throw await this.conflicts.patientClash({ tenantId: actor.tenantId, branchId: current.branchId, serviceId: current.serviceId, start: current.startsAt });
     }
   }
 
@@ -211,11 +218,12 @@ export class BookingService {
       occupied: occupiedRange(service, start),
     };
     for (let attempt = 1; ; attempt++) {
-      let slot = await this.availability.check(wanted);
+      let slot = await traced('booking.availability_check', () => this.availability.check(wanted), { [ATTR.attempt]: attempt });
       if (!slot.ok && input.resourceIds === undefined) {
         // Keep the practitioner if the rest can be swapped (another free room or chair).
         slot = await this.availability.check({ ...wanted, resourceIds: await this.repo.practitioners(this.db, actor.tenantId, current.resourceIds) });
       }
+      if (!slot.ok && slot.code === 'SLOT_TAKEN') bookingConflicts.inc({ command: 'move', stage: 'check' });
       if (!slot.ok) throw await this.conflicts.refused(slot, wanted);
       const resourceIds = slot.slot.resourceIds;
       try {
@@ -229,6 +237,7 @@ export class BookingService {
         });
       } catch (error) {
         if (!isExclusionViolation(error)) throw error;
+        bookingConflicts.inc({ command: 'move', stage: 'constraint' });
         await this.conflicts.afterConstraint(wanted, resourceIds, attempt);
       }
     }

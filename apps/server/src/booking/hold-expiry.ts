@@ -1,4 +1,5 @@
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
+import { holdExpiries } from '../observability/metrics.js';
 import { appendEvents, type AnyNewEvent } from '../sync/append.js';
 import { toAppointmentView } from '../views/appointment.js';
 import type { BookingRepository } from './booking.repository.js';
@@ -28,12 +29,15 @@ export class HoldExpiry {
     for (const tenantId of await this.repo.dueHoldTenants(this.db)) {
       total += await inTransaction(this.db, { tenantId }, async (tx) => this.announce(tx, await this.repo.expireDueHolds(tx, null, limit)));
     }
+    holdExpiries.inc({ by: 'sweeper' }, total);
     return total;
   }
 
   /** The lapsed holds on these resources or of this patient over this time; returns how many expired. */
-  expireBlocking(tenantId: string, scope: HoldScope): Promise<number> {
-    return inTransaction(this.db, { tenantId }, async (tx) => this.announce(tx, await this.repo.expireDueHolds(tx, scope)));
+  async expireBlocking(tenantId: string, scope: HoldScope): Promise<number> {
+    const expired = await inTransaction(this.db, { tenantId }, async (tx) => this.announce(tx, await this.repo.expireDueHolds(tx, scope)));
+    holdExpiries.inc({ by: 'placement' }, expired);
+    return expired;
   }
 
   private async announce(tx: Tx, expired: readonly { id: string }[]): Promise<number> {

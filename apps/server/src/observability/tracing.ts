@@ -1,6 +1,6 @@
 import { SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { DomainError } from '@frontdesk/shared';
-import { sqlStateOf } from '../db/errors.js';
+import { PG, sqlStateOf } from '../db/errors.js';
 
 // Spans the server makes itself, through the OpenTelemetry API only: without
 // a started SDK (sdk.ts, loaded by instrument.ts) every call here is a no-op.
@@ -46,6 +46,20 @@ export function traced<T>(name: string, work: (span: Span) => Promise<T>, attrib
       throw error;
     } finally {
       span.end();
+    }
+  });
+}
+
+/** The statement where the exclusion constraint decides: its span says whether the constraint accepted the rows. */
+export function tracedConstraint<T>(name: string, work: () => Promise<T>): Promise<T> {
+  return traced(name, async (span) => {
+    try {
+      const result = await work();
+      span.setAttribute(ATTR.verdict, 'accepted');
+      return result;
+    } catch (error) {
+      span.setAttribute(ATTR.verdict, sqlStateOf(error) === PG.EXCLUSION_VIOLATION ? 'rejected' : 'failed');
+      throw error;
     }
   });
 }

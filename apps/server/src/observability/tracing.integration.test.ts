@@ -1,0 +1,115 @@
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo, type DemoClinic } from '../seed/demo.js';
+import type { Caller } from '../testing/callers.js';
+import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { gpBooking, leaked, secretsOf, signedIn, WATCHED_PATIENT } from '../testing/observed.js';
+import { startTracing } from './sdk.js';
+import { ATTR, stopTracing } from './tracing.js';
+
+// The SDK as the server starts it, with an in-memory exporter in place of OTLP.
+
+const exporter = new InMemorySpanExporter();
+let db: TestDatabase;
+let demo: DemoClinic;
+let desk: Caller;
+let token: string;
+let patientId: string;
+
+beforeAll(async () => {
+  startTracing({ serviceName: 'frontdesk-test', spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  db = await createTestDatabase();
+  demo = await seedDemo(db.owner, { emailDomain: 'tracing.test' });
+  ({ desk, token } = await signedIn(db.deps, demo));
+  patientId = (await desk.patients.create({ name: WATCHED_PATIENT.name, phone: WATCHED_PATIENT.phone })).id;
+});
+
+afterAll(async () => {
+  await stopTracing();
+  await db?.drop();
+});
+
+const parentOf = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId;
+
+/** The span's subtree as names, children in start order: `name(child, child(grandchild))`. */
+function shape(spans: readonly ReadableSpan[], root: ReadableSpan, keep: (s: ReadableSpan) => boolean): string {
+  const children = spans
+    .filter((s) => parentOf(s) === root.spanContext().spanId && keep(s))
+    .sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
+  return children.length ? `${root.name}(${children.map((c) => shape(spans, c, keep)).join(', ')})` : root.name;
+}
+
+function only(name: string): ReadableSpan {
+  const found = exporter.getFinishedSpans().filter((s) => s.name === name);
+  expect(found, name).toHaveLength(1);
+  return found[0]!;
+}
+
+/** The steps of a transaction, without the Prisma operations each step is made of. */
+const steps = (s: ReadableSpan): boolean => s.name !== 'prisma:client:operation';
+
+describe('tracing a booking', () => {
+  it('one span per procedure, named by its path, over the booking steps: availability, lock wait, insert, the constraint with the events, commit', async () => {
+    exporter.reset();
+    await desk.booking.book(gpBooking(demo, '10:00', patientId));
+    const spans = exporter.getFinishedSpans();
+    const book = only('booking.book');
+    expect(parentOf(book)).toBeUndefined();
+    expect(book.attributes).toMatchObject({
+      [ATTR.procedure]: 'booking.book',
+      [ATTR.outcome]: 'OK',
+      [ATTR.retries]: 0,
+      [ATTR.tenant]: demo.tenantId,
+      [ATTR.branch]: demo.branches.east,
+      [ATTR.service]: demo.services.gp,
+    });
+    // The placement's own transaction: Prisma's interactive transaction inside ours, the booking's steps inside that.
+    const lockWait = only('db.lock_wait');
+    const prismaTx = spans.find((s) => s.spanContext().spanId === parentOf(lockWait))!;
+    const placement = spans.find((s) => s.spanContext().spanId === parentOf(prismaTx))!;
+    expect(placement.name).toBe('db.transaction');
+    expect(parentOf(placement)).toBe(book.spanContext().spanId);
+    expect(shape(spans, prismaTx, steps)).toBe(
+      'prisma:client:transaction(prisma:client:start_transaction, db.lock_wait, booking.insert, booking.append_events, prisma:client:commit_transaction)',
+    );
+    expect(spans.find((s) => s.name === 'booking.append_events')!.attributes[ATTR.verdict]).toBe('accepted');
+    expect(spans.find((s) => s.name === 'db.lock_wait')!.attributes[ATTR.locks]).toBeGreaterThan(0);
+    // Everything the booking did hangs under its procedure span, in one trace.
+    const check = spans.find((s) => s.name === 'booking.availability_check');
+    expect(check && parentOf(check)).toBe(book.spanContext().spanId);
+    expect(new Set(spans.map((s) => s.spanContext().traceId))).toEqual(new Set([book.spanContext().traceId]));
+    // Prisma's operations are traced; its copy of each SQL query is not (pg's instrumentation has it).
+    expect(spans.some((s) => s.name === 'prisma:client:operation')).toBe(true);
+    expect(spans.some((s) => s.name === 'prisma:client:db_query')).toBe(false);
+  });
+
+  it('a taken slot is an answer, not a failure: outcome SLOT_TAKEN, the check said no, nothing written', async () => {
+    exporter.reset();
+    await expect(desk.booking.book(gpBooking(demo, '10:00', patientId))).rejects.toThrow();
+    const book = only('booking.book');
+    expect(book.attributes[ATTR.outcome]).toBe('SLOT_TAKEN');
+    expect(book.status.code).not.toBe(2);
+    expect(exporter.getFinishedSpans().some((s) => s.name === 'booking.insert')).toBe(false);
+  });
+
+  it('input the schema refuses ends BAD_INPUT; a query is traced the same way', async () => {
+    exporter.reset();
+    await expect(desk.booking.book({ ...gpBooking(demo, '11:00', patientId), branchId: 'not-an-id' })).rejects.toThrow();
+    await desk.patients.search({ query: 'Quixote' });
+    expect(only('booking.book').attributes[ATTR.outcome]).toBe('BAD_INPUT');
+    expect(only('patients.search').attributes).toMatchObject({ [ATTR.outcome]: 'OK', [ATTR.procedureType]: 'query' });
+  });
+
+  it("no span carries the patient's name or phone, or the session token", async () => {
+    exporter.reset();
+    const created = await desk.patients.create({ name: `${WATCHED_PATIENT.name} Jr`, phone: WATCHED_PATIENT.phone });
+    await desk.patients.search({ query: WATCHED_PATIENT.phone });
+    const held = await desk.booking.hold({ ...gpBooking(demo, '12:00', created.id), holdMinutes: 5 });
+    await desk.booking.confirm({ appointmentId: held.id, version: held.version, note: WATCHED_PATIENT.name });
+    await expect(desk.booking.book(gpBooking(demo, '12:00', created.id))).rejects.toThrow();
+    const spans = exporter.getFinishedSpans();
+    expect(spans.length).toBeGreaterThan(10);
+    const text = JSON.stringify(spans.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events, status: s.status, links: s.links })));
+    expect(leaked(text, secretsOf(token))).toEqual([]);
+  });
+});
