@@ -46,6 +46,11 @@ export interface ProductView {
   stock: { branchId: string; quantity: number }[];
 }
 
+/** One entry per branch of `branchIds`: the row's own for that branch, else `fallback`. */
+function perBranch<E extends { branchId: string }>(branchIds: readonly string[], rows: readonly E[], fallback: Omit<E, 'branchId'>): E[] {
+  return branchIds.map((branchId) => rows.find((r) => r.branchId === branchId) ?? ({ branchId, ...fallback } as E));
+}
+
 export class CatalogService {
   constructor(
     private readonly db: Db,
@@ -58,16 +63,7 @@ export class CatalogService {
 
   async services(actor: Actor): Promise<ServiceView[]> {
     const rows = await this.repo.services(this.db, actor.tenantId, actor.branchIds);
-    return rows.map((s) => ({
-      id: s.id,
-      name: s.name,
-      durationMin: s.durationMin,
-      bufferBeforeMin: s.bufferBeforeMin,
-      bufferAfterMin: s.bufferAfterMin,
-      basePriceCents: s.priceCents,
-      requirements: s.requirements.map((r) => ({ kind: r.kind, tag: r.tag })),
-      prices: actor.branchIds.map((branchId) => ({ branchId, priceCents: s.prices.find((p) => p.branchId === branchId)?.priceCents ?? s.priceCents })),
-    }));
+    return rows.map(({ priceCents, prices, ...service }) => ({ ...service, basePriceCents: priceCents, prices: perBranch(actor.branchIds, prices, { priceCents }) }));
   }
 
   async resources(actor: Actor, input: z.output<typeof catalogResourcesInput>): Promise<CatalogResourceView[]> {
@@ -78,12 +74,7 @@ export class CatalogService {
 
   async products(actor: Actor): Promise<ProductView[]> {
     const rows = await this.repo.products(this.db, actor.tenantId, actor.branchIds);
-    return rows.map((p) => ({
-      id: p.id,
-      name: p.name,
-      priceCents: p.priceCents,
-      stock: actor.branchIds.map((branchId) => ({ branchId, quantity: p.stock.find((s) => s.branchId === branchId)?.quantity ?? 0 })),
-    }));
+    return rows.map(({ stock, ...product }) => ({ ...product, stock: perBranch(actor.branchIds, stock, { quantity: 0 }) }));
   }
 
   async sessions(actor: Actor, input: z.output<typeof catalogSessionsInput>): Promise<CapacitySessionView[]> {

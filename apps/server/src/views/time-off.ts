@@ -2,26 +2,11 @@ import type { TimeOffView } from '@frontdesk/shared';
 import type { Prisma } from '../db/prisma.js';
 
 /** What a TimeOffView is built from; use it in every query that returns one. */
-export const timeOffSelect = {
-  id: true,
-  branchId: true,
-  resourceId: true,
-  kind: true,
-  startsAt: true,
-  endsAt: true,
-  reason: true,
-} satisfies Prisma.TimeOffSelect;
+export const timeOffSelect = { id: true, branchId: true, resourceId: true, kind: true, startsAt: true, endsAt: true, reason: true } satisfies Prisma.TimeOffSelect;
 
 export type TimeOffRow = Prisma.TimeOffGetPayload<{ select: typeof timeOffSelect }>;
 
+/** The row as selected, its times as ISO strings. */
 export function toTimeOffView(row: TimeOffRow): TimeOffView {
-  return {
-    id: row.id,
-    branchId: row.branchId,
-    resourceId: row.resourceId,
-    kind: row.kind,
-    startsAt: row.startsAt.toISOString(),
-    endsAt: row.endsAt.toISOString(),
-    reason: row.reason,
-  };
+  return { ...row, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString() };
 }
