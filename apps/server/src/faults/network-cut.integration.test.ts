@@ -7,7 +7,7 @@ import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { failure, failureCode } from '../testing/errors.js';
 import { checkIntegrity, intact } from '../testing/integrity.js';
 import { at, upcoming } from '../testing/race.js';
-import { bookingBurst, signIn, expectBurstKept, firstSuccessAfter, longestWaitDuring, tally, type BookingBurst } from '../testing/burst.js';
+import { bookingBurst, signIn, expectBurstKept, firstSuccessAfter, longestWaitDuring, outage, tally, type BookingBurst } from '../testing/burst.js';
 import type { Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { startTcpProxy, type TcpProxy } from '../testing/tcp-proxy.js';
@@ -44,26 +44,10 @@ async function clinicWithDesks(name: string): Promise<{ clinic: DemoClinic; desk
 describe('the network between the server and Postgres cut and restored mid-transaction', () => {
   it('a cut both sides notice (connections reset): calls fail retryably, retries with the same key complete, nothing half-written', async () => {
     const { clinic, desks } = await clinicWithDesks('reset');
-    let cutAt = 0;
-    let restoredAt = 0;
-    const burst: BookingBurst = {
-      clinic,
-      desks,
-      perDesk: PER_DESK,
-      fault: {
-        after: 30,
-        run: async () => {
-          cutAt = Date.now();
-          proxy.cut('reset');
-          await sleep(1_500);
-          proxy.restore();
-          restoredAt = Date.now();
-        },
-      },
-      tryTimeoutMs: 30_000,
-      budgetMs: 120_000,
-    };
+    const cut = outage(30, 1_500, { begin: () => proxy.cut('reset'), end: () => proxy.restore() });
+    const burst: BookingBurst = { clinic, desks, perDesk: PER_DESK, fault: cut.fault, tryTimeoutMs: 30_000, budgetMs: 120_000 };
     const result = await bookingBurst(burst);
+    const { startedAt: cutAt, endedAt: restoredAt } = cut.times;
     console.log(
       `[network reset] cut ${cutAt - result.startedAt} ms into the burst for ${restoredAt - cutAt} ms; ` +
         `first booking after the restore ${firstSuccessAfter(result, restoredAt)} ms after it; tries ${JSON.stringify(tally(result.outcomes))}`,
@@ -73,29 +57,12 @@ describe('the network between the server and Postgres cut and restored mid-trans
 
   it('a silent cut (nothing passes, nobody is told): every call under way ends with a retryable error within a bound, then all complete', async () => {
     const { clinic, desks } = await clinicWithDesks('blackhole');
+    // Longer than any bound the server keeps, so each call under way must give up by itself.
     const CUT_MS = 20_000;
-    let cutAt = 0;
-    let restoredAt = 0;
-    const burst: BookingBurst = {
-      clinic,
-      desks,
-      perDesk: PER_DESK,
-      week: 3,
-      fault: {
-        after: 30,
-        run: async () => {
-          cutAt = Date.now();
-          proxy.cut('blackhole');
-          // Longer than any bound the server keeps, so each call under way must give up by itself.
-          await sleep(CUT_MS);
-          proxy.restore();
-          restoredAt = Date.now();
-        },
-      },
-      tryTimeoutMs: 20_000,
-      budgetMs: 150_000,
-    };
+    const cut = outage(30, CUT_MS, { begin: () => proxy.cut('blackhole'), end: () => proxy.restore() });
+    const burst: BookingBurst = { clinic, desks, perDesk: PER_DESK, week: 3, fault: cut.fault, tryTimeoutMs: 20_000, budgetMs: 150_000 };
     const result = await bookingBurst(burst);
+    const { startedAt: cutAt, endedAt: restoredAt } = cut.times;
     const longest = longestWaitDuring(result, cutAt, restoredAt);
     console.log(
       `[network blackhole] cut ${cutAt - result.startedAt} ms into the burst for ${restoredAt - cutAt} ms; longest wait for an answer during the cut ${longest} ms; ` +

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createDeps, type Deps } from '../deps.js';
@@ -7,7 +6,7 @@ import { createPrisma } from '../db/prisma.js';
 import { databaseUrls, ensureRuntimeRoles } from '../db/roles.js';
 import { createLogger } from '../logger.js';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
-import { bookingBurst, signIn, expectBurstKept, firstSuccessAfter, tally, type BookingBurst } from '../testing/burst.js';
+import { bookingBurst, signIn, expectBurstKept, firstSuccessAfter, outage, tally, type BookingBurst } from '../testing/burst.js';
 import type { Caller } from '../testing/callers.js';
 import { startOwnCluster, type OwnCluster } from '../testing/own-cluster.js';
 
@@ -47,27 +46,11 @@ afterAll(async () => {
 
 describe('Postgres killed (SIGKILL) and restarted in the middle of a burst of bookings', () => {
   it('every booking either stands with its occupancy and event or was never made; retries with the same key return the first result', async () => {
-    let killedAt = 0;
-    let backAt = 0;
-    const burst: BookingBurst = {
-      clinic,
-      desks,
-      perDesk: PER_DESK,
-      fault: {
-        after: 40,
-        run: async () => {
-          killedAt = Date.now();
-          await cluster.kill();
-          // Down long enough that desks meet refused connections, not just one lost statement.
-          await sleep(1_500);
-          await cluster.restart();
-          backAt = Date.now();
-        },
-      },
-      tryTimeoutMs: 30_000,
-      budgetMs: 120_000,
-    };
+    // Down long enough that desks meet refused connections, not just one lost statement.
+    const kill = outage(40, 1_500, { begin: () => cluster.kill(), end: () => cluster.restart() });
+    const burst: BookingBurst = { clinic, desks, perDesk: PER_DESK, fault: kill.fault, tryTimeoutMs: 30_000, budgetMs: 120_000 };
     const result = await bookingBurst(burst);
+    const { startedAt: killedAt, endedAt: backAt } = kill.times;
     console.log(
       `[postgres kill] killed ${killedAt - result.startedAt} ms into the burst; accepting connections ${backAt - killedAt} ms after the kill; ` +
         `first booking after the restart ${firstSuccessAfter(result, backAt)} ms after it; tries ${JSON.stringify(tally(result.outcomes))}`,

@@ -5,6 +5,7 @@ import { createServer, type RunningServer } from '../app.js';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { anonymousCaller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { dechunk } from '../testing/raw-http.js';
 import { changesStats, DEFAULT_LIMITS, streamChanges } from './changes.service.js';
 import { until } from './testing.js';
 
@@ -33,21 +34,6 @@ function parseSse(text: string): SseEvent[] {
       }
       return out;
     });
-}
-
-/** Removes HTTP/1.1 chunk framing from a response body. */
-function dechunk(body: Buffer): string {
-  const parts: Buffer[] = [];
-  let at = 0;
-  while (at < body.length) {
-    const lineEnd = body.indexOf('\r\n', at);
-    if (lineEnd === -1) break;
-    const size = parseInt(body.subarray(at, lineEnd).toString('latin1'), 16);
-    if (!Number.isFinite(size) || size === 0) break;
-    parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
-    at = lineEnd + 2 + size + 2;
-  }
-  return Buffer.concat(parts).toString('utf8');
 }
 
 describe('a desk that never reads its stream', () => {
@@ -117,7 +103,7 @@ describe('a desk that never reads its stream', () => {
     // The response ends (its last chunk) while the connection stays open for the next request.
     await until(() => Buffer.concat(received).subarray(-5).toString() === '0\r\n\r\n', 'the stream to end', 30_000);
     const raw = Buffer.concat(received);
-    const events = parseSse(dechunk(raw.subarray(raw.indexOf('\r\n\r\n') + 4)));
+    const events = parseSse(dechunk(raw.subarray(raw.indexOf('\r\n\r\n') + 4)).toString('utf8'));
     const failure = events.find((e) => e.event === 'serialized-error');
     expect(JSON.parse(failure!.data)).toMatchObject({ data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 } });
     const delivered = events.filter((e) => e.id && !e.event).map((e) => ({ id: e.id!, message: JSON.parse(e.data) as ChangeMessage }));

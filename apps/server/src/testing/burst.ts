@@ -116,6 +116,25 @@ export async function signIn(deps: Deps, clinic: DemoClinic, count: number): Pro
   return desks;
 }
 
+/** When a fault's outage began and when it was over (0 until then), for a test's report. */
+export interface OutageTimes {
+  startedAt: number;
+  endedAt: number;
+}
+
+/** A fault that breaks something once `after` bookings succeeded, keeps it broken for `forMs`, then mends it. */
+export function outage(after: number, forMs: number, steps: { begin: () => unknown; end: () => unknown }): { fault: NonNullable<BookingBurst['fault']>; times: OutageTimes } {
+  const times: OutageTimes = { startedAt: 0, endedAt: 0 };
+  const run = async () => {
+    times.startedAt = Date.now();
+    await steps.begin();
+    await sleep(forMs);
+    await steps.end();
+    times.endedAt = Date.now();
+  };
+  return { fault: { after, run }, times };
+}
+
 /** Each desk books its slots one after another, all desks at once; the fault strikes part-way. */
 export async function bookingBurst(b: BookingBurst): Promise<BurstResult> {
   const startedAt = Date.now();

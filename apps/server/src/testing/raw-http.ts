@@ -11,7 +11,8 @@ export interface RawResponse {
   json(): unknown;
 }
 
-function dechunk(body: Buffer): Buffer {
+/** Removes HTTP/1.1 chunk framing from a response body. */
+export function dechunk(body: Buffer): Buffer {
   const parts: Buffer[] = [];
   let at = 0;
   while (at < body.length) {
