@@ -1,30 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type RunningServer } from '../app.js';
 import { createPrisma } from '../db/prisma.js';
-import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { until } from '../sync/testing.js';
-import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { demoDatabase } from '../testing/file-database.js';
 import { drCarterLock, gpBooking, signedIn, untilLockWaiters } from '../testing/observed.js';
 import { Readiness, type ReadinessState } from './readiness.js';
 
 // /healthz, /readyz and a graceful stop, on a real server and database.
 
-let db: TestDatabase;
-let demo: DemoClinic;
 let token: string;
 let running: RunningServer;
 
+const setup = demoDatabase({ emailDomain: 'health.test' });
 beforeAll(async () => {
-  db = await createTestDatabase();
-  demo = await seedDemo(db.owner, { emailDomain: 'health.test' });
-  ({ token } = await signedIn(db.deps, demo));
-  running = await createServer({ deps: db.deps, onStop: () => db.deps.logReader.stop() }).start(0);
+  ({ token } = await signedIn(setup.db.deps, setup.demo));
+  running = await createServer({ deps: setup.db.deps, onStop: () => setup.db.deps.logReader.stop() }).start(0);
 });
 
-afterAll(async () => {
-  await running?.stop();
-  await db?.drop();
-});
+afterAll(() => running?.stop());
 
 async function readyz(): Promise<{ status: number; body: ReadinessState }> {
   const response = await fetch(`${running.url}/readyz`);
@@ -38,18 +31,18 @@ describe('health', () => {
     expect(await health.json()).toEqual({ ok: true });
 
     expect(await readyz()).toMatchObject({ status: 503, body: { ready: false, reason: 'the event log reader is not listening' } });
-    await db.deps.logReader.start();
+    await setup.db.deps.logReader.start();
     expect(await readyz()).toEqual({ status: 200, body: { ready: true, checks: { database: 'ok', migrations: 'ok', logReader: 'ok', shutdown: 'ok' } } });
   });
 
   it('a migration this code has but the database lacks makes the process unready, and says which', async () => {
-    const { rows } = await db.sql.query<{ id: string; migration_name: string }>('SELECT id, migration_name FROM "_prisma_migrations" ORDER BY migration_name DESC LIMIT 1');
+    const { rows } = await setup.db.sql.query<{ id: string; migration_name: string }>('SELECT id, migration_name FROM "_prisma_migrations" ORDER BY migration_name DESC LIMIT 1');
     const latest = rows[0]!;
-    await db.sql.query('UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE id = $1', [latest.id]);
+    await setup.db.sql.query('UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE id = $1', [latest.id]);
     try {
       expect(await readyz()).toMatchObject({ status: 503, body: { ready: false, reason: `migrations not applied: ${latest.migration_name}` } });
     } finally {
-      await db.sql.query('UPDATE "_prisma_migrations" SET rolled_back_at = NULL WHERE id = $1', [latest.id]);
+      await setup.db.sql.query('UPDATE "_prisma_migrations" SET rolled_back_at = NULL WHERE id = $1', [latest.id]);
     }
     expect((await readyz()).status).toBe(200);
   });
@@ -78,12 +71,12 @@ describe('health', () => {
     await until(() => sse.includes('"kind":"live"'), 'the stream to go live');
 
     // A booking in flight: it waits on its slot's lock, which the test holds.
-    const booking = gpBooking(demo, '10:00', demo.patients[0]!);
-    const key = drCarterLock(demo, booking);
-    const holder = await db.sql.connect();
+    const booking = gpBooking(setup.demo, '10:00', setup.demo.patients[0]!);
+    const key = drCarterLock(setup.demo, booking);
+    const holder = await setup.db.sql.connect();
     await holder.query('SELECT pg_advisory_lock($1::bigint)', [key]);
     const inFlight = fetch(`${running.url}/trpc/booking.book`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(booking) });
-    await untilLockWaiters(db.sql, 1);
+    await untilLockWaiters(setup.db.sql, 1);
 
     const stopped = running.stop({ delayMs: 600, drainMs: 20_000 });
     expect(await readyz()).toMatchObject({ status: 503, body: { ready: false, reason: 'shutting down' } });

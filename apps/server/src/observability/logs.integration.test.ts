@@ -2,8 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type RunningServer } from '../app.js';
 import { createLogger } from '../logger.js';
-import { seedDemo, type DemoClinic } from '../seed/demo.js';
-import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { demoDatabase } from '../testing/file-database.js';
 import { dataOf, gpBooking, leaked, secretsOf, trpcCall, WATCHED_PATIENT } from '../testing/observed.js';
 
 // Everything the server writes while desks sign in, find a patient, create
@@ -29,8 +28,6 @@ interface RequestLine {
   durationMs: number;
 }
 
-let db: TestDatabase;
-let demo: DemoClinic;
 let running: RunningServer;
 let token = '';
 
@@ -38,28 +35,24 @@ const call = (path: string, input: unknown, options: { query?: boolean; requestI
 
 const requestLines = (): RequestLine[] => written.map((l) => JSON.parse(l) as RequestLine).filter((l) => l.msg === 'request');
 
+const setup = demoDatabase({ emailDomain: 'logs.test' });
 beforeAll(async () => {
-  db = await createTestDatabase();
-  demo = await seedDemo(db.owner, { emailDomain: 'logs.test' });
-  const deps = { ...db.deps, logger: createLogger('trace', output) };
+  const deps = { ...setup.db.deps, logger: createLogger('trace', output) };
   running = await createServer({ deps }).start(0);
 });
 
-afterAll(async () => {
-  await running?.stop();
-  await db?.drop();
-});
+afterAll(() => running?.stop());
 
 describe('request logs', () => {
   it("one line per request with its id, procedure, outcome and duration; the patient's name and phone and the token never appear", async () => {
-    token = (await dataOf<{ token: string }>(await call('auth.login', { email: demo.staff.receptionist.email, password: demo.password, desk: 'front desk' }))).token;
+    token = (await dataOf<{ token: string }>(await call('auth.login', { email: setup.demo.staff.receptionist.email, password: setup.demo.password, desk: 'front desk' }))).token;
     const patient = await dataOf<{ id: string }>(await call('patients.create', { name: WATCHED_PATIENT.name, phone: WATCHED_PATIENT.phone }));
     expect((await call('patients.search', { query: WATCHED_PATIENT.phone }, { query: true })).status).toBe(200);
     expect((await call('patients.search', { query: 'Quixote' }, { query: true })).status).toBe(200);
-    const booked = await call('booking.book', { ...gpBooking(demo, '10:00', patient.id), note: `call ${WATCHED_PATIENT.phone}` }, { requestId: 'desk-7.request-0001' });
+    const booked = await call('booking.book', { ...gpBooking(setup.demo, '10:00', patient.id), note: `call ${WATCHED_PATIENT.phone}` }, { requestId: 'desk-7.request-0001' });
     expect(booked.status).toBe(200);
     expect(booked.headers.get('x-request-id')).toBe('desk-7.request-0001');
-    const taken = await call('booking.book', gpBooking(demo, '10:00', patient.id));
+    const taken = await call('booking.book', gpBooking(setup.demo, '10:00', patient.id));
     expect(taken.status).toBe(409);
     const assigned = taken.headers.get('x-request-id');
     expect(assigned).toMatch(/^[0-9a-f-]{36}$/);

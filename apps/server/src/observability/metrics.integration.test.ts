@@ -2,31 +2,24 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type RunningServer } from '../app.js';
 import { inTransaction } from '../db/tx.js';
-import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { clientFor, ServerRotation, subscribeRemote } from '../sync/remote.js';
 import { until } from '../sync/testing.js';
-import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { demoDatabase } from '../testing/file-database.js';
 import { drCarterLock, gpBooking, metricValue, signedIn, untilLockWaiters } from '../testing/observed.js';
 
 // Bookings, conflicts and a deadlock made for real, then /metrics scraped over HTTP.
 
-let db: TestDatabase;
-let demo: DemoClinic;
 let token: string;
 let running: RunningServer;
 
+const setup = demoDatabase({ emailDomain: 'metrics.test' }, { poolSize: 12 });
 beforeAll(async () => {
-  db = await createTestDatabase({ poolSize: 12 });
-  demo = await seedDemo(db.owner, { emailDomain: 'metrics.test' });
-  ({ token } = await signedIn(db.deps, demo));
-  running = await createServer({ deps: db.deps, onStop: () => db.deps.logReader.stop() }).start(0);
-  await db.deps.logReader.start();
+  ({ token } = await signedIn(setup.db.deps, setup.demo));
+  running = await createServer({ deps: setup.db.deps, onStop: () => setup.db.deps.logReader.stop() }).start(0);
+  await setup.db.deps.logReader.start();
 });
 
-afterAll(async () => {
-  await running?.stop();
-  await db?.drop();
-});
+afterAll(() => running?.stop());
 
 async function scrape(url: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${url}/metrics`, { headers });
@@ -34,13 +27,13 @@ async function scrape(url: string, headers: Record<string, string> = {}): Promis
 
 /** Two desks that both pass the availability check, then queue on the slot's lock: the constraint decides between them. */
 async function raceAtTheConstraint(desk: ReturnType<typeof clientFor>): Promise<PromiseSettledResult<unknown>[]> {
-  const [first, second] = [gpBooking(demo, '11:00', demo.patients[2]!), gpBooking(demo, '11:00', demo.patients[3]!)];
-  const key = drCarterLock(demo, first);
-  const holder = await db.sql.connect();
+  const [first, second] = [gpBooking(setup.demo, '11:00', setup.demo.patients[2]!), gpBooking(setup.demo, '11:00', setup.demo.patients[3]!)];
+  const key = drCarterLock(setup.demo, first);
+  const holder = await setup.db.sql.connect();
   try {
     await holder.query('SELECT pg_advisory_lock($1::bigint)', [key]);
     const settled = Promise.allSettled([desk.booking.book.mutate(first), desk.booking.book.mutate(second)]);
-    await untilLockWaiters(db.sql, 2);
+    await untilLockWaiters(setup.db.sql, 2);
     await holder.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
     return await settled;
   } finally {
@@ -55,7 +48,7 @@ async function deadlock(): Promise<void> {
   const barrier = new Promise<void>((resolve) => (bothHoldTheirFirst = resolve));
   const run = (first: number, second: number) => {
     let tries = 0;
-    return inTransaction(db.deps.db, { tenantId: null }, async (tx) => {
+    return inTransaction(setup.db.deps.db, { tenantId: null }, async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${first}::bigint)`;
       if (tries++ === 0) {
         if (++held === 2) bothHoldTheirFirst();
@@ -72,8 +65,8 @@ describe('/metrics', () => {
     const desk = clientFor(() => running.url, token);
     const stream = subscribeRemote({ rotation: new ServerRotation(() => [running.url]), token });
     await stream.live;
-    await desk.booking.book.mutate(gpBooking(demo, '09:00', demo.patients[0]!));
-    await expect(desk.booking.book.mutate(gpBooking(demo, '09:00', demo.patients[1]!))).rejects.toThrow();
+    await desk.booking.book.mutate(gpBooking(setup.demo, '09:00', setup.demo.patients[0]!));
+    await expect(desk.booking.book.mutate(gpBooking(setup.demo, '09:00', setup.demo.patients[1]!))).rejects.toThrow();
     const raced = await raceAtTheConstraint(desk);
     expect(raced.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     await deadlock();
@@ -110,9 +103,9 @@ describe('/metrics', () => {
 
   it('an expired hold is counted by who expired it', async () => {
     const desk = clientFor(() => running.url, token);
-    const held = await desk.booking.hold.mutate({ ...gpBooking(demo, '14:00', demo.patients[4]!), holdMinutes: 5 });
-    await db.sql.query(`UPDATE appointment SET hold_expires_at = now() - interval '1 minute' WHERE id = $1`, [held.id]);
-    expect(await db.deps.holdExpiry.expireDue()).toBe(1);
+    const held = await desk.booking.hold.mutate({ ...gpBooking(setup.demo, '14:00', setup.demo.patients[4]!), holdMinutes: 5 });
+    await setup.db.sql.query(`UPDATE appointment SET hold_expires_at = now() - interval '1 minute' WHERE id = $1`, [held.id]);
+    expect(await setup.db.deps.holdExpiry.expireDue()).toBe(1);
     const text = await (await scrape(running.url)).text();
     expect(metricValue(text, 'frontdesk_hold_expiries_total', { by: 'sweeper' })).toBe(1);
   });
@@ -125,7 +118,7 @@ describe('/metrics', () => {
     expect(((await proxied.json()) as { error: { data: { domain: { code: string } } } }).error.data.domain.code).toBe('FORBIDDEN');
 
     const metricsToken = 'a-long-metrics-token-for-prometheus';
-    const guarded = await createServer({ deps: db.deps, metricsToken }).start(0, '0.0.0.0');
+    const guarded = await createServer({ deps: setup.db.deps, metricsToken }).start(0, '0.0.0.0');
     try {
       const url = guarded.url.replace('0.0.0.0', '127.0.0.1');
       expect((await scrape(url)).status).toBe(403);
@@ -134,7 +127,7 @@ describe('/metrics', () => {
       // From another machine's point of view (this host's own non-loopback address), without the token.
       const external = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
       if (external) {
-        const open = await createServer({ deps: db.deps }).start(0, '0.0.0.0');
+        const open = await createServer({ deps: setup.db.deps }).start(0, '0.0.0.0');
         try {
           expect((await scrape(open.url.replace('0.0.0.0', external.address))).status).toBe(403);
           expect((await scrape(open.url.replace('0.0.0.0', '127.0.0.1'))).status).toBe(200);

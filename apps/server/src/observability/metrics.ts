@@ -13,58 +13,30 @@ collectDefaultMetrics({ register: registry });
 
 const registers = [registry];
 
+function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  return new Counter({ name, help, labelNames, registers });
+}
+
+function histogram<L extends string>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []): Histogram<L> {
+  return new Histogram({ name, help, buckets, labelNames, registers });
+}
+
 /** Seconds buckets for work a desk waits on: a few milliseconds to ten seconds. */
 const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export const procedureDuration = new Histogram({
-  name: 'frontdesk_procedure_duration_seconds',
-  help: 'Time the server took to answer a procedure call (a subscription: to open it), by procedure and outcome (OK or the domain code).',
-  labelNames: ['procedure', 'outcome'] as const,
-  buckets: REQUEST_BUCKETS,
-  registers,
-});
+export const procedureDuration = histogram('frontdesk_procedure_duration_seconds', 'Time to answer a procedure call (a subscription: to open it), by procedure and outcome (OK or the domain code).', REQUEST_BUCKETS, ['procedure', 'outcome']);
 
-export const bookingCommands = new Counter({
-  name: 'frontdesk_booking_commands_total',
-  help: 'Booking commands answered, by command and outcome (OK or the domain code, e.g. SLOT_TAKEN).',
-  labelNames: ['command', 'outcome'] as const,
-  registers,
-});
+export const bookingCommands = counter('frontdesk_booking_commands_total', 'Booking commands answered, by command and outcome (OK or the domain code, e.g. SLOT_TAKEN).', ['command', 'outcome']);
 
-export const bookingConflicts = new Counter({
-  name: 'frontdesk_booking_conflicts_total',
-  help: 'Placements (hold, book, move, confirm) that met a taken slot, by command and stage: check (the availability check said no) or constraint (the exclusion constraint said no after the check said yes).',
-  labelNames: ['command', 'stage'] as const,
-  registers,
-});
+export const bookingConflicts = counter('frontdesk_booking_conflicts_total', 'Placements that met a taken slot, by command and stage: check (the availability check) or constraint (the exclusion constraint, after the check passed).', ['command', 'stage']);
 
-export const txRetries = new Counter({
-  name: 'frontdesk_tx_retries_total',
-  help: 'Transactions run again, by reason (deadlock, serialization, connection) and SQLSTATE (none for a lost connection).',
-  labelNames: ['reason', 'sqlstate'] as const,
-  registers,
-});
+export const txRetries = counter('frontdesk_tx_retries_total', 'Transactions run again, by reason (deadlock, serialization, connection) and SQLSTATE (none for a lost connection).', ['reason', 'sqlstate']);
 
-export const advisoryLockWait = new Histogram({
-  name: 'frontdesk_advisory_lock_wait_seconds',
-  help: 'Time a booking transaction waited for its slot locks (advisory locks on its resources and patient).',
-  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-  registers,
-});
+export const advisoryLockWait = histogram('frontdesk_advisory_lock_wait_seconds', 'Time a booking transaction waited for its slot locks (advisory locks on its resources and patient).', [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
 
-export const holdExpiries = new Counter({
-  name: 'frontdesk_hold_expiries_total',
-  help: 'Holds that ran out and were expired, by who found them: the sweeper, or a placement they stood in the way of.',
-  labelNames: ['by'] as const,
-  registers,
-});
+export const holdExpiries = counter('frontdesk_hold_expiries_total', 'Holds that ran out and were expired, by who found them: the sweeper, or a placement they stood in the way of.', ['by']);
 
-export const eventDeliveryLag = new Histogram({
-  name: 'frontdesk_event_delivery_lag_seconds',
-  help: "Time from an event's transaction (its created_at) to this process handing it to its open desk streams.",
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-  registers,
-});
+export const eventDeliveryLag = histogram('frontdesk_event_delivery_lag_seconds', "Time from an event's transaction (its created_at) to this process handing it to its open desk streams.", [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
 
 /** A pg Pool as the gauges read it. */
 export interface ObservedPool {
@@ -82,9 +54,21 @@ export function observePool(name: string, pool: ObservedPool): void {
   pools.set(pool, name);
 }
 
-/** Sums by pool name (a test process may run several servers); ended pools leave. */
-function poolGauge(help: string, read: (pool: ObservedPool) => number, name: string) {
-  return new Gauge({
+/** A gauge read at scrape time. */
+function sampled(name: string, help: string, read: () => number | Promise<number>): void {
+  new Gauge({
+    name,
+    help,
+    async collect() {
+      this.set(await read());
+    },
+    registers,
+  });
+}
+
+/** Summed by pool name (a test process may run several servers); ended pools leave. */
+function poolGauge(name: string, help: string, read: (pool: ObservedPool) => number): void {
+  new Gauge({
     name,
     help,
     labelNames: ['pool'] as const,
@@ -99,10 +83,10 @@ function poolGauge(help: string, read: (pool: ObservedPool) => number, name: str
   });
 }
 
-poolGauge('Connections handed out by the pool and not yet returned.', (p) => p.totalCount - p.idleCount, 'frontdesk_db_pool_in_use');
-poolGauge('Connections open in the pool, in use or idle.', (p) => p.totalCount, 'frontdesk_db_pool_open');
-poolGauge('Requests waiting for a connection from the pool.', (p) => p.waitingCount, 'frontdesk_db_pool_waiting');
-poolGauge('Most connections the pool may open.', (p) => p.options.max ?? 10, 'frontdesk_db_pool_max');
+poolGauge('frontdesk_db_pool_in_use', 'Connections handed out by the pool and not yet returned.', (p) => p.totalCount - p.idleCount);
+poolGauge('frontdesk_db_pool_open', 'Connections open in the pool, in use or idle.', (p) => p.totalCount);
+poolGauge('frontdesk_db_pool_waiting', 'Requests waiting for a connection from the pool.', (p) => p.waitingCount);
+poolGauge('frontdesk_db_pool_max', 'Most connections the pool may open.', (p) => p.options.max ?? 10);
 
 let streams: () => { streams: number; bufferedEvents: number } = () => ({ streams: 0, bufferedEvents: 0 });
 
@@ -111,23 +95,8 @@ export function observeStreams(read: typeof streams): void {
   streams = read;
 }
 
-new Gauge({
-  name: 'frontdesk_sse_streams',
-  help: 'Live change streams (one per desk window) open on this process.',
-  collect() {
-    this.set(streams().streams);
-  },
-  registers,
-});
-
-new Gauge({
-  name: 'frontdesk_sse_buffered_events',
-  help: 'Events waiting for desks that read slower than changes arrive.',
-  collect() {
-    this.set(streams().bufferedEvents);
-  },
-  registers,
-});
+sampled('frontdesk_sse_streams', 'Live change streams (one per desk window) open on this process.', () => streams().streams);
+sampled('frontdesk_sse_buffered_events', 'Events waiting for desks that read slower than changes arrive.', () => streams().bufferedEvents);
 
 let readiness: () => Promise<boolean> = async () => false;
 
@@ -136,11 +105,8 @@ export function observeReadiness(check: typeof readiness): void {
   readiness = check;
 }
 
-new Gauge({
-  name: 'frontdesk_ready',
-  help: '1 while this process would answer /readyz with 200 (database reachable, migrations current, log reader listening, not shutting down).',
-  async collect() {
-    this.set((await readiness()) ? 1 : 0);
-  },
-  registers,
-});
+sampled(
+  'frontdesk_ready',
+  '1 while this process would answer /readyz with 200 (database reachable, migrations current, log reader listening, not shutting down).',
+  async () => ((await readiness()) ? 1 : 0),
+);

@@ -1,9 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { startServerProcess, type ServerProcess } from '../sync/remote.js';
-import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { demoDatabase } from '../testing/file-database.js';
 import { dataOf, gpBooking, leaked, secretsOf, trpcCall, WATCHED_PATIENT } from '../testing/observed.js';
 
 // The server as operators run it: its own process, the tracing preload
@@ -35,16 +34,13 @@ const collector = http.createServer((req, res) => {
   });
 });
 
-let db: TestDatabase;
-let demo: DemoClinic;
 let server: ServerProcess;
 const stdout: string[] = [];
 
+const setup = demoDatabase({ emailDomain: 'process.test' });
 beforeAll(async () => {
   await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-  db = await createTestDatabase();
-  demo = await seedDemo(db.owner, { emailDomain: 'process.test' });
-  server = await startServerProcess(db.url, {
+  server = await startServerProcess(setup.db.url, {
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_BSP_SCHEDULE_DELAY: '200',
@@ -57,7 +53,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.kill('SIGKILL');
   collector.close();
-  await db?.drop();
 });
 
 const attribute = (span: OtlpSpan, key: string): string | number | undefined => {
@@ -68,11 +63,11 @@ const attribute = (span: OtlpSpan, key: string): string | number | undefined => 
 describe('a server process with tracing on', () => {
   it('exports the HTTP, procedure and SQL spans of a booking as one trace, logs it with the trace id, and stops gracefully on SIGTERM', async () => {
     const { token } = await dataOf<{ token: string }>(
-      await trpcCall(server.url, 'auth.login', { email: demo.staff.receptionist.email, password: demo.password, desk: 'front desk' }),
+      await trpcCall(server.url, 'auth.login', { email: setup.demo.staff.receptionist.email, password: setup.demo.password, desk: 'front desk' }),
     );
     const patient = await dataOf<{ id: string }>(await trpcCall(server.url, 'patients.create', { ...WATCHED_PATIENT }, { token }));
     expect((await trpcCall(server.url, 'patients.search', { query: WATCHED_PATIENT.phone }, { token, query: true })).status).toBe(200);
-    expect((await trpcCall(server.url, 'booking.book', gpBooking(demo, '10:00', patient.id), { token })).status).toBe(200);
+    expect((await trpcCall(server.url, 'booking.book', gpBooking(setup.demo, '10:00', patient.id), { token })).status).toBe(200);
 
     // SIGTERM: /readyz turns 503 for the shutdown delay, then the process finishes and exits cleanly.
     const stopped = server.kill('SIGTERM');

@@ -1,8 +1,7 @@
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import type { Caller } from '../testing/callers.js';
-import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { demoDatabase } from '../testing/file-database.js';
 import { gpBooking, leaked, secretsOf, signedIn, WATCHED_PATIENT } from '../testing/observed.js';
 import { startTracing } from './sdk.js';
 import { ATTR, stopTracing } from './tracing.js';
@@ -10,23 +9,19 @@ import { ATTR, stopTracing } from './tracing.js';
 // The SDK as the server starts it, with an in-memory exporter in place of OTLP.
 
 const exporter = new InMemorySpanExporter();
-let db: TestDatabase;
-let demo: DemoClinic;
 let desk: Caller;
 let token: string;
 let patientId: string;
 
+const setup = demoDatabase({ emailDomain: 'tracing.test' });
 beforeAll(async () => {
   startTracing({ serviceName: 'frontdesk-test', spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  db = await createTestDatabase();
-  demo = await seedDemo(db.owner, { emailDomain: 'tracing.test' });
-  ({ desk, token } = await signedIn(db.deps, demo));
+  ({ desk, token } = await signedIn(setup.db.deps, setup.demo));
   patientId = (await desk.patients.create({ name: WATCHED_PATIENT.name, phone: WATCHED_PATIENT.phone })).id;
 });
 
 afterAll(async () => {
   await stopTracing();
-  await db?.drop();
 });
 
 const parentOf = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId;
@@ -51,7 +46,7 @@ const steps = (s: ReadableSpan): boolean => s.name !== 'prisma:client:operation'
 describe('tracing a booking', () => {
   it('one span per procedure, named by its path, over the booking steps: availability, lock wait, insert, the constraint with the events, commit', async () => {
     exporter.reset();
-    await desk.booking.book(gpBooking(demo, '10:00', patientId));
+    await desk.booking.book(gpBooking(setup.demo, '10:00', patientId));
     const spans = exporter.getFinishedSpans();
     const book = only('booking.book');
     expect(parentOf(book)).toBeUndefined();
@@ -59,9 +54,9 @@ describe('tracing a booking', () => {
       [ATTR.procedure]: 'booking.book',
       [ATTR.outcome]: 'OK',
       [ATTR.retries]: 0,
-      [ATTR.tenant]: demo.tenantId,
-      [ATTR.branch]: demo.branches.east,
-      [ATTR.service]: demo.services.gp,
+      [ATTR.tenant]: setup.demo.tenantId,
+      [ATTR.branch]: setup.demo.branches.east,
+      [ATTR.service]: setup.demo.services.gp,
     });
     // The placement's own transaction: Prisma's interactive transaction inside ours, the booking's steps inside that.
     const lockWait = only('db.lock_wait');
@@ -85,7 +80,7 @@ describe('tracing a booking', () => {
 
   it('a taken slot is an answer, not a failure: outcome SLOT_TAKEN, the check said no, nothing written', async () => {
     exporter.reset();
-    await expect(desk.booking.book(gpBooking(demo, '10:00', patientId))).rejects.toThrow();
+    await expect(desk.booking.book(gpBooking(setup.demo, '10:00', patientId))).rejects.toThrow();
     const book = only('booking.book');
     expect(book.attributes[ATTR.outcome]).toBe('SLOT_TAKEN');
     expect(book.status.code).not.toBe(2);
@@ -94,7 +89,7 @@ describe('tracing a booking', () => {
 
   it('input the schema refuses ends BAD_INPUT; a query is traced the same way', async () => {
     exporter.reset();
-    await expect(desk.booking.book({ ...gpBooking(demo, '11:00', patientId), branchId: 'not-an-id' })).rejects.toThrow();
+    await expect(desk.booking.book({ ...gpBooking(setup.demo, '11:00', patientId), branchId: 'not-an-id' })).rejects.toThrow();
     await desk.patients.search({ query: 'Quixote' });
     expect(only('booking.book').attributes[ATTR.outcome]).toBe('BAD_INPUT');
     expect(only('patients.search').attributes).toMatchObject({ [ATTR.outcome]: 'OK', [ATTR.procedureType]: 'query' });
@@ -104,9 +99,9 @@ describe('tracing a booking', () => {
     exporter.reset();
     const created = await desk.patients.create({ name: `${WATCHED_PATIENT.name} Jr`, phone: WATCHED_PATIENT.phone });
     await desk.patients.search({ query: WATCHED_PATIENT.phone });
-    const held = await desk.booking.hold({ ...gpBooking(demo, '12:00', created.id), holdMinutes: 5 });
+    const held = await desk.booking.hold({ ...gpBooking(setup.demo, '12:00', created.id), holdMinutes: 5 });
     await desk.booking.confirm({ appointmentId: held.id, version: held.version, note: WATCHED_PATIENT.name });
-    await expect(desk.booking.book(gpBooking(demo, '12:00', created.id))).rejects.toThrow();
+    await expect(desk.booking.book(gpBooking(setup.demo, '12:00', created.id))).rejects.toThrow();
     const spans = exporter.getFinishedSpans();
     expect(spans.length).toBeGreaterThan(10);
     const text = JSON.stringify(spans.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events, status: s.status, links: s.links })));
