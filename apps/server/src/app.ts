@@ -5,6 +5,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Deps } from './deps.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clientErrorHandler, DEFAULT_LIMITS, endWhenAnsweredEarly, guard, loggablePath, refuseAtEdge, type EdgeLimits } from './http/edge.js';
+import { clientAddress } from './http/client-address.js';
 import { rawEdgeError, sendEdgeError } from './http/errors.js';
 import { API_CSP, setSecurityHeaders } from './http/headers.js';
 import { InFlight } from './http/in-flight.js';
@@ -29,6 +30,8 @@ export interface ServerOptions {
   onStop?: () => Promise<void> | void;
   /** Bearer token for /metrics; without one, /metrics answers loopback connections only. */
   metricsToken?: string | undefined;
+  /** Proxies whose X-Forwarded-For names the client (http/client-address.ts); none by default. */
+  trustProxy?: readonly string[];
 }
 
 export interface StopOptions {
@@ -59,7 +62,7 @@ export function createServer(options: ServerOptions) {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    createContext: contextFactory(options.deps),
+    createContext: contextFactory(options.deps, clientAddress(options.trustProxy)),
     // Counted as the body streams in, so a chunked body without a length stops at the limit too.
     maxBodySize: limits.maxBodyBytes,
     maxBatchSize: limits.maxBatchSize,

@@ -8,6 +8,7 @@ import { databaseUrls, ensureRuntimeRoles } from './db/roles.js';
 import { createDeps } from './deps.js';
 import { readEnv } from './env.js';
 import { createLogger } from './logger.js';
+import { stopTracing, tracingStarted } from './observability/tracing.js';
 import { startBackground } from './background.js';
 import { PROJECT_ROOT } from './paths.js';
 import { ProductionRefusal, refuseDemoPasswords, refuseUnsafeConfiguration } from './production/checks.js';
@@ -19,6 +20,11 @@ async function main(): Promise<void> {
   const production = env.FRONTDESK_ENV === 'production';
   if (production) refuseUnsafeConfiguration(env);
   const logger = createLogger(env.LOG_LEVEL);
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT && !tracingStarted()) {
+    // Procedure, booking and Prisma spans still work; http and pg were loaded before anything could hook them.
+    logger.warn('tracing starts late: run the server with --import of observability/instrument to trace HTTP and SQL too');
+    await import('./observability/instrument.js');
+  }
   // A promise nobody awaited failed: one piece of work is lost, the server is not.
   process.on('unhandledRejection', (reason: unknown) => logger.error({ err: reason }, 'unhandled promise rejection'));
   // Keep serving: every booking is one Postgres transaction (committed or rolled back), so a stray
@@ -54,9 +60,9 @@ async function main(): Promise<void> {
     }
   }
   const deps = createDeps({ urls, logger, poolSize: env.FRONTDESK_DB_POOL });
-  const background = startBackground(deps, { sweepMs: env.FRONTDESK_HOLD_SWEEP_MS });
+  const background = startBackground(deps, { sweepMs: env.FRONTDESK_HOLD_SWEEP_MS, eventRetentionDays: env.FRONTDESK_EVENT_RETENTION_DAYS });
   const rendererDir = env.FRONTDESK_RENDERER_DIR ?? path.join(PROJECT_ROOT, 'apps', 'desktop', 'out', 'renderer');
-  const app = createServer({ deps, rendererDir, limits: { maxBodyBytes: env.FRONTDESK_MAX_BODY_BYTES }, onStop: () => background.stop() });
+  const app = createServer({ deps, rendererDir, limits: { maxBodyBytes: env.FRONTDESK_MAX_BODY_BYTES }, metricsToken: env.FRONTDESK_METRICS_TOKEN, trustProxy: env.FRONTDESK_TRUST_PROXY, onStop: () => background.stop() });
   const running = await app.start(env.FRONTDESK_PORT, env.FRONTDESK_HOST);
 
   console.log(`\nFrontdesk server listening on ${running.url}`);
@@ -69,8 +75,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await running.stop().catch((err: unknown) => logger.error({ err }, 'server stop failed'));
+    // Not ready first (a load balancer stops sending desks), then no new connections, streams end as retryable, requests finish.
+    await running.stop({ delayMs: env.FRONTDESK_SHUTDOWN_DELAY_MS, drainMs: env.FRONTDESK_DRAIN_MS }).catch((err: unknown) => logger.error({ err }, 'server stop failed'));
     await deps.db.$disconnect().catch(() => undefined);
+    await stopTracing().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     process.exit(0);
   };
