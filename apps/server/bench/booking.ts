@@ -35,11 +35,11 @@ export async function seedBenchClinic(databaseUrl: string, opts: { resources: nu
     const resources = (
       await client.query(`INSERT INTO resource (tenant_id, kind, name, tags) SELECT $1, 'PRACTITIONER', 'Bench practitioner ' || g, ARRAY['bench'] FROM generate_series(1, $2) g RETURNING id`, [tenantId, opts.resources])
     ).rows.map((r) => r.id as string);
-    await client.query(`INSERT INTO resource_branch (resource_id, branch_id) SELECT unnest($1::uuid[]), $2`, [resources, branchId]);
-    await client.query(`INSERT INTO working_hours (resource_id, branch_id, weekday, start_minute, end_minute) SELECT r, $2, d, 0, 1440 FROM unnest($1::uuid[]) r, generate_series(1, 7) d`, [resources, branchId]);
+    await client.query(`INSERT INTO resource_branch (tenant_id, resource_id, branch_id) SELECT $3, unnest($1::uuid[]), $2`, [resources, branchId, tenantId]);
+    await client.query(`INSERT INTO working_hours (tenant_id, resource_id, branch_id, weekday, start_minute, end_minute) SELECT $3, r, $2, d, 0, 1440 FROM unnest($1::uuid[]) r, generate_series(1, 7) d`, [resources, branchId, tenantId]);
     const durationMin = 10;
     const serviceId = (await client.query(`INSERT INTO service (tenant_id, name, duration_min, price_cents) VALUES ($1, 'Bench consult', $2, 5000) RETURNING id`, [tenantId, durationMin])).rows[0].id as string;
-    await client.query(`INSERT INTO service_requirement (service_id, kind, tag) VALUES ($1, 'PRACTITIONER', 'bench')`, [serviceId]);
+    await client.query(`INSERT INTO service_requirement (tenant_id, service_id, kind, tag) VALUES ($2, $1, 'PRACTITIONER', 'bench')`, [serviceId, tenantId]);
     const patients = (
       await client.query(`INSERT INTO patient (tenant_id, name, phone) SELECT $1, 'Bench patient ' || g, '+1 555 ' || g FROM generate_series(1, $2) g RETURNING id`, [tenantId, opts.patients])
     ).rows.map((r) => r.id as string);

@@ -237,11 +237,11 @@ describe('slots on the days clocks change (2027, New York)', () => {
   beforeAll(async () => {
     const res = await db.owner.resource.create({ data: { tenantId: demo.tenantId, kind: 'PRACTITIONER', name: 'Dr Sunday', tags: ['gp'] }, select: { id: true } });
     drSunday = res.id;
-    await db.owner.resourceBranch.create({ data: { resourceId: drSunday, branchId: demo.branches.east } });
+    await db.owner.resourceBranch.create({ data: { tenantId: demo.tenantId, resourceId: drSunday, branchId: demo.branches.east } });
     await db.owner.workingHours.createMany({
       data: [
-        { resourceId: drSunday, branchId: demo.branches.east, weekday: 7, startMinute: 60, endMinute: 240 },
-        { resourceId: drSunday, branchId: demo.branches.east, weekday: 7, startMinute: 540, endMinute: 600 },
+        { tenantId: demo.tenantId, resourceId: drSunday, branchId: demo.branches.east, weekday: 7, startMinute: 60, endMinute: 240 },
+        { tenantId: demo.tenantId, resourceId: drSunday, branchId: demo.branches.east, weekday: 7, startMinute: 540, endMinute: 600 },
       ],
     });
     // Written past the schedule commands, so the cached catalogue is told by hand.

@@ -271,7 +271,7 @@ async function brokenInvariants(): Promise<string[]> {
 
   const sessions = await q(`
     SELECT cs.id, cs.issued, COALESCE(array_agg(t.number ORDER BY t.number) FILTER (WHERE t.id IS NOT NULL), '{}') AS numbers
-      FROM capacity_session cs LEFT JOIN token t ON t.session_id = cs.id GROUP BY cs.id`);
+      FROM capacity_session cs LEFT JOIN token t ON t.session_id = cs.id GROUP BY cs.tenant_id, cs.id`);
   for (const s of sessions) {
     const expected = Array.from({ length: s.issued }, (_, i) => i + 1);
     if (JSON.stringify(s.numbers) !== JSON.stringify(expected)) broken.push(`session ${s.id} issued ${s.issued} but holds tokens ${JSON.stringify(s.numbers)}`);
@@ -285,7 +285,7 @@ async function brokenInvariants(): Promise<string[]> {
            (array_agg(e.payload->'appointment'->>'status' ORDER BY e.seq DESC))[1] AS last_status,
            (array_agg(e.payload->'appointment'->>'startsAt' ORDER BY e.seq DESC))[1] AS last_starts_at
       FROM appointment a LEFT JOIN event e ON e.aggregate_id = a.id AND e.type LIKE 'appointment.%'
-     GROUP BY a.id`);
+     GROUP BY a.tenant_id, a.id`);
   for (const h of histories) {
     const expected = Array.from({ length: h.version }, (_, i) => i + 1);
     if (JSON.stringify(h.versions) !== JSON.stringify(expected)) broken.push(`appointment ${h.id} at version ${h.version} has events for versions ${JSON.stringify(h.versions)}`);

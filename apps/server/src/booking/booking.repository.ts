@@ -203,7 +203,7 @@ export class BookingRepository {
              a.version, COALESCE(array_agg(ar.resource_id::text ORDER BY ar.resource_id) FILTER (WHERE ar.resource_id IS NOT NULL), '{}') AS "resourceIds"
         FROM appointment a LEFT JOIN appointment_resource ar ON ar.appointment_id = a.id
        WHERE a.id = ${appointmentId}::uuid AND a.tenant_id = ${tenantId}::uuid
-       GROUP BY a.id`;
+       GROUP BY a.tenant_id, a.id`;
     return rows[0] ?? null;
   }
 

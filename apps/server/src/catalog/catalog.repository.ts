@@ -72,7 +72,7 @@ export class CatalogRepository {
       SELECT quantity FROM product_stock WHERE product_id = ${q.productId}::uuid AND branch_id = ${q.branchId}::uuid FOR UPDATE`;
     const before = rows[0]?.quantity ?? 0;
     await tx.productStock.upsert({
-      where: { productId_branchId: { productId: q.productId, branchId: q.branchId } },
+      where: { tenantId_productId_branchId: { tenantId: q.tenantId, productId: q.productId, branchId: q.branchId } },
       create: { tenantId: q.tenantId, productId: q.productId, branchId: q.branchId, quantity: q.quantity },
       update: { quantity: q.quantity },
       select: { quantity: true },
@@ -80,9 +80,9 @@ export class CatalogRepository {
     return before;
   }
 
-  async setPrice(tx: Tx, q: { serviceId: string; branchId: string; priceCents: number }): Promise<void> {
+  async setPrice(tx: Tx, q: { tenantId: string; serviceId: string; branchId: string; priceCents: number }): Promise<void> {
     await tx.servicePrice.upsert({
-      where: { serviceId_branchId: { serviceId: q.serviceId, branchId: q.branchId } },
+      where: { tenantId_serviceId_branchId: { tenantId: q.tenantId, serviceId: q.serviceId, branchId: q.branchId } },
       create: q,
       update: { priceCents: q.priceCents },
       select: { priceCents: true },

@@ -110,7 +110,7 @@ export class CatalogService {
     return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
       if (!(await this.repo.branch(tx, actor.tenantId, input.branchId))) throw notFound('branch');
       if (!(await this.repo.service(tx, actor.tenantId, input.serviceId))) throw notFound('service');
-      await this.repo.setPrice(tx, input);
+      await this.repo.setPrice(tx, { tenantId: actor.tenantId, ...input });
       await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
         { type: 'price.changed', tenantId: actor.tenantId, branchId: input.branchId, aggregateId: input.serviceId, payload: { serviceId: input.serviceId, branchId: input.branchId, priceCents: input.priceCents } },
       ]);

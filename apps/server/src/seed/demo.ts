@@ -53,8 +53,8 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoC
       const addResource = async (key: string, kind: ResourceKind, name: string, tags: string[], branchIds: string[], hours: { weekday: number; startMinute: number; endMinute: number; branchId: string }[]) => {
         const r = await tx.resource.create({ data: { tenantId, kind, name, tags }, select: { id: true } });
         resources[key] = r.id;
-        await tx.resourceBranch.createMany({ data: branchIds.map((branchId) => ({ resourceId: r.id, branchId })) });
-        if (hours.length) await tx.workingHours.createMany({ data: hours.map((h) => ({ resourceId: r.id, ...h })) });
+        await tx.resourceBranch.createMany({ data: branchIds.map((branchId) => ({ tenantId, resourceId: r.id, branchId })) });
+        if (hours.length) await tx.workingHours.createMany({ data: hours.map((h) => ({ tenantId, resourceId: r.id, ...h })) });
       };
       const weekly = (branchId: string, days: number[], from: string, to: string) => days.map((weekday) => ({ weekday, branchId, ...day(from, to) }));
 
@@ -82,7 +82,7 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoC
           data: { tenantId, name, durationMin, priceCents, bufferBeforeMin: buffers.before ?? 0, bufferAfterMin: buffers.after ?? 0 },
           select: { id: true },
         });
-        await tx.serviceRequirement.createMany({ data: needs.map((n) => ({ serviceId: s.id, kind: n.kind, tag: n.tag })) });
+        await tx.serviceRequirement.createMany({ data: needs.map((n) => ({ tenantId, serviceId: s.id, kind: n.kind, tag: n.tag })) });
         return s.id;
       };
       const services = {
@@ -92,7 +92,7 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoC
         physio: await addService('Physiotherapy session', 60, 9500, [{ kind: 'PRACTITIONER', tag: 'physio' }, { kind: 'ROOM', tag: 'physio' }], { before: 5 }),
         derm: await addService('Dermatology consult', 20, 11000, [{ kind: 'PRACTITIONER', tag: 'dermatologist' }]),
       };
-      await tx.servicePrice.createMany({ data: [{ serviceId: services.gp, branchId: west.id, priceCents: 5500 }, { serviceId: services.cleaning, branchId: west.id, priceCents: 10500 }] });
+      await tx.servicePrice.createMany({ data: [{ tenantId, serviceId: services.gp, branchId: west.id, priceCents: 5500 }, { tenantId, serviceId: services.cleaning, branchId: west.id, priceCents: 10500 }] });
 
       const addProduct = async (name: string, priceCents: number, eastQty: number, westQty: number) => {
         const p = await tx.product.create({ data: { tenantId, name, priceCents }, select: { id: true } });
@@ -124,7 +124,7 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoC
       const addStaff = async (local: string, name: string, role: 'RECEPTIONIST' | 'CALL_CENTRE' | 'BRANCH_MANAGER' | 'ADMIN', branchIds: string[]) => {
         const email = `${local}@${domain}`;
         const s = await tx.staff.create({ data: { tenantId, email, name, role, passwordHash }, select: { id: true } });
-        if (branchIds.length) await tx.staffBranch.createMany({ data: branchIds.map((branchId) => ({ staffId: s.id, branchId })) });
+        if (branchIds.length) await tx.staffBranch.createMany({ data: branchIds.map((branchId) => ({ tenantId, staffId: s.id, branchId })) });
         return { id: s.id, email };
       };
       const staff = {

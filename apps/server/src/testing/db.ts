@@ -19,19 +19,12 @@ export interface TestDatabase {
 
 /** A fresh, migrated database cloned from the template, with app deps on it. */
 export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
-  const adminUrl = inject('pgAdminUrl');
-  const name = `frontdesk_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const sql = new pg.Pool({ connectionString: url.toString(), max: 4 });
-  const owner = createPrisma({ url: url.toString(), poolSize: 4 });
-  const deps = createDeps({ urls: databaseUrls(url.toString()), logger: createLogger(process.env.LOG_LEVEL ?? 'silent'), poolSize: options.poolSize ?? 30 });
+  const created = await newDatabase(TEMPLATE_DB);
+  const sql = new pg.Pool({ connectionString: created.url, max: 4 });
+  const owner = createPrisma({ url: created.url, poolSize: 4 });
+  const deps = createDeps({ urls: databaseUrls(created.url), logger: createLogger(process.env.LOG_LEVEL ?? 'silent'), poolSize: options.poolSize ?? 30 });
   return {
-    url: url.toString(),
+    url: created.url,
     sql,
     owner,
     deps,
@@ -39,10 +32,39 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
       await deps.db.$disconnect();
       await owner.$disconnect();
       await sql.end();
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await created.drop();
     },
   };
+}
+
+/** An empty database, no migration applied, for tests of the migrations themselves. */
+export async function createEmptyDatabase(): Promise<Pick<TestDatabase, 'url' | 'sql' | 'drop'>> {
+  const created = await newDatabase('template1');
+  const sql = new pg.Pool({ connectionString: created.url, max: 2 });
+  return {
+    url: created.url,
+    sql,
+    async drop() {
+      await sql.end();
+      await created.drop();
+    },
+  };
+}
+
+async function newDatabase(template: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = inject('pgAdminUrl');
+  const name = `frontdesk_test_${randomBytes(6).toString('hex')}`;
+  const asAdmin = async (statement: string) => {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(statement);
+    } finally {
+      await admin.end();
+    }
+  };
+  await asAdmin(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => asAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
