@@ -58,7 +58,7 @@ describe('row-level security inside a tenant transaction, with the application f
     expect(new Set(tenants.map((r) => r.tenant_id))).toEqual(new Set([setup.a.tenantId]));
   });
 
-  it('tables without tenant_id follow their parent: hours, prices, requirements, staff branches, tenant', async () => {
+  it('child tables (hours, prices, requirements, staff branches) and the tenant table show tenant A only', async () => {
     const seen = await inTransaction(setup.db.deps.db, { tenantId: setup.a.tenantId }, async (tx) => {
       const [rows] = await tx.$queryRaw<{ tenants: number; foreign: number }[]>`
         SELECT (SELECT count(*)::int FROM tenant) AS tenants,
@@ -152,6 +152,7 @@ describe('the narrow system paths', () => {
       SELECT p.proname AS name, p.prosecdef AS definer, has_function_privilege('public', p.oid, 'EXECUTE') AS public
         FROM pg_proc p WHERE p.proname LIKE 'frontdesk\\_%' ORDER BY 1`);
     expect(rows.rows).toEqual([
+      { name: 'frontdesk_archive_events', definer: true, public: false },
       { name: 'frontdesk_due_hold_tenants', definer: true, public: false },
       { name: 'frontdesk_login_lookup', definer: true, public: false },
       { name: 'frontdesk_session_actor', definer: true, public: false },
