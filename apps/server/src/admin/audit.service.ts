@@ -6,6 +6,7 @@ import { inTransaction, type Db, type Tx } from '../db/tx.js';
 
 const AUDIT_LIMIT = 1000;
 
+// The same columns of the log and of its archive (events past the retention age, sync/retention.ts).
 const eventSelect = {
   seq: true,
   createdAt: true,
@@ -14,9 +15,18 @@ const eventSelect = {
   desk: true,
   actorId: true,
   branchId: true,
-} satisfies Prisma.EventSelect;
+} satisfies Prisma.EventSelect & Prisma.EventArchiveSelect;
 
 type EventRow = Prisma.EventGetPayload<{ select: typeof eventSelect }>;
+type EventWhere = Prisma.EventWhereInput & Prisma.EventArchiveWhereInput;
+
+/** The oldest events matching `where`, archived or not, in log order. */
+async function trail(tx: Tx, where: EventWhere): Promise<EventRow[]> {
+  const query = { where, select: eventSelect, orderBy: { seq: 'asc' }, take: AUDIT_LIMIT } as const;
+  const archived = await tx.eventArchive.findMany(query);
+  const live = await tx.event.findMany(query);
+  return [...archived, ...live].sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0)).slice(0, AUDIT_LIMIT);
+}
 
 const WORDS: Record<string, string> = {
   'appointment.held': 'Held',
@@ -64,12 +74,7 @@ export class AuditService {
       const appointment = await tx.appointment.findFirst({ where: { id: appointmentId, tenantId: actor.tenantId }, select: { branchId: true } });
       if (!appointment) throw notFound('appointment');
       assertBranch(actor, appointment.branchId);
-      const events = await tx.event.findMany({
-        where: { tenantId: actor.tenantId, aggregateId: appointmentId },
-        select: eventSelect,
-        orderBy: { seq: 'asc' },
-        take: AUDIT_LIMIT,
-      });
+      const events = await trail(tx, { tenantId: actor.tenantId, aggregateId: appointmentId });
       return this.entries(tx, actor, events);
     });
   }
@@ -79,12 +84,7 @@ export class AuditService {
     return this.inTenant(actor, async (tx) => {
       const patient = await tx.patient.findFirst({ where: { id: patientId, tenantId: actor.tenantId }, select: { id: true } });
       if (!patient) throw notFound('patient');
-      const events = await tx.event.findMany({
-        where: { tenantId: actor.tenantId, patientId, OR: [{ branchId: null }, { branchId: { in: [...actor.branchIds] } }] },
-        select: eventSelect,
-        orderBy: { seq: 'asc' },
-        take: AUDIT_LIMIT,
-      });
+      const events = await trail(tx, { tenantId: actor.tenantId, patientId, OR: [{ branchId: null }, { branchId: { in: [...actor.branchIds] } }] });
       return this.entries(tx, actor, events);
     });
   }
