@@ -88,7 +88,9 @@ export function createServer(options: ServerOptions) {
     const origin = req.headers.origin;
     if (isLocalOrigin(origin)) {
       res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('access-control-allow-headers', 'authorization, content-type, last-event-id, trpc-accept, x-trpc-source');
+      res.setHeader('access-control-allow-headers', 'authorization, content-type, last-event-id, trpc-accept, x-trpc-source, x-request-id');
+      // A desk may quote its request's id when something went wrong.
+      res.setHeader('access-control-expose-headers', 'x-request-id');
       res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
       res.setHeader('vary', 'origin');
     }
