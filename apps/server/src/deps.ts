@@ -1,6 +1,7 @@
-import { AuditService } from './admin/audit.service.js';
 import { StaffRepository } from './admin/staff.repository.js';
 import { StaffService } from './admin/staff.service.js';
+import { AuditRepository } from './audit/audit.repository.js';
+import { AuditService } from './audit/audit.service.js';
 import { AuthRepository } from './auth/auth.repository.js';
 import { AuthService } from './auth/auth.service.js';
 import { AvailabilityRepository } from './availability/availability.repository.js';
@@ -88,7 +89,7 @@ export function createDeps(options: DepsOptions): Deps {
     catalog: new CatalogService(db, new CatalogRepository()),
     schedule: new ScheduleService(db, catalogues, new ScheduleRepository(), now),
     staff: new StaffService(db, new StaffRepository(), now),
-    audit: new AuditService(db),
+    audit: new AuditService(db, new AuditRepository()),
     now,
   };
 }

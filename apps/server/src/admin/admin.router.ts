@@ -1,10 +1,10 @@
-import { auditAppointmentInput, auditPatientInput, staffCreateInput, staffDisableInput, staffListInput, staffSetBranchesInput } from '@frontdesk/shared';
+import { staffCreateInput, staffDisableInput, staffListInput, staffSetBranchesInput } from '@frontdesk/shared';
+import { auditRouter } from '../audit/audit.router.js';
 import { router, staffProcedure } from '../trpc/init.js';
 
 const manage = staffProcedure('staff.manage');
-const audit = staffProcedure('audit.read');
 
-// Staff accounts (admins and branch managers) and the audit trail.
+// Staff accounts (admins and branch managers) and the audit trail (audit/).
 export const adminRouter = router({
   staff: router({
     list: manage.input(staffListInput).query(({ ctx, input }) => ctx.deps.staff.list(ctx.actor, input)),
@@ -12,8 +12,5 @@ export const adminRouter = router({
     disable: manage.input(staffDisableInput).mutation(({ ctx, input }) => ctx.deps.staff.setDisabled(ctx.actor, input)),
     setBranches: manage.input(staffSetBranchesInput).mutation(({ ctx, input }) => ctx.deps.staff.setBranches(ctx.actor, input)),
   }),
-  audit: router({
-    appointment: audit.input(auditAppointmentInput).query(({ ctx, input }) => ctx.deps.audit.appointment(ctx.actor, input.appointmentId)),
-    patient: audit.input(auditPatientInput).query(({ ctx, input }) => ctx.deps.audit.patient(ctx.actor, input.patientId)),
-  }),
+  audit: auditRouter,
 });

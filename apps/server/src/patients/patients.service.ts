@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { PatientSummary, patientCreateInput, patientSearchInput } from '@frontdesk/shared';
-import { recordPatientRead } from '../auth/audit.js';
+import { recordPatientRead } from '../audit/record.js';
 import type { Actor } from '../auth/scope.js';
 import { notFound } from '../errors.js';
 import { inTransaction, type Db } from '../db/tx.js';

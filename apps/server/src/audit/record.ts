@@ -1,6 +1,9 @@
-import { appendEvents } from '../sync/append.js';
+import type { Actor } from '../auth/scope.js';
 import type { Db, Tx } from '../db/tx.js';
-import type { Actor } from './scope.js';
+import { appendEvents } from '../sync/append.js';
+
+// The writing side of the audit trail that is not a command's own event:
+// reads of a patient's record. Every command already logs its own events.
 
 /**
  * Logs that `actor` read a patient's record, as a 'patient.viewed' event.

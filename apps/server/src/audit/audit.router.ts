@@ -1,0 +1,10 @@
+import { auditAppointmentInput, auditPatientInput } from '@frontdesk/shared';
+import { router, staffProcedure } from '../trpc/init.js';
+
+const read = staffProcedure('audit.read');
+
+// Mounted as admin.audit, where the desk knows it.
+export const auditRouter = router({
+  appointment: read.input(auditAppointmentInput).query(({ ctx, input }) => ctx.deps.audit.appointment(ctx.actor, input.appointmentId)),
+  patient: read.input(auditPatientInput).query(({ ctx, input }) => ctx.deps.audit.patient(ctx.actor, input.patientId)),
+});

@@ -1,0 +1,38 @@
+// The words of an audit trail: one line a person can read per event.
+
+const WORDS: Record<string, string> = {
+  'appointment.held': 'Held',
+  'appointment.hold_extended': 'Extended the hold on',
+  'appointment.booked': 'Booked',
+  'appointment.released': 'Released the hold on',
+  'appointment.expired': 'Hold expired on',
+  'appointment.moved': 'Moved',
+  'appointment.cancelled': 'Cancelled',
+  'appointment.checked_in': 'Checked in',
+  'appointment.no_show': 'Marked as no-show',
+};
+
+/** One line a person can read, from an event's type and payload. */
+export function summarize(type: string, payload: unknown): string {
+  const p = (payload ?? {}) as Partial<Record<string, unknown>>;
+  const appointment = p.appointment as { serviceName?: string; startsAt?: string } | undefined;
+  if (WORDS[type]) {
+    const what = appointment?.serviceName ?? 'appointment';
+    const from = type === 'appointment.moved' ? (p.from as { startsAt?: string } | undefined)?.startsAt : undefined;
+    return `${WORDS[type]} ${what}${from ? ` from ${from}` : ''}${appointment?.startsAt ? ` at ${appointment.startsAt}` : ''}`;
+  }
+  switch (type) {
+    case 'token.issued':
+      return `Issued token ${(p.token as { number?: number } | undefined)?.number ?? ''}`.trim();
+    case 'patient.viewed':
+      return "Viewed the patient's record";
+    case 'patient.created':
+      return 'Created the patient record';
+    case 'staff.changed':
+      return `Staff account ${String(p.change ?? 'changed')}`;
+    case 'staff.signed_out':
+      return p.everywhere ? 'Signed out on every desk' : 'Signed out';
+    default:
+      return type;
+  }
+}
