@@ -1,5 +1,4 @@
-import { startServerProcess, type ServerProcess } from '../../apps/server/src/sync/remote.js';
-import { freePort } from '../../apps/server/src/testing/ports.js';
+import { freePort, startServerProcess, type ServerProcess } from '@frontdesk/server/testing';
 import { ENV_DB } from '../fixtures/stack.js';
 import { activeOn, apiAs, at, bookVia, expect, futureWeekday, openDesk, screenshotPath, showDay, STAFF, test } from '../fixtures/desk.js';
 

@@ -10,8 +10,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 import { createPrisma } from '../src/db/prisma.js';
 import { seedDemo } from '../src/seed/demo.js';
-import { loginAt, startServerProcess, type ServerProcess } from '../src/sync/remote.js';
-import { freePort } from '../src/testing/ports.js';
+import { freePort, loginAt, startServerProcess, type ServerProcess } from '@frontdesk/server/testing';
 import { percentile, round } from './stats.js';
 import { seedBenchClinic, startBookingLoad } from './booking.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type RunningServer } from '../app.js';
 import { createPrisma } from '../db/prisma.js';
-import { until } from '../sync/testing.js';
+import { until } from '../testing/event-log.js';
 import { demoDatabase } from '../testing/file-database.js';
 import { drCarterLock, gpBooking, signedIn, untilLockWaiters } from '../testing/observed.js';
 import { Readiness, type ReadinessState } from './readiness.js';

@@ -2,8 +2,8 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type RunningServer } from '../app.js';
 import { inTransaction } from '../db/tx.js';
-import { clientFor, ServerRotation, subscribeRemote } from '../sync/remote.js';
-import { until } from '../sync/testing.js';
+import { clientFor, ServerRotation, subscribeRemote } from '../testing/remote.js';
+import { until } from '../testing/event-log.js';
 import { demoDatabase } from '../testing/file-database.js';
 import { drCarterLock, gpBooking, metricValue, signedIn, untilLockWaiters } from '../testing/observed.js';
 

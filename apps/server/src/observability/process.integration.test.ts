@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../sync/remote.js';
+import { startServerProcess, type ServerProcess } from '../testing/remote.js';
 import { demoDatabase } from '../testing/file-database.js';
 import { dataOf, gpBooking, leaked, secretsOf, trpcCall, WATCHED_PATIENT } from '../testing/observed.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createPrisma, DEFAULT_LIMITS, type PrismaClient } from '../db/prisma.js';
 import { APP_ROLE, databaseUrls, type DatabaseUrls } from '../db/roles.js';
-import { clientFor, loginAt, startServerProcess, type ServerProcess } from '../sync/remote.js';
+import { clientFor, loginAt, startServerProcess, type ServerProcess } from '../testing/remote.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { checkIntegrity, intact } from '../testing/integrity.js';
 import { pgbouncerBinary, startPgBouncer, type PgBouncer } from '../testing/pgbouncer.js';

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../auth/password.js';
 import { seedDemo } from '../seed/demo.js';
-import { loginAt, startServerProcess, type ServerProcess } from '../sync/remote.js';
+import { loginAt, startServerProcess, type ServerProcess } from '../testing/remote.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { startOwnCluster, type OwnCluster } from '../testing/own-cluster.js';
 import { refuseDemoPasswords } from './checks.js';

@@ -10,8 +10,8 @@ import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { anonymousCaller, callerFor } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { streamChanges } from './changes.service.js';
-import { clientFor, ServerRotation, subscribeRemote, type RemoteSubscriber } from './remote.js';
-import { insertRaw, until } from './testing.js';
+import { clientFor, ServerRotation, subscribeRemote, type RemoteSubscriber } from '../testing/remote.js';
+import { insertRaw, until } from '../testing/event-log.js';
 
 // The live feed carries to each desk only what that desk may read, and follows
 // a change of access at once: over real SSE against a server on a real port.

@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { appendEvents } from './append.js';
 import { streamChanges, type ChangesLimits } from './changes.service.js';
 import { LogReader } from './log-reader.js';
-import { next, until, type Stream } from './testing.js';
+import { next, until, type Stream } from '../testing/event-log.js';
 
 /** The seq of an event message, null for the others. */
 const seqOf = (message: ChangeMessage) => (message.kind === 'event' ? message.event.seq : null);

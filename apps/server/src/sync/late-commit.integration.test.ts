@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { LogReader } from './log-reader.js';
-import { insertRaw, record, until } from './testing.js';
+import { insertRaw, record, until } from '../testing/event-log.js';
 
 /** The reader this design replaces: remembers only the highest seq it saw. */
 function naiveReader(sql: pg.Pool) {

@@ -11,8 +11,8 @@ import { anonymousCaller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { streamChanges } from './changes.service.js';
 import { LogReader } from './log-reader.js';
-import { loginAt, ServerRotation, startServerProcess, subscribeRemote, type RemoteSubscriber, type ServerProcess } from './remote.js';
-import { insertRaw, until } from './testing.js';
+import { loginAt, ServerRotation, startServerProcess, subscribeRemote, type RemoteSubscriber, type ServerProcess } from '../testing/remote.js';
+import { insertRaw, until } from '../testing/event-log.js';
 
 // The log is delivered below the oldest open transaction, so no late commit
 // is skipped. One transaction left open (a report, a psql session, a client

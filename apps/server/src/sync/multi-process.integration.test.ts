@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { seedTwoClinics, SyncCheck } from '../testing/sync-check.js';
-import { startServerProcess, type ServerProcess } from './remote.js';
+import { startServerProcess, type ServerProcess } from '../testing/remote.js';
 
 describe('three server processes on one database', () => {
   let db: TestDatabase;

@@ -9,7 +9,7 @@ import { migrate } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
 import { freePort } from '../testing/ports.js';
 import { LogReader } from './log-reader.js';
-import { insertRaw, record, until } from './testing.js';
+import { insertRaw, record, until } from '../testing/event-log.js';
 
 describe('Postgres restarts under a log reader', () => {
   let dir = '';

@@ -13,7 +13,7 @@ import { streamChanges } from './changes.service.js';
 import { archiveEvents } from './log.repository.js';
 import { ArchivedPastReaderError, LogReader } from './log-reader.js';
 import { archiveBefore, startEventRetention } from './retention.js';
-import { insertRaw, next, record, until, type Stream } from './testing.js';
+import { insertRaw, next, record, until, type Stream } from '../testing/event-log.js';
 
 // Events older than the retention age move to event_archive. A desk that
 // resumes from a place the archive took is told to reload; one after it goes

@@ -7,7 +7,7 @@ import { anonymousCaller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { dechunk } from '../testing/raw-http.js';
 import { changesStats, DEFAULT_LIMITS, streamChanges } from './changes.service.js';
-import { until } from './testing.js';
+import { until } from '../testing/event-log.js';
 
 // A desk whose connection stops reading (a frozen window, a stalled network)
 // while the clinic keeps working: the server must not hold ever more for it.

@@ -5,8 +5,8 @@ import { expect } from 'vitest';
 import { inTransaction, type Db } from '../db/tx.js';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { appendEvents } from '../sync/append.js';
-import { loginAt, ServerRotation, subscribeRemote, type RemoteSubscriber } from '../sync/remote.js';
-import { until } from '../sync/testing.js';
+import { loginAt, ServerRotation, subscribeRemote, type RemoteSubscriber } from './remote.js';
+import { until } from './event-log.js';
 
 // The multi-process sync check: desks of two clinics, with different scopes,
 // on every server process over real SSE; events written from outside in

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { ChangeMessage } from '@frontdesk/shared';
-import type { ChangeEnvelope } from './changes.service.js';
-import type { LogEntry } from './log.repository.js';
-import type { LogReader } from './log-reader.js';
+import type { ChangeEnvelope } from '../sync/changes.service.js';
+import type { LogEntry } from '../sync/log.repository.js';
+import type { LogReader } from '../sync/log-reader.js';
 
-// Helpers for the sync tests: raw writers with precise control over
-// transactions, and a recording subscriber.
+// Helpers for the event-log tests: raw writers with precise control over
+// transactions, a recording subscriber, and reading a `changes` stream.
 
 export interface RawEvent {
   tenantId: string;
