@@ -8,7 +8,8 @@ import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { anonymousCaller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { appendEvents } from './append.js';
-import { streamChanges, type ChangesLimits } from './changes.service.js';
+import { changesForDesk } from './changes.router.js';
+import type { ChangesLimits } from './changes.service.js';
 import { LogReader } from './log-reader.js';
 import { next, until, type Stream } from '../testing/event-log.js';
 
@@ -35,7 +36,7 @@ describe('the changes stream of one desk window', () => {
   }
 
   function open(who: { token: string; actor: Actor }, lastEventId?: string, limits?: Partial<ChangesLimits>, deps = db.deps): Stream {
-    const s = streamChanges({ deps, actor: who.actor, token: who.token, lastEventId, limits });
+    const s = changesForDesk({ deps, actor: who.actor, token: who.token, lastEventId, limits });
     streams.push(s);
     return s;
   }

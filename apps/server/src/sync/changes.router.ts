@@ -1,7 +1,20 @@
 import { changesInput } from '@frontdesk/shared';
-import type { Actor } from '../auth/scope.js';
 import { staffProcedure } from '../trpc/init.js';
-import { streamChanges } from './changes.service.js';
+import { toTRPCError } from '../trpc/errors.js';
+import { streamChanges, type ChangeEnvelope, type ChangesRequest } from './changes.service.js';
+
+/**
+ * The stream as a desk receives it: what it ends with mapped to a tRPC error
+ * here, at the edge (the procedure's error middleware has returned by the time
+ * a subscription's later steps run).
+ */
+export async function* changesForDesk(request: ChangesRequest): AsyncGenerator<ChangeEnvelope, void, undefined> {
+  try {
+    yield* streamChanges(request);
+  } catch (error) {
+    throw toTRPCError(error);
+  }
+}
 
 /**
  * The live log for one desk window (SSE). The bearer token goes in the
@@ -11,9 +24,9 @@ import { streamChanges } from './changes.service.js';
 export const changesProcedure = staffProcedure('appointments.read')
   .input(changesInput)
   .subscription(async function* ({ ctx, input, signal }) {
-    yield* streamChanges({
+    yield* changesForDesk({
       deps: ctx.deps,
-      actor: ctx.actor as Actor,
+      actor: ctx.actor,
       token: ctx.token ?? '',
       lastEventId: input.lastEventId,
       branchIds: input.branchIds,

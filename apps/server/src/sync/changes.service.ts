@@ -1,9 +1,10 @@
-import { tracked, TRPCError, type TrackedEnvelope } from '@trpc/server';
+import { tracked, type TrackedEnvelope } from '@trpc/server';
 import { DomainError, type ChangeMessage } from '@frontdesk/shared';
 import { TENANT_WIDE_ROLES } from '../auth/permissions.js';
 import { assertBranch, type Actor } from '../auth/scope.js';
-import type { Deps } from '../deps.js';
-import { toTRPCError } from '../trpc/errors.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { Db } from '../db/tx.js';
+import { RetryableError } from '../errors.js';
 import { parseCursor, StreamCursor, type ReaderState } from './cursor.js';
 import { prismaQuery, readScoped, type LogEntry, type Scope } from './log.repository.js';
 import type { LogReader } from './log-reader.js';
@@ -25,8 +26,15 @@ export interface ChangesLimits {
 
 export const DEFAULT_LIMITS: ChangesLimits = { backlogLimit: 5000, bufferLimit: 2000, sessionCheckMs: 5000 };
 
+/** What a stream reads: the log's backlog (in the tenant's transaction), this process's reader, and who a token signs in now. */
+export interface ChangesDeps {
+  db: Db;
+  logReader: LogReader;
+  auth: Pick<AuthService, 'authenticate'>;
+}
+
 export interface ChangesRequest {
-  deps: Deps;
+  deps: ChangesDeps;
   actor: Actor;
   token: string;
   lastEventId?: string | null;
@@ -37,9 +45,9 @@ export interface ChangesRequest {
 
 export type ChangeEnvelope = TrackedEnvelope<ChangeMessage>;
 
-/** Ends the stream so the client reconnects (tRPC retries this code) and resumes from its last id. */
-function retryable(message: string, cause?: unknown): TRPCError {
-  return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message, cause });
+/** Ends the stream so the client reconnects and resumes from its last id. */
+function retryable(message: string, cause?: unknown): RetryableError {
+  return new RetryableError(message, { cause });
 }
 
 function signedOut(): DomainError<'UNAUTHORIZED'> {
@@ -158,17 +166,10 @@ async function resumePoint(reader: LogReader, lastEventId: string): Promise<Stre
 /**
  * The `changes` stream of one desk window: its backlog after `lastEventId`,
  * then `live`, then live events, each event once, each tracked by an id a
- * reconnect resumes from. Errors reach the client as their domain code.
+ * reconnect resumes from. It ends with a domain error (signed out, not your
+ * branch) or a RetryableError; changes.router.ts maps them at the edge.
  */
 export async function* streamChanges(request: ChangesRequest): AsyncGenerator<ChangeEnvelope, void, undefined> {
-  try {
-    yield* stream(request);
-  } catch (error) {
-    throw toTRPCError(error);
-  }
-}
-
-async function* stream(request: ChangesRequest): AsyncGenerator<ChangeEnvelope, void, undefined> {
   const { deps, signal } = request;
   const limits = { ...DEFAULT_LIMITS, ...request.limits };
   // Refuse a branch that is not theirs before any work.

@@ -3,6 +3,7 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { DomainError, type ErrorCode } from '@frontdesk/shared';
 import { PG, sqlStateOf } from '../db/errors.js';
 import { isUnavailable } from '../db/unavailable.js';
+import { RetryableError } from '../errors.js';
 
 const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   SLOT_TAKEN: 'CONFLICT',
@@ -46,6 +47,7 @@ function fromDatabase(error: unknown): DomainError | null {
 /** The one mapping from anything a procedure throws to a tRPC error. */
 export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
+  if (error instanceof RetryableError) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: error.message, cause: error.cause });
   const domain: DomainError | null = error instanceof DomainError ? error : fromDatabase(error);
   if (domain) return new TRPCError({ code: TRPC_CODE[domain.code], message: domain.message, cause: domain });
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal error', cause: error });
