@@ -4,6 +4,7 @@ import { DomainError, type DomainErrorShape } from '@frontdesk/shared';
 import { roleMay, type Permission } from '../auth/permissions.js';
 import type { Actor } from '../auth/scope.js';
 import { iterateInTenant, withTenant, withTenantTransaction } from '../db/request-scope.js';
+import { forbidden } from '../errors.js';
 import type { Context } from './context.js';
 import { toTRPCError } from './errors.js';
 import { protocolDomainError } from '../http/errors.js';
@@ -88,7 +89,7 @@ export function staffProcedure(permission: Permission) {
     .use(({ ctx, next, type }) => {
       const actor = ctx.actor as Actor;
       if (!roleMay(actor.role, permission)) {
-        throw toTRPCError(new DomainError('FORBIDDEN', 'Your role does not allow that.', {}));
+        throw toTRPCError(forbidden('Your role does not allow that.'));
       }
       noteTenant(actor.tenantId);
       // The one place a request's tenant scope is set; row-level security enforces it below.
