@@ -9,12 +9,15 @@ import { race } from '../testing/race.js';
 import { createCallerFactory } from '../trpc/init.js';
 import { THROTTLE } from './auth.service.js';
 import { DUMMY_HASH, HASH_PARAMS, hashPassword } from './password.js';
+import type * as Password from './password.js';
+
+type PasswordModule = typeof Password;
 
 // Every argon2 verification the server makes, counted: the throttle's promise
 // is a number of password checks, whatever the callers are told.
 const checks = vi.hoisted(() => ({ count: 0, hashes: [] as string[] }));
 vi.mock('./password.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./password.js')>();
+  const real = await importOriginal<PasswordModule>();
   return {
     ...real,
     verifyPassword: (stored: string, password: string) => {

@@ -1,3 +1,4 @@
+// The booking commands, read top to bottom: hold and book share `place`; the rest are guarded status changes (a little over 300 lines because each command keeps its whole path in view).
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
