@@ -1,3 +1,4 @@
+// Over 300 lines: slot finding, the day sheet and the clock-change days share one seeded clinic; splitting would seed it three times.
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, domainErrorOf, localDayBounds, localMinuteToInstant, wallTime, type SlotView } from '@frontdesk/shared';

@@ -1,3 +1,4 @@
+// Over 300 lines: one race test per booking invariant, each checking the database, kept together as the invariants' proof.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '@frontdesk/shared';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: the model, the command generators and the invariant checks of one property test belong together.
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppointmentView } from '@frontdesk/shared';

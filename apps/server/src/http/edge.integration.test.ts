@@ -1,3 +1,4 @@
+// Over 300 lines: one attack per test against one running server, grouped by what the edge refuses.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';

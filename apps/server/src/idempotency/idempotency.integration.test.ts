@@ -1,3 +1,4 @@
+// Over 300 lines: every command that takes a key, raced and replayed across staff and branches, in one place so the rules read as a table.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlStateOf } from '../db/errors.js';
