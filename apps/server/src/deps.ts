@@ -28,6 +28,7 @@ import type { Logger } from './logger.js';
 import { ScheduleRepository } from './schedule/schedule.repository.js';
 import { ScheduleService } from './schedule/schedule.service.js';
 import { LogReader } from './sync/log-reader.js';
+import { StreamLimit } from './sync/stream-limit.js';
 import { TokensRepository } from './tokens/tokens.repository.js';
 import { TokensService } from './tokens/tokens.service.js';
 
@@ -40,6 +41,8 @@ export interface Deps {
   auth: AuthService;
   /** This process's reader of the event log; started by the background jobs (or a first subscriber). */
   logReader: LogReader;
+  /** Open live streams per session in this process. */
+  streams: StreamLimit;
   /** Service catalogues kept for a few seconds; schedule commands invalidate them. */
   catalogues: CatalogueCache;
   availability: AvailabilityService;
@@ -79,6 +82,7 @@ export function createDeps(options: DepsOptions): Deps {
     logger: options.logger,
     auth: new AuthService(db, new AuthRepository(), now),
     logReader: new LogReader({ databaseUrl: options.urls.sync, logger: options.logger }),
+    streams: new StreamLimit(),
     catalogues,
     availability,
     daySheet: new DaySheetService(db, new DaySheetRepository(), now),

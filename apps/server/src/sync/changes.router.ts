@@ -24,12 +24,22 @@ export async function* changesForDesk(request: ChangesRequest): AsyncGenerator<C
 export const changesProcedure = staffProcedure('appointments.read')
   .input(changesInput)
   .subscription(async function* ({ ctx, input, signal }) {
-    yield* changesForDesk({
-      deps: ctx.deps,
-      actor: ctx.actor,
-      token: ctx.token ?? '',
-      lastEventId: input.lastEventId,
-      branchIds: input.branchIds,
-      signal,
-    });
+    let release: () => void;
+    try {
+      release = ctx.deps.streams.acquire(ctx.actor.sessionId);
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+    try {
+      yield* changesForDesk({
+        deps: ctx.deps,
+        actor: ctx.actor,
+        token: ctx.token ?? '',
+        lastEventId: input.lastEventId,
+        branchIds: input.branchIds,
+        signal,
+      });
+    } finally {
+      release();
+    }
   });
