@@ -140,7 +140,18 @@ describe('the changes stream of one desk window', () => {
       await next(s);
       await signOut(who);
       await write(clinic, 'west');
-      await expect(next(s)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+      // The previous round's write may still reach this new stream (it opened before the reader fanned that out);
+      // nothing written after the sign-out may.
+      const seen: bigint[] = [];
+      const ended = await (async () => {
+        for (;;) {
+          const { message } = await next(s);
+          if (message.kind === 'event') seen.push(BigInt(message.event.seq));
+        }
+      })().catch((e: unknown) => e);
+      expect(ended).toMatchObject({ code: 'UNAUTHORIZED' });
+      const { rows } = await db.sql.query<{ seq: string }>(`SELECT max(seq)::text AS seq FROM event WHERE type = 'staff.signed_out'`);
+      expect(seen.filter((seq) => seq > BigInt(rows[0]!.seq))).toEqual([]);
     }
   });
 
