@@ -21,11 +21,6 @@ const current = new AsyncLocalStorage<Scope>();
 
 const RAW = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe']);
 
-/** The tenant of the scope the caller runs in, if any. */
-export function scopeTenant(): string | null {
-  return current.getStore()?.tenantId ?? null;
-}
-
 /** A client that follows the request's scope: the scope's transaction, a tenant transaction per call, or `base` outside any scope. */
 export function scopedClient(base: Db): Db {
   return new Proxy(base, {
