@@ -5,6 +5,7 @@ import { bookingRouter } from './booking/booking.router.js';
 import { catalogRouter } from './catalog/catalog.router.js';
 import { patientsRouter } from './patients/patients.router.js';
 import { scheduleRouter } from './schedule/schedule.router.js';
+import { setupRouter } from './setup/setup.router.js';
 import { changesProcedure } from './sync/changes.router.js';
 import { router } from './trpc/init.js';
 
@@ -19,6 +20,7 @@ export const appRouter = router({
   changes: changesProcedure,
   booking: bookingRouter,
   patients: patientsRouter,
+  setup: setupRouter,
 });
 
 export type AppRouter = typeof appRouter;

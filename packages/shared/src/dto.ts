@@ -70,7 +70,7 @@ export interface TimeOffView {
   id: string;
   branchId: string | null;
   resourceId: string | null;
-  kind: 'LEAVE' | 'HOLIDAY' | 'BLOCKED';
+  kind: 'LEAVE' | 'HOLIDAY' | 'BLOCKED' | 'CLOSURE';
   startsAt: string;
   endsAt: string;
   reason: string;

@@ -13,15 +13,29 @@ export type EventPayloads = {
   'appointment.checked_in': { appointment: AppointmentView };
   'appointment.no_show': { appointment: AppointmentView };
   'token.issued': { token: TokenView; session: CapacitySessionView };
-  'stock.changed': { productId: string; branchId: string; quantity: number; delta: number };
+  /** `reason`: why stock was received or adjusted (absent on older events). */
+  'stock.changed': { productId: string; branchId: string; quantity: number; delta: number; reason?: string };
   'price.changed': { serviceId: string; branchId: string; priceCents: number };
   'time_off.added': { timeOff: TimeOffView };
   'time_off.removed': { timeOff: TimeOffView };
   'hours.changed': { resourceId: string; branchId: string };
   'patient.created': { patientId: string };
+  /** The organisation was created on a fresh server (first run). */
+  'organisation.created': { name: string };
+  /** Clinic setup changed: desks reload the catalogue (branches, resources, services, products, sessions). */
+  'branch.changed': { branchId: string; change: 'created' | 'updated' | 'opening_hours' | 'deactivated' | 'activated' };
+  'resource.changed': { resourceId: string; change: 'created' | 'updated' | 'branches' | 'deactivated' | 'activated' };
+  'service.changed': { serviceId: string; change: 'created' | 'updated' | 'practitioners' | 'deactivated' | 'activated' };
+  'product.changed': { productId: string; change: 'created' | 'updated' | 'price' | 'threshold' | 'deactivated' | 'activated' };
+  'session_template.changed': { templateId: string; change: 'created' | 'updated' | 'deactivated' | 'generated'; generated?: number };
+  /** Date-specific hours of a resource at a branch changed. */
+  'hours.exception_changed': { resourceId: string; branchId: string; dates: string[] };
+  /** An appointment was kept on purpose when a setup change put it outside working hours. */
+  'appointment.kept_outside_hours': { appointment: AppointmentView };
+  'import.completed': { importId: string; kind: 'patients' | 'resources'; rows: number; created: number; skipped: number };
   'patient.viewed': { patientId: string };
   /** A staff account changed; never carries secrets. `previousBranchIds`: the branches before a change of branches (absent otherwise, and on older events). */
-  'staff.changed': { staffId: string; change: 'created' | 'disabled' | 'enabled' | 'branches' | 'password'; role: StaffRole; branchIds: string[]; previousBranchIds?: string[] };
+  'staff.changed': { staffId: string; change: 'created' | 'disabled' | 'enabled' | 'branches' | 'password' | 'password_reset' | 'role' | 'updated'; role: StaffRole; branchIds: string[]; previousBranchIds?: string[] };
   /** A staff member signed out (of one desk, or everywhere): for the audit trail and for their open streams, never shown on a desk. */
   'staff.signed_out': { staffId: string; everywhere: boolean };
 };
@@ -56,3 +70,15 @@ export function isAppointmentEvent(
 ): event is Extract<AnyLogEvent, { payload: { appointment: AppointmentView } }> {
   return event.type.startsWith('appointment.');
 }
+
+/** Events after which a desk reloads its catalogue (branches, resources, services, products, sessions) and availability. */
+export const SETUP_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'organisation.created',
+  'branch.changed',
+  'resource.changed',
+  'service.changed',
+  'product.changed',
+  'session_template.changed',
+  'hours.exception_changed',
+  'import.completed',
+]);

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'schedule.manage', // working hours, time off
   'catalog.manage', // prices, stock
   'staff.manage',
+  'organisation.manage', // branches, resources, services, products, imports: the clinic's setup
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -19,7 +19,7 @@ export const addTimeOffInput = z
     branchId: id,
     /** Omitted: the whole branch is closed (a holiday). */
     resourceId: id.optional(),
-    kind: z.enum(['LEAVE', 'HOLIDAY', 'BLOCKED']),
+    kind: z.enum(['LEAVE', 'HOLIDAY', 'BLOCKED', 'CLOSURE']),
     startsAt: instant,
     endsAt: instant,
     reason: z.string().trim().max(500).default(''),

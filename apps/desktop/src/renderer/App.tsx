@@ -5,6 +5,7 @@ import { Login } from './views/Login.js';
 import { DayView } from './views/day/DayView.js';
 import { Finder } from './views/Finder.js';
 import { DaySheet } from './views/DaySheet.js';
+import { SetupView, maySetUp } from './views/setup/SetupView.js';
 import { ShortcutsOverlay } from './components/ShortcutsOverlay.js';
 import { useOnline } from './lib/connection.js';
 import { rememberPlace, storedPlace, type Place } from './lib/desk-memory.js';
@@ -14,7 +15,7 @@ import { addDays, prettyDate, todayIn } from './lib/time.js';
 import { useTRPC, useTRPCClient } from './lib/trpc.js';
 import { useLiveSync } from './sync/use-live-sync.js';
 
-export type Screen = 'day' | 'finder' | 'sheet';
+export type Screen = 'day' | 'finder' | 'sheet' | 'setup';
 
 /** Where each role starts its day: the call centre searches, managers review, the rest book. */
 const HOME_SCREEN: Record<StaffRole, Screen> = {
@@ -43,6 +44,7 @@ function Desk() {
   const [date, setDate] = useState<string | null>(stored.date ?? null);
   // The printable day sheet, with its CSV export and time blocking, is for those who manage the schedule.
   const mayReviewSheet = roleMay(session.staff.role, 'schedule.manage');
+  const maySetup = maySetUp(session.staff.role);
   const [screen, setScreen] = useState<Screen>(HOME_SCREEN[session.staff.role]);
   const [help, setHelp] = useState(false);
   const [newBooking, setNewBooking] = useState(0);
@@ -68,6 +70,7 @@ function Desk() {
     { key: 'f', label: 'Finder', run: () => setScreen('finder') },
     { key: 'd', label: 'Day sheet', run: () => setScreen('sheet'), when: () => mayReviewSheet },
     { key: 'g', label: 'Day grid', run: () => setScreen('day') },
+    { key: 's', label: 'Setup', run: () => setScreen('setup'), when: () => maySetup },
     { key: 't', label: 'Today', run: () => setDate(today) },
     { key: 'ArrowLeft', label: 'Previous day', run: () => setDate(addDays(day, -1)) },
     { key: 'ArrowRight', label: 'Next day', run: () => setDate(addDays(day, 1)) },
@@ -120,6 +123,11 @@ function Desk() {
               Day sheet <kbd>D</kbd>
             </button>
           )}
+          {maySetup && (
+            <button data-testid="tab-setup" className={screen === 'setup' ? 'on' : ''} onClick={() => setScreen('setup')}>
+              Setup <kbd>S</kbd>
+            </button>
+          )}
         </nav>
         <div className="who">
           <span className={`dot ${online ? 'ok' : 'down'}`} title={online ? 'Live' : 'Offline'} />
@@ -151,6 +159,8 @@ function Desk() {
               setScreen('day');
             }}
           />
+        ) : screen === 'setup' ? (
+          <SetupView branch={branch} />
         ) : (
           <DaySheet branch={branch} date={day} />
         )}

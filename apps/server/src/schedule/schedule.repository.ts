@@ -1,4 +1,4 @@
-import type { WeeklyHours } from '@frontdesk/shared';
+import type { TimeOffView, WeeklyHours } from '@frontdesk/shared';
 import type { Tx } from '../db/tx.js';
 import { timeOffSelect, type TimeOffRow } from '../views/time-off.js';
 
@@ -15,7 +15,7 @@ export class ScheduleRepository {
 
   async insertTimeOff(
     tx: Tx,
-    row: { tenantId: string; branchId: string; resourceId: string | null; kind: 'LEAVE' | 'HOLIDAY' | 'BLOCKED'; startsAt: Date; endsAt: Date; reason: string; createdBy: string },
+    row: { tenantId: string; branchId: string; resourceId: string | null; kind: TimeOffView['kind']; startsAt: Date; endsAt: Date; reason: string; createdBy: string },
   ): Promise<TimeOffRow> {
     return tx.timeOff.create({ data: row, select: timeOffSelect });
   }

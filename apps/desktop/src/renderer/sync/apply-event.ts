@@ -1,5 +1,5 @@
 import type { QueryClient, QueryFilters } from '@tanstack/react-query';
-import type { AppointmentView, ChangeMessage, DayView, AnyLogEvent, EventPayloads, TimeOffView } from '@frontdesk/shared';
+import { SETUP_EVENT_TYPES, type AppointmentView, type ChangeMessage, type DayView, type AnyLogEvent, type EventPayloads, type TimeOffView } from '@frontdesk/shared';
 import type { Trpc } from '../lib/trpc.js';
 import type { Service } from '../lib/types.js';
 
@@ -142,6 +142,13 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
       patchEach<Service[]>(queryClient, trpc.catalog.services.pathFilter(), (services) => patchPrice(services, event.payload));
       return 'applied';
     default:
+      if (SETUP_EVENT_TYPES.has(event.type)) {
+        // Setup changes are rare and touch many views: reload the catalogue, the setup screens and availability.
+        void queryClient.invalidateQueries(trpc.catalog.pathFilter());
+        void queryClient.invalidateQueries(trpc.setup.pathFilter());
+        void queryClient.invalidateQueries(trpc.availability.pathFilter());
+        return 'applied';
+      }
       return 'ignored';
   }
 }

@@ -1,0 +1,21 @@
+import type { ReactElement } from 'react';
+import type { Permission } from '@frontdesk/shared';
+import type { Branch } from '../../lib/types.js';
+
+/** What every setup section is given: the branch chosen in the top bar (a default for branch-bound forms). */
+export interface SetupSectionProps {
+  branch: Branch;
+}
+
+export interface SetupSection {
+  /** Stable id: the tab's test id is `setup-tab-<id>`, the section's root `setup-<id>`. */
+  id: string;
+  label: string;
+  /** Shown only to roles that have this permission. */
+  permission: Permission;
+  Component: (props: SetupSectionProps) => ReactElement;
+}
+
+// The setup screens, in the order a new clinic fills them in. Each section
+// lives in its own file beside this one and is listed here.
+export const SETUP_SECTIONS: SetupSection[] = [];
