@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   'TOO_MANY_ATTEMPTS',
   'UNAVAILABLE',
+  'AFFECTS_APPOINTMENTS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -57,6 +58,24 @@ export interface ErrorDetails {
   TOO_MANY_ATTEMPTS: { retryAfterSeconds: number };
   /** The database could not be reached or answered in time; nothing was changed unless a retry with the same key says so. */
   UNAVAILABLE: { retryAfterSeconds: number };
+  /** A setup change would leave these appointments outside working hours (or without a service, practitioner or branch): nothing was changed; send the change again with a resolution for each. */
+  AFFECTS_APPOINTMENTS: { affected: AffectedAppointment[] };
+}
+
+/** An active appointment a setup change would break, as the person deciding what to do with it sees it. */
+export interface AffectedAppointment {
+  id: string;
+  version: number;
+  branchId: string;
+  status: string;
+  startsAt: string;
+  endsAt: string;
+  serviceName: string;
+  /** The patient's name: the person deciding works at this clinic and may see it. */
+  patientName: string | null;
+  resourceNames: string[];
+  /** Why it is affected, in plain words: "Dr Kim does not work at 17:00 on Monday any more". */
+  reason: string;
 }
 
 export type DomainErrorShape = {

@@ -67,3 +67,25 @@ export type RemoveTimeOffInput = z.input<typeof removeTimeOffInput>;
 export type SetHoursInput = z.input<typeof setHoursInput>;
 export type SetStockInput = z.input<typeof setStockInput>;
 export type SetPriceInput = z.input<typeof setPriceInput>;
+
+/**
+ * What to do with each appointment a setup change affects (see AFFECTS_APPOINTMENTS):
+ * keep it where it is as an exception, cancel it with a reason, or move it.
+ * `all` applies to every affected appointment without its own entry.
+ */
+export const resolution = z.discriminatedUnion('action', [
+  z.object({ appointmentId: id, action: z.literal('keep') }),
+  z.object({ appointmentId: id, action: z.literal('cancel'), reason: z.string().trim().min(1, 'Give a reason for the cancellation.').max(300) }),
+  z.object({ appointmentId: id, action: z.literal('move'), startsAt: instant, resourceIds: z.array(id).max(5).optional() }),
+]);
+export const resolutionsInput = z
+  .object({
+    each: z.array(resolution).max(1000).default([]),
+    all: z.discriminatedUnion('action', [
+      z.object({ action: z.literal('keep') }),
+      z.object({ action: z.literal('cancel'), reason: z.string().trim().min(1, 'Give a reason for the cancellation.').max(300) }),
+    ]).optional(),
+  })
+  .default({ each: [] });
+export type Resolution = z.infer<typeof resolution>;
+export type ResolutionsInput = z.input<typeof resolutionsInput>;

@@ -7,6 +7,7 @@ import { RetryableError } from '../errors.js';
 
 const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   SLOT_TAKEN: 'CONFLICT',
+  AFFECTS_APPOINTMENTS: 'CONFLICT',
   HOLD_EXPIRED: 'CONFLICT',
   STALE: 'CONFLICT',
   CAPACITY_FULL: 'CONFLICT',
