@@ -53,6 +53,11 @@ export const staffSetBranchesInput = z.object({
 
 export const auditAppointmentInput = z.object({ appointmentId: id });
 export const auditPatientInput = z.object({ patientId: id });
+/** The clinic's setup history, newest first; `beforeSeq` pages back. */
+export const auditSetupInput = z.object({
+  beforeSeq: z.string().regex(/^[0-9]{1,19}$/, 'beforeSeq is a position in the log').optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
 
 export type LoginInput = z.input<typeof loginInput>;
 export type ChangePasswordInput = z.input<typeof changePasswordInput>;

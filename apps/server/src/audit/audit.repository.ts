@@ -28,6 +28,33 @@ export class AuditRepository {
     return [...archived, ...live].sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0)).slice(0, AUDIT_LIMIT);
   }
 
+  /** The newest events of these types, archived or not, for branch-less events and these branches; before `beforeSeq` when given. */
+  async recent(db: Db | Tx, q: { tenantId: string; types: readonly string[]; branchIds: readonly string[]; beforeSeq?: bigint; limit: number }): Promise<AuditRow[]> {
+    const where: EventWhere = {
+      tenantId: q.tenantId,
+      type: { in: [...q.types] },
+      OR: [{ branchId: null }, { branchId: { in: [...q.branchIds] } }],
+      ...(q.beforeSeq !== undefined ? { seq: { lt: q.beforeSeq } } : {}),
+    };
+    const query = { where, select: eventSelect, orderBy: { seq: 'desc' }, take: q.limit } as const;
+    const live = await db.event.findMany(query);
+    const archived = live.length < q.limit ? await db.eventArchive.findMany(query) : [];
+    return [...live, ...archived].sort((a, b) => (a.seq > b.seq ? -1 : a.seq < b.seq ? 1 : 0)).slice(0, q.limit);
+  }
+
+  /** Names of the tenant's branches, resources, services, products, session templates and staff among `ids`. */
+  async names(db: Db | Tx, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db.$queryRaw<{ id: string; name: string }[]>`
+      SELECT id::text, name FROM branch WHERE tenant_id = ${tenantId}::uuid AND id = ANY (${ids}::uuid[])
+      UNION ALL SELECT id::text, name FROM resource WHERE tenant_id = ${tenantId}::uuid AND id = ANY (${ids}::uuid[])
+      UNION ALL SELECT id::text, name FROM service WHERE tenant_id = ${tenantId}::uuid AND id = ANY (${ids}::uuid[])
+      UNION ALL SELECT id::text, name FROM product WHERE tenant_id = ${tenantId}::uuid AND id = ANY (${ids}::uuid[])
+      UNION ALL SELECT id::text, name FROM session_template WHERE tenant_id = ${tenantId}::uuid AND id = ANY (${ids}::uuid[])
+      UNION ALL SELECT id::text, name FROM staff WHERE tenant_id = ${tenantId}::uuid AND id = ANY (${ids}::uuid[])`;
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   appointmentBranch(db: Db | Tx, tenantId: string, appointmentId: string): Promise<{ branchId: string } | null> {
     return db.appointment.findFirst({ where: { id: appointmentId, tenantId }, select: { branchId: true } });
   }

@@ -1,8 +1,10 @@
-import type { AuditEntry } from '@frontdesk/shared';
+import { SETUP_HISTORY_TYPES, type AuditEntry, type auditSetupInput } from '@frontdesk/shared';
+import type { z } from 'zod';
 import { assertBranch, type Actor } from '../auth/scope.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { notFound } from '../errors.js';
 import type { AuditRepository, AuditRow } from './audit.repository.js';
+import { describeSetupChange, namedIds } from './setup-history.js';
 import { summarize } from './summary.js';
 
 // The reading side of the audit trail; the writing side is the event log
@@ -31,6 +33,23 @@ export class AuditService {
       if (!(await this.repo.patientExists(tx, actor.tenantId, patientId))) throw notFound('patient');
       const events = await this.repo.trail(tx, { tenantId: actor.tenantId, patientId, OR: [{ branchId: null }, { branchId: { in: [...actor.branchIds] } }] });
       return this.entries(tx, actor, events);
+    });
+  }
+
+  /** The clinic's setup history (hours, time off, prices, stock, staff, branches, resources, services…), newest first. */
+  setup(actor: Actor, input: z.output<typeof auditSetupInput>): Promise<AuditEntry[]> {
+    return this.inTenant(actor, async (tx) => {
+      const events = await this.repo.recent(tx, {
+        tenantId: actor.tenantId,
+        types: SETUP_HISTORY_TYPES,
+        branchIds: actor.branchIds,
+        beforeSeq: input.beforeSeq !== undefined ? BigInt(input.beforeSeq) : undefined,
+        limit: input.limit,
+      });
+      const names = await this.repo.names(tx, actor.tenantId, [...new Set(events.flatMap((e) => namedIds(e.payload)))]);
+      const nameOf = (id: unknown) => (typeof id === 'string' ? (names.get(id) ?? 'a removed entry') : 'the whole branch');
+      const entries = await this.entries(tx, actor, events);
+      return entries.map((entry, i) => ({ ...entry, summary: describeSetupChange(entry.type, events[i]?.payload, nameOf) }));
     });
   }
 

@@ -147,6 +147,7 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
         void queryClient.invalidateQueries(trpc.catalog.pathFilter());
         void queryClient.invalidateQueries(trpc.setup.pathFilter());
         void queryClient.invalidateQueries(trpc.availability.pathFilter());
+        void queryClient.invalidateQueries(trpc.admin.audit.setup.pathFilter());
         return 'applied';
       }
       return 'ignored';
