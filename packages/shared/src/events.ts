@@ -82,3 +82,14 @@ export const SETUP_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'hours.exception_changed',
   'import.completed',
 ]);
+
+/** Events that make up the clinic's setup history (who changed hours, prices, stock, staff, resources…). */
+export const SETUP_HISTORY_TYPES: readonly EventType[] = [
+  ...SETUP_EVENT_TYPES,
+  'hours.changed',
+  'time_off.added',
+  'time_off.removed',
+  'price.changed',
+  'stock.changed',
+  'staff.changed',
+];
