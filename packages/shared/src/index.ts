@@ -7,3 +7,4 @@ export * from './time.js';
 export * from './bridge.js';
 export * from './auth-schemas.js';
 export * from './schedule-schemas.js';
+export * from './hours-schemas.js';
