@@ -1,6 +1,7 @@
 // What procedures return and events carry. Instants are ISO strings (UTC).
 
-export const APPOINTMENT_STATUSES = ['HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED'] as const;
+// EXPIRED and RELEASED are holds that ran out or were let go: never appointments, never cancellations.
+export const APPOINTMENT_STATUSES = ['HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED', 'RELEASED'] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
 /** Statuses in which an appointment occupies its time (mirrors the database). */
@@ -81,6 +82,8 @@ export interface ResourceView {
   kind: ResourceKind;
   name: string;
   tags: string[];
+  /** The day grid's colour for it (#rrggbb). */
+  colour: string;
 }
 
 export interface DayResource extends ResourceView {
@@ -127,6 +130,8 @@ export interface StaffAccountView {
   role: StaffRole;
   branchIds: string[];
   disabled: boolean;
+  /** Signs in with a temporary password and must choose a new one first. */
+  mustChangePassword: boolean;
 }
 
 /** One line of an audit trail: who, from which desk, when, what. */
