@@ -8,3 +8,6 @@ export * from './bridge.js';
 export * from './auth-schemas.js';
 export * from './schedule-schemas.js';
 export * from './hours-schemas.js';
+export * from './time-zones.js';
+export * from './branch-schemas.js';
+export * from './resource-schemas.js';

@@ -33,7 +33,7 @@ export class CatalogRepository {
   resources(db: Db, tenantId: string, branchIds: readonly string[]) {
     return db.resource.findMany({
       where: { tenantId, active: true, branches: { some: { branchId: { in: [...branchIds] } } } },
-      select: { id: true, kind: true, name: true, tags: true, branches: { select: { branchId: true } } },
+      select: { id: true, kind: true, name: true, tags: true, colour: true, branches: { select: { branchId: true } } },
       orderBy: [{ kind: 'asc' }, { name: 'asc' }, { id: 'asc' }],
     });
   }

@@ -69,7 +69,7 @@ export class CatalogService {
   async resources(actor: Actor, input: z.output<typeof catalogResourcesInput>): Promise<CatalogResourceView[]> {
     if (input.branchId) assertBranch(actor, input.branchId);
     const rows = await this.repo.resources(this.db, actor.tenantId, input.branchId ? [input.branchId] : actor.branchIds);
-    return rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, tags: r.tags, branchIds: r.branches.map((b) => b.branchId) }));
+    return rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, tags: r.tags, colour: r.colour, branchIds: r.branches.map((b) => b.branchId) }));
   }
 
   async products(actor: Actor): Promise<ProductView[]> {

@@ -31,6 +31,7 @@ export class DaySheetRepository {
         kind: true,
         name: true,
         tags: true,
+        colour: true,
         hours: { where: { branchId }, select: { weekday: true, startMinute: true, endMinute: true } },
       },
       orderBy: [{ kind: 'asc' }, { name: 'asc' }],

@@ -44,6 +44,7 @@ export class DaySheetService {
         kind: r.kind,
         name: r.name,
         tags: r.tags,
+        colour: r.colour,
         working: workingIntervals(bounds, r.hours, branch.timeZone).map((i) => ({ startsAt: new Date(i.start).toISOString(), endsAt: new Date(i.end).toISOString() })),
       })),
       appointments: appointments.map((a) => toAppointmentView(a, now)),
