@@ -27,8 +27,10 @@ export interface Catalogue {
   service: CatalogueService | null;
   requirements: { kind: ResourceKind; tag: string | null }[];
   branches: { id: string; name: string; timeZone: string }[];
-  /** Active resources of the tenant that meet at least one requirement. */
+  /** Active resources of the tenant that meet at least one requirement (practitioners: only the listed ones, when there is a list). */
   resources: CatalogueResource[];
+  /** Who offers the service, each with an own length where set; empty: any practitioner meeting the requirements. */
+  practitioners: { resourceId: string; durationMin: number | null }[];
 }
 
 export interface Busy {
@@ -54,6 +56,9 @@ export class AvailabilityRepository {
           SELECT coalesce(json_agg(json_build_object('kind', q.kind, 'tag', q.tag) ORDER BY q.kind, q.tag, q.id), '[]'::json)
             FROM service_requirement q JOIN service s ON s.id = q.service_id
            WHERE q.service_id = ${serviceId}::uuid AND s.tenant_id = ${tenantId}::uuid),
+        'practitioners', (
+          SELECT coalesce(json_agg(json_build_object('resourceId', sp.resource_id, 'durationMin', sp.duration_min) ORDER BY sp.resource_id), '[]'::json)
+            FROM service_practitioner sp WHERE sp.service_id = ${serviceId}::uuid AND sp.tenant_id = ${tenantId}::uuid),
         'branches', (
           SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name, 'timeZone', b.time_zone) ORDER BY b.created_at, b.id), '[]'::json)
             FROM branch b WHERE b.tenant_id = ${tenantId}::uuid),
@@ -70,10 +75,14 @@ export class AvailabilityRepository {
             FROM resource r
            WHERE r.tenant_id = ${tenantId}::uuid AND r.active
              AND EXISTS (SELECT 1 FROM service_requirement q
-                          WHERE q.service_id = ${serviceId}::uuid AND q.kind = r.kind AND (q.tag IS NULL OR q.tag = ANY (r.tags))))
+                          WHERE q.service_id = ${serviceId}::uuid AND q.kind = r.kind AND (q.tag IS NULL OR q.tag = ANY (r.tags)))
+             -- A service with practitioners listed is offered by those alone.
+             AND (r.kind <> 'PRACTITIONER'
+                  OR NOT EXISTS (SELECT 1 FROM service_practitioner sp WHERE sp.service_id = ${serviceId}::uuid AND sp.tenant_id = ${tenantId}::uuid)
+                  OR EXISTS (SELECT 1 FROM service_practitioner sp WHERE sp.service_id = ${serviceId}::uuid AND sp.tenant_id = ${tenantId}::uuid AND sp.resource_id = r.id)))
       ) AS doc`;
     const doc = rows[0]?.doc;
-    if (!doc) return { service: null, requirements: [], branches: [], resources: [] };
+    if (!doc) return { service: null, requirements: [], branches: [], resources: [], practitioners: [] };
     return doc;
   }
 

@@ -31,6 +31,7 @@ const consult: Catalogue = {
   ],
   branches: [east, west],
   resources: [drAda, drBo, room1, room2],
+  practitioners: [],
 };
 const service = consult.service!;
 
