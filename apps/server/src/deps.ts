@@ -17,6 +17,9 @@ import { HoldExpiry } from './booking/hold-expiry.js';
 import { ServiceTermsCache } from './booking/service-terms.js';
 import { DaySheetRepository } from './daysheet/daysheet.repository.js';
 import { DaySheetService } from './daysheet/daysheet.service.js';
+import { FirstRunRepository } from './firstrun/firstrun.repository.js';
+import { FirstRunService } from './firstrun/firstrun.service.js';
+import { SetupCode } from './firstrun/setup-code.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
 import { scopedClient } from './db/request-scope.js';
 import type { DatabaseUrls } from './db/roles.js';
@@ -56,6 +59,8 @@ export interface Deps {
   /** Time off and weekly hours; its commands invalidate `catalogues`. */
   schedule: ScheduleService;
   staff: StaffService;
+  /** The first run of an empty server (organisation, first branch, first admin) and its setup code. */
+  firstRun: FirstRunService;
   audit: AuditService;
   now: () => Date;
 }
@@ -76,11 +81,12 @@ export function createDeps(options: DepsOptions): Deps {
   const bookings = new BookingRepository();
   const holdExpiry = new HoldExpiry(db, bookings);
   const idempotency = new IdempotencyService(db, new IdempotencyRepository());
+  const auth = new AuthService(db, new AuthRepository(), now);
   return {
     db,
     urls: options.urls,
     logger: options.logger,
-    auth: new AuthService(db, new AuthRepository(), now),
+    auth,
     logReader: new LogReader({ databaseUrl: options.urls.sync, logger: options.logger }),
     streams: new StreamLimit(),
     catalogues,
@@ -93,6 +99,7 @@ export function createDeps(options: DepsOptions): Deps {
     catalog: new CatalogService(db, new CatalogRepository()),
     schedule: new ScheduleService(db, catalogues, new ScheduleRepository(), now),
     staff: new StaffService(db, new StaffRepository(), now),
+    firstRun: new FirstRunService(db, new FirstRunRepository(), auth, new SetupCode()),
     audit: new AuditService(db, new AuditRepository()),
     now,
   };

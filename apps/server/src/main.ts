@@ -60,6 +60,8 @@ async function main(): Promise<void> {
     }
   }
   const deps = createDeps({ urls, logger, poolSize: env.FRONTDESK_DB_POOL });
+  // No organisation yet (FRONTDESK_SEED=none on an empty database): the desk offers the first run.
+  const setupCode = await deps.firstRun.setupCodeIfNeeded();
   const background = startBackground(deps, { sweepMs: env.FRONTDESK_HOLD_SWEEP_MS, eventRetentionDays: env.FRONTDESK_EVENT_RETENTION_DAYS });
   const rendererDir = env.FRONTDESK_RENDERER_DIR ?? path.join(PROJECT_ROOT, 'apps', 'desktop', 'out', 'renderer');
   const app = createServer({ deps, rendererDir, limits: { maxBodyBytes: env.FRONTDESK_MAX_BODY_BYTES }, metricsToken: env.FRONTDESK_METRICS_TOKEN, trustProxy: env.FRONTDESK_TRUST_PROXY, onStop: () => background.stop() });
@@ -68,6 +70,10 @@ async function main(): Promise<void> {
   console.log(`\nFrontdesk server listening on ${running.url}`);
   if (demo || env.FRONTDESK_SEED === 'demo') {
     console.log(`Demo logins (password "${DEMO_PASSWORD}"): reception@, reception.west@, callcentre@, manager@, admin@ demo.frontdesk.test`);
+  }
+  if (setupCode) {
+    console.log(`No clinic yet: open ${running.url} on this machine to set one up.`);
+    console.log(`From another machine, the first-run screen asks for this one-time setup code: ${setupCode}`);
   }
 
   let stopping = false;

@@ -51,6 +51,32 @@ export const staffSetBranchesInput = z.object({
   branchIds: z.array(id).min(1).max(50),
 });
 
+/** One staff account named by id (enable). */
+export const staffIdInput = z.object({ staffId: id });
+
+/** Edit an account: name, role and branches (branch-bound roles need at least one; tenant-wide ones have none). */
+export const staffUpdateInput = z.object({
+  staffId: id,
+  name: z.string().trim().min(1, 'Give a name.').max(120, 'A name has at most 120 characters.'),
+  role: z.enum(STAFF_ROLES),
+  branchIds: z.array(id).max(50).default([]),
+});
+
+/** A new account with a temporary password (typed, or made by the server when left out), changed at first sign-in. */
+export const staffInviteInput = z.object({
+  name: z.string().trim().min(1, 'Give a name.').max(120, 'A name has at most 120 characters.'),
+  email: z.email().max(200),
+  role: z.enum(STAFF_ROLES),
+  branchIds: z.array(id).max(50).default([]),
+  temporaryPassword: newPassword.optional(),
+});
+
+/** A new temporary password for someone else (typed, or made by the server when left out); their sessions end. */
+export const staffResetPasswordInput = z.object({
+  staffId: id,
+  temporaryPassword: newPassword.optional(),
+});
+
 export const auditAppointmentInput = z.object({ appointmentId: id });
 export const auditPatientInput = z.object({ patientId: id });
 /** The clinic's setup history, newest first; `beforeSeq` pages back. */

@@ -11,3 +11,4 @@ export * from './hours-schemas.js';
 export * from './time-zones.js';
 export * from './branch-schemas.js';
 export * from './resource-schemas.js';
+export * from './firstrun-schemas.js';

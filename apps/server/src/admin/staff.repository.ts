@@ -9,6 +9,7 @@ export const staffAccountSelect = {
   email: true,
   role: true,
   disabled: true,
+  mustChangePassword: true,
   branches: { select: { branchId: true }, orderBy: { branchId: 'asc' } },
 } satisfies Prisma.StaffSelect;
 
@@ -42,7 +43,10 @@ export class StaffRepository {
     return rows.map((r) => r.id);
   }
 
-  create(db: Db | Tx, data: { tenantId: string; name: string; email: string; role: StaffRole; passwordHash: string; branchIds: readonly string[] }): Promise<StaffAccountRow> {
+  create(
+    db: Db | Tx,
+    data: { tenantId: string; name: string; email: string; role: StaffRole; passwordHash: string; mustChangePassword: boolean; branchIds: readonly string[] },
+  ): Promise<StaffAccountRow> {
     return db.staff.create({
       data: {
         tenantId: data.tenantId,
@@ -50,6 +54,7 @@ export class StaffRepository {
         email: data.email.toLowerCase(),
         role: data.role,
         passwordHash: data.passwordHash,
+        mustChangePassword: data.mustChangePassword,
         branches: { create: data.branchIds.map((branchId) => ({ branchId })) },
       },
       select: staffAccountSelect,
@@ -66,5 +71,17 @@ export class StaffRepository {
     await tx.staffBranch.deleteMany({ where: { staffId } });
     await tx.staffBranch.createMany({ data: branchIds.map((branchId) => ({ staffId, branchId })) });
     return tx.staff.findUniqueOrThrow({ where: { id: staffId }, select: staffAccountSelect });
+  }
+
+  /** Name, role and branches at once. */
+  async update(tx: Tx, staffId: string, data: { name: string; role: StaffRole; branchIds: readonly string[] }): Promise<StaffAccountRow> {
+    await tx.staff.update({ where: { id: staffId }, data: { name: data.name, role: data.role }, select: { id: true } });
+    return this.setBranches(tx, staffId, data.branchIds);
+  }
+
+  /** A password someone else chose: changed at the next sign-in; every session of the account ends now. */
+  async setTemporaryPassword(tx: Tx, staffId: string, passwordHash: string, now: Date): Promise<StaffAccountRow> {
+    await tx.staffSession.updateMany({ where: { staffId, revokedAt: null }, data: { revokedAt: now } });
+    return tx.staff.update({ where: { id: staffId }, data: { passwordHash, mustChangePassword: true }, select: staffAccountSelect });
   }
 }

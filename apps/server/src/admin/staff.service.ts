@@ -7,12 +7,29 @@ import { PG, sqlStateOf } from '../db/errors.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
 import type { StaffAccountRow, StaffRepository } from './staff.repository.js';
+import { temporaryPassword } from './temporary-password.js';
 
-type Change = 'created' | 'disabled' | 'enabled' | 'branches';
+type Change = 'created' | 'disabled' | 'enabled' | 'branches' | 'role' | 'updated' | 'password_reset';
+
+/** An account with the temporary password it was given, shown once to the person who set it up. */
+export interface WithTemporaryPassword {
+  staff: StaffAccountView;
+  temporaryPassword: string;
+}
 
 function view(row: StaffAccountRow): StaffAccountView {
-  return { id: row.id, name: row.name, email: row.email, role: row.role, branchIds: row.branches.map((b) => b.branchId), disabled: row.disabled };
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    branchIds: row.branches.map((b) => b.branchId),
+    disabled: row.disabled,
+    mustChangePassword: row.mustChangePassword,
+  };
 }
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
 
 /**
  * Staff accounts. An admin manages anyone in the tenant; a branch manager
@@ -32,18 +49,68 @@ export class StaffService {
     return rows.map(view);
   }
 
-  async create(
-    actor: Actor,
-    input: { name: string; email: string; role: StaffRole; branchIds: string[]; password: string },
-  ): Promise<StaffAccountView> {
+  /** An account with a password of its own, chosen by the person creating it. */
+  create(actor: Actor, input: NewAccount & { password: string }): Promise<StaffAccountView> {
+    return this.createAccount(actor, input, input.password, false);
+  }
+
+  /** An account with a temporary password (typed, or made here), to be changed at its first sign-in. */
+  async invite(actor: Actor, input: NewAccount & { temporaryPassword?: string | undefined }): Promise<WithTemporaryPassword> {
+    const password = input.temporaryPassword ?? temporaryPassword();
+    return { staff: await this.createAccount(actor, input, password, true), temporaryPassword: password };
+  }
+
+  /** Name, role and branches. Nobody changes their own role, so the clinic always keeps the admin making changes. */
+  async update(actor: Actor, input: { staffId: string; name: string; role: StaffRole; branchIds: string[] }): Promise<StaffAccountView> {
+    if (input.staffId === actor.staffId && input.role !== actor.role) {
+      throw new DomainError('BAD_INPUT', 'You cannot change your own role.', { field: 'role' });
+    }
+    if (actor.role !== 'ADMIN' && input.role !== 'RECEPTIONIST') throw forbidden('A branch manager can only manage receptionists.');
+    return this.inTenant(actor, async (tx) => {
+      const target = await this.manageable(tx, actor, input.staffId);
+      const branchIds = await this.allowedBranches(tx, actor, input.role, input.branchIds);
+      const previousBranchIds = target.branches.map((b) => b.branchId);
+      const roleChanged = target.role !== input.role;
+      const branchesChanged = !sameSet(previousBranchIds, branchIds);
+      if (!roleChanged && !branchesChanged && target.name === input.name) return view(target);
+      const row = await this.repo.update(tx, target.id, { name: input.name, role: input.role, branchIds });
+      // A new role or branches changes what the account may see: its open streams re-check at once.
+      await this.log(tx, actor, row, roleChanged ? 'role' : branchesChanged ? 'branches' : 'updated', roleChanged || branchesChanged ? previousBranchIds : undefined);
+      return view(row);
+    });
+  }
+
+  /**
+   * A temporary password for someone else's account (typed, or made here),
+   * shown once: every session of theirs ends, and their next sign-in asks for
+   * a new one. Your own password is changed with the current one instead.
+   */
+  async resetPassword(actor: Actor, input: { staffId: string; temporaryPassword?: string | undefined }): Promise<WithTemporaryPassword> {
+    if (input.staffId === actor.staffId) {
+      throw new DomainError('BAD_INPUT', 'Change your own password with "Change password": it asks for the current one.', { field: 'staffId' });
+    }
+    const password = input.temporaryPassword ?? temporaryPassword();
+    const passwordHash = await hashPassword(password);
+    const staff = await this.inTenant(actor, async (tx) => {
+      const target = await this.manageable(tx, actor, input.staffId);
+      const row = await this.repo.setTemporaryPassword(tx, target.id, passwordHash, this.now());
+      await this.log(tx, actor, row, 'password_reset');
+      return view(row);
+    });
+    return { staff, temporaryPassword: password };
+  }
+
+  private async createAccount(actor: Actor, input: NewAccount, password: string, mustChangePassword: boolean): Promise<StaffAccountView> {
     if (actor.role !== 'ADMIN' && input.role !== 'RECEPTIONIST') throw forbidden('A branch manager can only create receptionists.');
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await hashPassword(password);
     try {
       return await this.inTenant(actor, async (tx) => {
         const branchIds = await this.allowedBranches(tx, actor, input.role, input.branchIds);
         const existing = await this.repo.findByEmail(tx, actor.tenantId, input.email);
         if (existing) throw mayList(actor, existing) ? alreadyStaffHere() : emailUnusable();
-        const row = await this.repo.create(tx, { tenantId: actor.tenantId, name: input.name, email: input.email, role: input.role, passwordHash, branchIds });
+        const row = await this.repo.create(tx, {
+          tenantId: actor.tenantId, name: input.name, email: input.email, role: input.role, passwordHash, mustChangePassword, branchIds,
+        });
         await this.log(tx, actor, row, 'created');
         return view(row);
       });
@@ -114,6 +181,13 @@ export class StaffService {
       },
     ]);
   }
+}
+
+interface NewAccount {
+  name: string;
+  email: string;
+  role: StaffRole;
+  branchIds: string[];
 }
 
 /** Whether `actor` sees `row` in the staff list anyway: an admin sees everyone, a manager her branches' staff. */

@@ -16,7 +16,7 @@ import { PERMISSIONS, roleMay, type Permission } from './permissions.js';
 // call is refused.
 
 /** Procedures anyone may call without signing in. Adding one is a decision. */
-const PUBLIC = new Set(['auth.login']);
+const PUBLIC = new Set(['auth.login', 'setup.firstRun.status', 'setup.firstRun.create']);
 const REFUSALS = new Set(['FORBIDDEN', 'NOT_FOUND', 'BAD_INPUT', 'BAD_REQUEST']);
 
 const factory = createCallerFactory(appRouter);

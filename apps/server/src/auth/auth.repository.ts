@@ -23,6 +23,7 @@ export interface LiveActorRow {
   name: string;
   role: StaffRole;
   branchIds: string[];
+  mustChangePassword: boolean;
 }
 
 export type StaffRow = Prisma.StaffGetPayload<{ select: typeof staffSelect }>;
@@ -111,6 +112,12 @@ export class AuthRepository {
     return db.staffSession.create({ data: { staffId, tokenHash, desk, expiresAt }, select: { id: true } });
   }
 
+  /** Whether the staff member signs in with a temporary password (set by someone else) and must choose their own. */
+  async mustChangePassword(db: Db | Tx, tenantId: string, staffId: string): Promise<boolean> {
+    const row = await db.staff.findFirst({ where: { id: staffId, tenantId }, select: { mustChangePassword: true } });
+    return row?.mustChangePassword ?? false;
+  }
+
   /** Ends one session; the log says so in the same transaction, so the staff member's open streams stop at once. */
   async revokeSession(tx: Tx, tenantId: string, sessionId: string, now: Date, staffId: string, author: EventAuthor): Promise<void> {
     const { count } = await tx.staffSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: now } });
@@ -124,9 +131,9 @@ export class AuthRepository {
     return count;
   }
 
-  /** Sets a new password hash, revokes the staff member's other sessions, logs it. */
+  /** Sets a new password hash (their own: no change is forced any more), revokes the staff member's other sessions, logs it. */
   async changePassword(tx: Tx, staff: StaffRow, passwordHash: string, keepSessionId: string, now: Date, author: EventAuthor): Promise<void> {
-    await tx.staff.update({ where: { id: staff.id }, data: { passwordHash }, select: { id: true } });
+    await tx.staff.update({ where: { id: staff.id }, data: { passwordHash, mustChangePassword: false }, select: { id: true } });
     await tx.staffSession.updateMany({ where: { staffId: staff.id, revokedAt: null, id: { not: keepSessionId } }, data: { revokedAt: now } });
     await appendEvents(tx, author, [
       {

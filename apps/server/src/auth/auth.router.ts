@@ -10,6 +10,7 @@ export const authRouter = router({
     role: ctx.actor.role,
     branchIds: [...ctx.actor.branchIds],
     desk: ctx.actor.desk,
+    mustChangePassword: ctx.actor.mustChangePassword,
   })),
   logout: staffProcedure('session').mutation(async ({ ctx }) => {
     await ctx.deps.auth.logout(ctx.actor);

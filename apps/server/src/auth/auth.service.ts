@@ -45,6 +45,17 @@ function tooManyAttempts(refused: Extract<Reservation, { attemptId: null }>, now
   );
 }
 
+/** What signing in gives a desk: its token, who it is, and whether a new password must be chosen before anything else. */
+export interface SignedIn {
+  token: string;
+  staff: StaffView;
+  expiresAt: string;
+  mustChangePassword: boolean;
+}
+
+/** The staff member a session is opened for. */
+export type SessionStaff = Pick<StaffRow, 'id' | 'tenantId' | 'name' | 'email' | 'role' | 'branches'>;
+
 export class AuthService {
   constructor(
     private readonly db: Db,
@@ -52,7 +63,7 @@ export class AuthService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async login(input: { email: string; password: string; desk: string }, ip = 'unknown'): Promise<{ token: string; staff: StaffView; expiresAt: string }> {
+  async login(input: { email: string; password: string; desk: string }, ip = 'unknown'): Promise<SignedIn> {
     const now = this.now();
     const staff = await this.checkPassword(input.email, ip, now, async () => {
       const found = await this.repo.findStaffByEmail(this.db, input.email);
@@ -61,18 +72,38 @@ export class AuthService {
       return ok && found && !found.disabled ? found : null;
     });
     if (!staff) throw new DomainError('UNAUTHORIZED', 'That email and password do not match an active account.', {});
-    const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
-    await inTransaction(this.db, { tenantId: staff.tenantId }, (tx) => this.repo.createSession(tx, staff.id, hashToken(token), input.desk, expiresAt));
     if (Math.random() < 0.05) await this.repo.pruneLoginAttempts(this.db, new Date(now.getTime() - THROTTLE.keepHours * 3_600_000));
-    return { token, staff: await this.view(staff), expiresAt: expiresAt.toISOString() };
+    return this.openSession(staff, input.desk);
+  }
+
+  /**
+   * A new session for a staff member whose identity is settled: a password
+   * just checked, or the first run that made the account.
+   */
+  async openSession(staff: SessionStaff, desk: string): Promise<SignedIn> {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(this.now().getTime() + SESSION_HOURS * 3_600_000);
+    const mustChangePassword = await inTransaction(this.db, { tenantId: staff.tenantId }, async (tx) => {
+      await this.repo.createSession(tx, staff.id, hashToken(token), desk, expiresAt);
+      return this.repo.mustChangePassword(tx, staff.tenantId, staff.id);
+    });
+    return { token, staff: await this.view(staff), expiresAt: expiresAt.toISOString(), mustChangePassword };
   }
 
   /** The actor behind a bearer token, or null when it is unknown, expired or revoked, or its staff member disabled. */
   async authenticate(token: string): Promise<Actor | null> {
     const row = await this.repo.liveActor(this.db, hashToken(token), this.now(), [...TENANT_WIDE_ROLES]);
     if (!row) return null;
-    return { staffId: row.staffId, tenantId: row.tenantId, role: row.role, name: row.name, branchIds: row.branchIds, sessionId: row.sessionId, desk: row.desk };
+    return {
+      staffId: row.staffId,
+      tenantId: row.tenantId,
+      role: row.role,
+      name: row.name,
+      branchIds: row.branchIds,
+      sessionId: row.sessionId,
+      desk: row.desk,
+      mustChangePassword: row.mustChangePassword,
+    };
   }
 
   logout(actor: Actor): Promise<void> {
@@ -137,7 +168,7 @@ export class AuthService {
     }
   }
 
-  private async view(staff: StaffRow): Promise<StaffView> {
+  private async view(staff: SessionStaff): Promise<StaffView> {
     const branchIds = TENANT_WIDE_ROLES.has(staff.role)
       ? await inTransaction(this.db, { tenantId: staff.tenantId }, (tx) => this.repo.tenantBranchIds(tx, staff.tenantId))
       : staff.branches.map((b) => b.branchId);

@@ -153,7 +153,9 @@ describe('the narrow system paths', () => {
         FROM pg_proc p WHERE p.proname LIKE 'frontdesk\\_%' ORDER BY 1`);
     expect(rows.rows).toEqual([
       { name: 'frontdesk_archive_events', definer: true, public: false },
+      { name: 'frontdesk_claim_first_run', definer: true, public: false },
       { name: 'frontdesk_due_hold_tenants', definer: true, public: false },
+      { name: 'frontdesk_first_run_open', definer: true, public: false },
       { name: 'frontdesk_login_lookup', definer: true, public: false },
       { name: 'frontdesk_session_actor', definer: true, public: false },
     ]);

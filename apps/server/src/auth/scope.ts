@@ -11,6 +11,8 @@ export interface Actor {
   branchIds: readonly string[];
   sessionId: string;
   desk: string;
+  /** Signed in with a temporary password: nothing but the session's own procedures until a new one is chosen. */
+  mustChangePassword: boolean;
 }
 
 export function mayActIn(actor: Actor, branchId: string): boolean {

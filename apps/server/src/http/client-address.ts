@@ -17,3 +17,15 @@ export function clientAddress(trusted: readonly string[] = []): ClientAddress {
   const trust = proxyaddr.compile([...trusted]);
   return (req) => proxyaddr(req, trust) || 'unknown';
 }
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Whether a request came from this machine itself: a loopback connection
+ * that names no forwarded client. A proxy on this machine makes every client
+ * look local, so anything that says it was forwarded is not, trusted or not.
+ */
+export function fromThisMachine(req: Pick<IncomingMessage, 'headers' | 'socket'>): boolean {
+  const forwarded = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
+  return !forwarded && LOOPBACK.test(req.socket.remoteAddress ?? '');
+}

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import type { Readiness } from '../observability/readiness.js';
 import { registry } from '../observability/metrics.js';
+import { fromThisMachine } from './client-address.js';
 import { sendEdgeError } from './errors.js';
 
 // What operators and load balancers ask: /healthz (the process answers),
@@ -19,8 +20,6 @@ export interface OpsOptions {
   metricsToken?: string | undefined;
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
-
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /**
@@ -33,8 +32,7 @@ export function metricsAllowed(req: Pick<http.IncomingMessage, 'headers' | 'sock
     const presented = req.headers.authorization?.match(/^Bearer\s+(\S+)$/)?.[1];
     return presented !== undefined && timingSafeEqual(digest(presented), digest(token));
   }
-  const forwarded = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
-  return !forwarded && LOOPBACK.test(req.socket.remoteAddress ?? '');
+  return fromThisMachine(req);
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {

@@ -1,13 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Actor } from '../auth/scope.js';
 import type { Deps } from '../deps.js';
-import { clientAddress, type ClientAddress } from '../http/client-address.js';
+import { clientAddress, fromThisMachine, type ClientAddress } from '../http/client-address.js';
 
 export interface Context {
   deps: Deps;
   /** The bearer token presented, if any; resolved to an actor by staffProcedure. */
   token: string | null;
   ip: string;
+  /** The request came straight from this machine (loopback, through no proxy); absent counts as not. */
+  local?: boolean;
   actor: Actor | null;
 }
 
@@ -24,6 +26,6 @@ function bearer(header: string | string[] | undefined): string | null {
  */
 export function contextFactory(deps: Deps, addressOf: ClientAddress = clientAddress()) {
   return ({ req }: { req: IncomingMessage }): Context => {
-    return { deps, token: bearer(req.headers.authorization), ip: addressOf(req), actor: null };
+    return { deps, token: bearer(req.headers.authorization), ip: addressOf(req), local: fromThisMachine(req), actor: null };
   };
 }

@@ -91,6 +91,10 @@ export function staffProcedure(permission: Permission) {
       if (!roleMay(actor.role, permission)) {
         throw toTRPCError(forbidden('Your role does not allow that.'));
       }
+      // A temporary password (a new account, a reset) opens nothing but the session's own procedures until it is changed.
+      if (actor.mustChangePassword && permission !== 'session') {
+        throw toTRPCError(forbidden('Choose a new password first.'));
+      }
       noteTenant(actor.tenantId);
       // The one place a request's tenant scope is set; row-level security enforces it below.
       // Reads run whole in one tenant transaction; commands open their own (they retry and

@@ -1,0 +1,47 @@
+import type { Db, Tx } from '../db/tx.js';
+
+/** Monday to Friday, 09:00–17:00: a new branch's opening hours until someone sets its own. */
+const DEFAULT_OPENING_HOURS = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 9 * 60, endMinute: 17 * 60 }));
+
+export interface NewOrganisation {
+  tenantId: string;
+  name: string;
+  branch: { id: string; name: string; timeZone: string; address: string; phone: string };
+  admin: { id: string; name: string; email: string; passwordHash: string };
+}
+
+// The first run's statements. Whether any organisation exists is a question
+// across tenants, asked through the narrow functions of migration
+// 20261123110000_first_run; everything written is the new tenant's own.
+export class FirstRunRepository {
+  /** Whether no organisation exists yet (a read; nothing waits). */
+  async open(db: Db): Promise<boolean> {
+    const rows = await db.$queryRaw<{ open: boolean }[]>`SELECT frontdesk_first_run_open() AS open`;
+    return rows[0]?.open === true;
+  }
+
+  /**
+   * Whether no organisation exists, asked under the first run's lock, held to
+   * the end of `tx`: a concurrent first run waits here and, once this one
+   * commits, finds the organisation it made.
+   */
+  async claim(tx: Tx): Promise<boolean> {
+    const rows = await tx.$queryRaw<{ claimed: boolean }[]>`SELECT frontdesk_claim_first_run() AS claimed`;
+    return rows[0]?.claimed === true;
+  }
+
+  /** The tenant, its first branch with default opening hours, and its admin. Run in a transaction scoped to `tenantId`. */
+  async createOrganisation(tx: Tx, data: NewOrganisation): Promise<void> {
+    const { tenantId, branch, admin } = data;
+    await tx.tenant.create({ data: { id: tenantId, name: data.name }, select: { id: true } });
+    await tx.branch.create({
+      data: { id: branch.id, tenantId, name: branch.name, timeZone: branch.timeZone, address: branch.address, phone: branch.phone },
+      select: { id: true },
+    });
+    await tx.branchHours.createMany({ data: DEFAULT_OPENING_HOURS.map((h) => ({ tenantId, branchId: branch.id, ...h })) });
+    await tx.staff.create({
+      data: { id: admin.id, tenantId, name: admin.name, email: admin.email.toLowerCase(), role: 'ADMIN', passwordHash: admin.passwordHash },
+      select: { id: true },
+    });
+  }
+}
