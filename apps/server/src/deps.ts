@@ -30,6 +30,8 @@ import { PatientsService } from './patients/patients.service.js';
 import type { Logger } from './logger.js';
 import { ScheduleRepository } from './schedule/schedule.repository.js';
 import { ScheduleService } from './schedule/schedule.service.js';
+import { ProductsRepository } from './products/products.repository.js';
+import { ProductsService } from './products/products.service.js';
 import { LogReader } from './sync/log-reader.js';
 import { StreamLimit } from './sync/stream-limit.js';
 import { TokensRepository } from './tokens/tokens.repository.js';
@@ -62,6 +64,8 @@ export interface Deps {
   /** The first run of an empty server (organisation, first branch, first admin) and its setup code. */
   firstRun: FirstRunService;
   audit: AuditService;
+  /** Products, branch prices, stock received and adjusted with a reason, low-stock thresholds. */
+  products: ProductsService;
   now: () => Date;
 }
 
@@ -101,6 +105,7 @@ export function createDeps(options: DepsOptions): Deps {
     staff: new StaffService(db, new StaffRepository(), now),
     firstRun: new FirstRunService(db, new FirstRunRepository(), auth, new SetupCode()),
     audit: new AuditService(db, new AuditRepository()),
+    products: new ProductsService(db, new ProductsRepository()),
     now,
   };
 }

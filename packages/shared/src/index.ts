@@ -12,3 +12,4 @@ export * from './time-zones.js';
 export * from './branch-schemas.js';
 export * from './resource-schemas.js';
 export * from './firstrun-schemas.js';
+export * from './product-schemas.js';

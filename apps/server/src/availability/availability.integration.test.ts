@@ -366,25 +366,26 @@ describe('catalogue', () => {
     expect(resources.find((x) => x.id === r('drRao'))!.branchIds.sort()).toEqual([demo.branches.east, demo.branches.west].sort());
     expect(resources.some((x) => x.id === r('drOkafor'))).toBe(false);
     const products = await receptionist.catalog.products();
-    expect(products.find((p) => p.id === demo.products.brush)!.stock).toEqual([{ branchId: demo.branches.east, quantity: 40 }]);
+    expect(products.find((p) => p.id === demo.products.brush)!.stock).toEqual([{ branchId: demo.branches.east, quantity: 40, lowStock: false }]);
     const sessions = await receptionist.catalog.sessions({ branchId: demo.branches.east, date: DateTime.now().setZone(NY).toISODate()! });
     expect(sessions.map((s) => s.id)).toEqual([demo.sessionId]);
   });
 
-  it('a manager sets stock and price at his branch; stock.changed carries the delta; other branches are FORBIDDEN', async () => {
-    await manager.catalog.setStock({ productId: demo.products.brush, branchId: demo.branches.east, quantity: 35 });
+  it('a manager counts stock and sets a price at his branch; stock.changed carries the delta and the reason; other branches are FORBIDDEN', async () => {
+    await manager.setup.products.adjustStock({ mode: 'count', productId: demo.products.brush, branchId: demo.branches.east, quantity: 35, reason: 'shelf count' });
     const stock = await db.sql.query(`SELECT quantity FROM product_stock WHERE product_id = $1 AND branch_id = $2`, [demo.products.brush, demo.branches.east]);
     expect(stock.rows[0].quantity).toBe(35);
     const ev = await db.sql.query(`SELECT payload FROM event WHERE tenant_id = $1 AND type = 'stock.changed' ORDER BY seq DESC LIMIT 1`, [demo.tenantId]);
-    expect(ev.rows[0].payload).toEqual({ productId: demo.products.brush, branchId: demo.branches.east, quantity: 35, delta: -5 });
+    expect(ev.rows[0].payload).toEqual({ productId: demo.products.brush, branchId: demo.branches.east, quantity: 35, delta: -5, reason: 'shelf count' });
     await manager.catalog.setPrice({ serviceId: demo.services.gp, branchId: demo.branches.east, priceCents: 7000 });
     const services = await manager.catalog.services();
     expect(services.find((s) => s.id === demo.services.gp)!.prices).toEqual([{ branchId: demo.branches.east, priceCents: 7000 }]);
     const priced = await db.sql.query(`SELECT payload FROM event WHERE tenant_id = $1 AND type = 'price.changed' ORDER BY seq DESC LIMIT 1`, [demo.tenantId]);
     expect(priced.rows[0].payload).toEqual({ serviceId: demo.services.gp, branchId: demo.branches.east, priceCents: 7000 });
-    await expect(manager.catalog.setStock({ productId: demo.products.brush, branchId: demo.branches.west, quantity: 1 }).catch(codeOf)).resolves.toBe('FORBIDDEN');
-    await expect(manager.catalog.setStock({ productId: other.products.brush, branchId: demo.branches.east, quantity: 1 }).catch(codeOf)).resolves.toBe('NOT_FOUND');
-    await expect(manager.catalog.setStock({ productId: demo.products.brush, branchId: demo.branches.east, quantity: -1 }).catch(codeOf)).resolves.toBe('BAD_INPUT');
+    const count = { mode: 'count' as const, productId: demo.products.brush, branchId: demo.branches.east, quantity: 1, reason: 'count' };
+    await expect(manager.setup.products.adjustStock({ ...count, branchId: demo.branches.west }).catch(codeOf)).resolves.toBe('FORBIDDEN');
+    await expect(manager.setup.products.adjustStock({ ...count, productId: other.products.brush }).catch(codeOf)).resolves.toBe('NOT_FOUND');
+    await expect(manager.setup.products.adjustStock({ ...count, quantity: -1 }).catch(codeOf)).resolves.toBe('BAD_INPUT');
     await expect(receptionist.catalog.setPrice({ serviceId: demo.services.gp, branchId: demo.branches.east, priceCents: 1 }).catch(codeOf)).resolves.toBe('FORBIDDEN');
   });
 });

@@ -161,22 +161,26 @@ export class BookingRepository {
     await tx.$executeRaw`${this.occupancySql(tenantId, appointmentId, resourceIds, range)}`;
   }
 
-  /** Takes stock for one product line; null when there is not enough (nothing changes then). */
+  /**
+   * Takes stock of an active product for one line, at the branch's price (its
+   * own, else the product's); null when there is not enough (nothing changes then).
+   */
   async takeStock(tx: Tx, tenantId: string, branchId: string, productId: string, quantity: number): Promise<StockTaken | null> {
     const rows = await tx.$queryRaw<{ remaining: number; unitPriceCents: number }[]>`
       UPDATE product_stock ps SET quantity = ps.quantity - ${quantity}::int
-        FROM product p
+        FROM product p LEFT JOIN product_price pp ON pp.tenant_id = p.tenant_id AND pp.product_id = p.id AND pp.branch_id = ${branchId}::uuid
        WHERE ps.product_id = ${productId}::uuid AND ps.branch_id = ${branchId}::uuid AND ps.tenant_id = ${tenantId}::uuid
-         AND p.id = ps.product_id AND ps.quantity >= ${quantity}::int
-      RETURNING ps.quantity AS remaining, p.price_cents AS "unitPriceCents"`;
+         AND p.tenant_id = ps.tenant_id AND p.id = ps.product_id AND p.active AND ps.quantity >= ${quantity}::int
+      RETURNING ps.quantity AS remaining, COALESCE(pp.price_cents, p.price_cents) AS "unitPriceCents"`;
     const row = rows[0];
     return row ? { productId, quantity, remaining: row.remaining, unitPriceCents: row.unitPriceCents } : null;
   }
 
+  /** The stock of a product still sold (active) at a branch; null when it is not. */
   async stockLevel(db: Db | Tx, tenantId: string, branchId: string, productId: string): Promise<number | null> {
     const rows = await db.$queryRaw<{ quantity: number }[]>`
-      SELECT quantity FROM product_stock
-       WHERE product_id = ${productId}::uuid AND branch_id = ${branchId}::uuid AND tenant_id = ${tenantId}::uuid`;
+      SELECT ps.quantity FROM product_stock ps JOIN product p ON p.tenant_id = ps.tenant_id AND p.id = ps.product_id AND p.active
+       WHERE ps.product_id = ${productId}::uuid AND ps.branch_id = ${branchId}::uuid AND ps.tenant_id = ${tenantId}::uuid`;
     return rows[0]?.quantity ?? null;
   }
 

@@ -34,14 +34,14 @@ export function movedEvent(actor: Actor, view: AppointmentView, from: { startsAt
   };
 }
 
-/** Stock levels after products were taken (negative delta) or given back. */
+/** Stock levels after products were taken (negative delta) or given back, each saying why for the stock's history. */
 export function stockEvents(actor: Actor, branchId: string, lines: readonly { productId: string; quantity: number; delta: number }[]): AnyNewEvent[] {
   return lines.map((l) => ({
     type: 'stock.changed',
     tenantId: actor.tenantId,
     branchId,
     aggregateId: l.productId,
-    payload: { productId: l.productId, branchId, quantity: l.quantity, delta: l.delta },
+    payload: { productId: l.productId, branchId, quantity: l.quantity, delta: l.delta, reason: l.delta < 0 ? 'Sold with a booking' : 'Given back: the booking was cancelled' },
   }));
 }
 

@@ -38,10 +38,17 @@ export class CatalogRepository {
     });
   }
 
+  /** Products still sold, with their price and stock at these branches. */
   products(db: Db, tenantId: string, branchIds: readonly string[]) {
     return db.product.findMany({
-      where: { tenantId },
-      select: { id: true, name: true, priceCents: true, stock: { where: { branchId: { in: [...branchIds] } }, select: { branchId: true, quantity: true } } },
+      where: { tenantId, active: true },
+      select: {
+        id: true,
+        name: true,
+        priceCents: true,
+        prices: { where: { branchId: { in: [...branchIds] } }, select: { branchId: true, priceCents: true } },
+        stock: { where: { branchId: { in: [...branchIds] } }, select: { branchId: true, quantity: true, lowStockThreshold: true } },
+      },
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
     });
   }
@@ -58,26 +65,8 @@ export class CatalogRepository {
     return db.branch.findFirst({ where: { tenantId, id: branchId }, select: { id: true, timeZone: true } });
   }
 
-  product(tx: Tx, tenantId: string, productId: string) {
-    return tx.product.findFirst({ where: { tenantId, id: productId }, select: { id: true } });
-  }
-
   service(tx: Tx, tenantId: string, serviceId: string) {
     return tx.service.findFirst({ where: { tenantId, id: serviceId }, select: { id: true, priceCents: true } });
-  }
-
-  /** Sets the stock, returning the quantity before (0 when there was no row); the row stays locked. */
-  async setStock(tx: Tx, q: { tenantId: string; productId: string; branchId: string; quantity: number }): Promise<number> {
-    const rows = await tx.$queryRaw<{ quantity: number }[]>`
-      SELECT quantity FROM product_stock WHERE product_id = ${q.productId}::uuid AND branch_id = ${q.branchId}::uuid FOR UPDATE`;
-    const before = rows[0]?.quantity ?? 0;
-    await tx.productStock.upsert({
-      where: { tenantId_productId_branchId: { tenantId: q.tenantId, productId: q.productId, branchId: q.branchId } },
-      create: { tenantId: q.tenantId, productId: q.productId, branchId: q.branchId, quantity: q.quantity },
-      update: { quantity: q.quantity },
-      select: { quantity: true },
-    });
-    return before;
   }
 
   async setPrice(tx: Tx, q: { tenantId: string; serviceId: string; branchId: string; priceCents: number }): Promise<void> {

@@ -1,4 +1,4 @@
-import { catalogResourcesInput, catalogSessionsInput, setPriceInput, setStockInput } from '@frontdesk/shared';
+import { catalogResourcesInput, catalogSessionsInput, setPriceInput } from '@frontdesk/shared';
 import { router, staffProcedure } from '../trpc/init.js';
 
 const read = staffProcedure('catalog.read');
@@ -10,6 +10,5 @@ export const catalogRouter = router({
   resources: read.input(catalogResourcesInput).query(({ ctx, input }) => ctx.deps.catalog.resources(ctx.actor, input)),
   products: read.query(({ ctx }) => ctx.deps.catalog.products(ctx.actor)),
   sessions: read.input(catalogSessionsInput).query(({ ctx, input }) => ctx.deps.catalog.sessions(ctx.actor, input)),
-  setStock: manage.input(setStockInput).mutation(({ ctx, input }) => ctx.deps.catalog.setStock(ctx.actor, input)),
   setPrice: manage.input(setPriceInput).mutation(({ ctx, input }) => ctx.deps.catalog.setPrice(ctx.actor, input)),
 });

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  isLowStock,
   localDayBounds,
   type CapacitySessionView,
   type ResourceKind,
@@ -7,7 +8,6 @@ import {
   type catalogResourcesInput,
   type catalogSessionsInput,
   type setPriceInput,
-  type setStockInput,
 } from '@frontdesk/shared';
 import { assertBranch, type Actor } from '../auth/scope.js';
 import { notFound } from '../errors.js';
@@ -41,9 +41,12 @@ export interface CatalogResourceView extends ResourceView {
 export interface ProductView {
   id: string;
   name: string;
+  /** The base price; `prices` has what each branch charges. */
   priceCents: number;
-  /** Stock at each of the actor's branches (0 where none is kept). */
-  stock: { branchId: string; quantity: number }[];
+  /** The price at each of the actor's branches: the branch's own, else the base price. */
+  prices: { branchId: string; priceCents: number }[];
+  /** Stock at each of the actor's branches (0 where none is kept); `lowStock` at or below the branch's threshold. */
+  stock: { branchId: string; quantity: number; lowStock: boolean }[];
 }
 
 /** One entry per branch of `branchIds`: the row's own for that branch, else `fallback`. */
@@ -74,7 +77,15 @@ export class CatalogService {
 
   async products(actor: Actor): Promise<ProductView[]> {
     const rows = await this.repo.products(this.db, actor.tenantId, actor.branchIds);
-    return rows.map(({ stock, ...product }) => ({ ...product, stock: perBranch(actor.branchIds, stock, { quantity: 0 }) }));
+    return rows.map(({ stock, prices, ...product }) => ({
+      ...product,
+      prices: perBranch(actor.branchIds, prices, { priceCents: product.priceCents }),
+      stock: perBranch(actor.branchIds, stock, { quantity: 0, lowStockThreshold: 0 }).map((s) => ({
+        branchId: s.branchId,
+        quantity: s.quantity,
+        lowStock: isLowStock(s.quantity, s.lowStockThreshold),
+      })),
+    }));
   }
 
   async sessions(actor: Actor, input: z.output<typeof catalogSessionsInput>): Promise<CapacitySessionView[]> {
@@ -84,25 +95,6 @@ export class CatalogService {
     const day = localDayBounds(input.date, branch.timeZone);
     const rows = await this.repo.sessions(this.db, actor.tenantId, branch.id, new Date(day.start), new Date(day.end));
     return rows.map(toSessionView);
-  }
-
-  async setStock(actor: Actor, input: z.output<typeof setStockInput>): Promise<{ productId: string; branchId: string; quantity: number }> {
-    assertBranch(actor, input.branchId);
-    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      if (!(await this.repo.branch(tx, actor.tenantId, input.branchId))) throw notFound('branch');
-      if (!(await this.repo.product(tx, actor.tenantId, input.productId))) throw notFound('product');
-      const before = await this.repo.setStock(tx, { tenantId: actor.tenantId, ...input });
-      await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
-        {
-          type: 'stock.changed',
-          tenantId: actor.tenantId,
-          branchId: input.branchId,
-          aggregateId: input.productId,
-          payload: { productId: input.productId, branchId: input.branchId, quantity: input.quantity, delta: input.quantity - before },
-        },
-      ]);
-      return { productId: input.productId, branchId: input.branchId, quantity: input.quantity };
-    });
   }
 
   async setPrice(actor: Actor, input: z.output<typeof setPriceInput>): Promise<{ serviceId: string; branchId: string; priceCents: number }> {
