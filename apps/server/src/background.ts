@@ -1,4 +1,5 @@
 import { startHoldSweeper } from './booking/hold-sweeper.js';
+import { startSessionGenerator } from './sessions/session-generator.js';
 import type { Deps } from './deps.js';
 import { startEventRetention } from './sync/retention.js';
 
@@ -15,6 +16,8 @@ export interface BackgroundOptions {
 /** Jobs that run beside the API in every server process. */
 export function startBackground(deps: Deps, options: BackgroundOptions): Background {
   const jobs: Background[] = [startHoldSweeper(deps.holdExpiry, deps.logger, options.sweepMs)];
+  // Walk-in sessions of every tenant made ahead, at start and daily.
+  jobs.push(startSessionGenerator(deps.sessionTemplates, deps.logger));
   if (options.eventRetentionDays !== undefined) jobs.push(startEventRetention(deps.db, deps.logger, { days: options.eventRetentionDays }));
   // Reads the event log for this process's live subscriptions; stopping it ends them so desks reconnect.
   void deps.logReader.start().catch((err: unknown) => deps.logger.error({ err }, 'event log reader failed to start'));

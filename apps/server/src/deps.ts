@@ -32,6 +32,8 @@ import { ScheduleRepository } from './schedule/schedule.repository.js';
 import { ScheduleService } from './schedule/schedule.service.js';
 import { ProductsRepository } from './products/products.repository.js';
 import { ProductsService } from './products/products.service.js';
+import { SessionsRepository } from './sessions/sessions.repository.js';
+import { SessionTemplatesService } from './sessions/sessions.service.js';
 import { LogReader } from './sync/log-reader.js';
 import { StreamLimit } from './sync/stream-limit.js';
 import { TokensRepository } from './tokens/tokens.repository.js';
@@ -66,6 +68,8 @@ export interface Deps {
   audit: AuditService;
   /** Products, branch prices, stock received and adjusted with a reason, low-stock thresholds. */
   products: ProductsService;
+  /** Recurring walk-in sessions and the capacity sessions generated from them. */
+  sessionTemplates: SessionTemplatesService;
   now: () => Date;
 }
 
@@ -74,6 +78,8 @@ export interface DepsOptions {
   logger: Logger;
   poolSize?: number;
   now?: () => Date;
+  /** How many days ahead walk-in sessions are generated (default 28). */
+  sessionDaysAhead?: number;
 }
 
 export function createDeps(options: DepsOptions): Deps {
@@ -106,6 +112,7 @@ export function createDeps(options: DepsOptions): Deps {
     firstRun: new FirstRunService(db, new FirstRunRepository(), auth, new SetupCode()),
     audit: new AuditService(db, new AuditRepository()),
     products: new ProductsService(db, new ProductsRepository()),
+    sessionTemplates: new SessionTemplatesService(db, new SessionsRepository(), now, options.sessionDaysAhead ?? 28),
     now,
   };
 }

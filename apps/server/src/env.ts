@@ -19,6 +19,8 @@ const schema = z.object({
   /** Largest request body the server reads; larger ones get 413 (default 1 MiB). */
   FRONTDESK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   FRONTDESK_HOLD_SWEEP_MS: z.coerce.number().int().min(50).default(1000),
+  /** How many days ahead walk-in sessions are made from their templates (a daily job keeps the horizon). */
+  FRONTDESK_SESSION_DAYS_AHEAD: z.coerce.number().int().min(1).max(366).default(28),
   /** Proxies whose X-Forwarded-For names the client: comma-separated addresses, CIDR ranges, or loopback, linklocal, uniquelocal. */
   FRONTDESK_TRUST_PROXY: z
     .string()

@@ -27,7 +27,8 @@ export type EventPayloads = {
   'resource.changed': { resourceId: string; change: 'created' | 'updated' | 'branches' | 'deactivated' | 'activated' };
   'service.changed': { serviceId: string; change: 'created' | 'updated' | 'practitioners' | 'deactivated' | 'activated' };
   'product.changed': { productId: string; change: 'created' | 'updated' | 'price' | 'threshold' | 'deactivated' | 'activated' };
-  'session_template.changed': { templateId: string; change: 'created' | 'updated' | 'deactivated' | 'generated'; generated?: number };
+  /** `generated`: sessions made ahead; `removed`: future sessions without tokens taken away; `kept`: those kept because tokens were issued. */
+  'session_template.changed': { templateId: string; change: 'created' | 'updated' | 'deactivated' | 'activated' | 'generated'; generated?: number; removed?: number; kept?: number };
   /** Date-specific hours of a resource at a branch changed. */
   'hours.exception_changed': { resourceId: string; branchId: string; dates: string[] };
   /** An appointment was kept on purpose when a setup change put it outside working hours. */

@@ -13,3 +13,4 @@ export * from './branch-schemas.js';
 export * from './resource-schemas.js';
 export * from './firstrun-schemas.js';
 export * from './product-schemas.js';
+export * from './session-schemas.js';
