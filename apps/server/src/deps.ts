@@ -1,5 +1,7 @@
 import { StaffRepository } from './admin/staff.repository.js';
 import { StaffService } from './admin/staff.service.js';
+import { AffectedAppointments } from './affected/affected.js';
+import { AffectedRepository } from './affected/affected.repository.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuthRepository } from './auth/auth.repository.js';
@@ -14,6 +16,7 @@ import { Conflicts } from './booking/conflicts.js';
 import { CatalogRepository } from './catalog/catalog.repository.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import { HoldExpiry } from './booking/hold-expiry.js';
+import { MoveWithinTransaction } from './booking/move-within.js';
 import { ServiceTermsCache } from './booking/service-terms.js';
 import { DaySheetRepository } from './daysheet/daysheet.repository.js';
 import { DaySheetService } from './daysheet/daysheet.service.js';
@@ -60,6 +63,8 @@ export interface Deps {
   holdExpiry: HoldExpiry;
   patients: PatientsService;
   catalog: CatalogService;
+  /** Settles the appointments a setup change affects (keep, cancel, move), inside that change's transaction. */
+  affected: AffectedAppointments;
   /** Time off and weekly hours; its commands invalidate `catalogues`. */
   schedule: ScheduleService;
   staff: StaffService;
@@ -91,6 +96,9 @@ export function createDeps(options: DepsOptions): Deps {
   const bookings = new BookingRepository();
   const holdExpiry = new HoldExpiry(db, bookings);
   const idempotency = new IdempotencyService(db, new IdempotencyRepository());
+  const appointments = new Appointments(db, bookings, now);
+  const conflicts = new Conflicts(availability, holdExpiry);
+  const affected = new AffectedAppointments(new AffectedRepository(), bookings, appointments, new MoveWithinTransaction(bookings, appointments, availability, conflicts, holdExpiry), now);
   const auth = new AuthService(db, new AuthRepository(), now);
   return {
     db,
@@ -102,12 +110,13 @@ export function createDeps(options: DepsOptions): Deps {
     catalogues,
     availability,
     daySheet: new DaySheetService(db, new DaySheetRepository(), now),
-    booking: new BookingService(db, bookings, new Appointments(db, bookings, now), availability, new Conflicts(availability, holdExpiry), new ServiceTermsCache(db, bookings), idempotency, now),
+    booking: new BookingService(db, bookings, appointments, availability, conflicts, new ServiceTermsCache(db, bookings), idempotency, now),
     tokens: new TokensService(db, new TokensRepository(), idempotency),
     holdExpiry,
     patients: new PatientsService(db, new PatientsRepository()),
     catalog: new CatalogService(db, new CatalogRepository()),
-    schedule: new ScheduleService(db, catalogues, new ScheduleRepository(), now),
+    affected,
+    schedule: new ScheduleService(db, catalogues, new ScheduleRepository(), affected, now),
     staff: new StaffService(db, new StaffRepository(), now),
     firstRun: new FirstRunService(db, new FirstRunRepository(), auth, new SetupCode()),
     audit: new AuditService(db, new AuditRepository()),

@@ -44,6 +44,8 @@ export interface AppointmentView {
   products: { productId: string; quantity: number; unitPriceCents: number }[];
   createdBy: string;
   updatedAt: string;
+  /** Kept on purpose outside working hours when a setup change would have moved or cancelled it. */
+  keptOutsideHours: boolean;
 }
 
 export interface TokenView {

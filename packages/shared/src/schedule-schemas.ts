@@ -6,6 +6,26 @@ import { id, instant, localDate } from './schemas.js';
 
 const TIME_OFF_MAX_DAYS = 366;
 
+/**
+ * What to do with each appointment a setup change affects (see AFFECTS_APPOINTMENTS):
+ * keep it where it is as an exception, cancel it with a reason, or move it.
+ * `all` applies to every affected appointment without its own entry.
+ */
+export const resolution = z.discriminatedUnion('action', [
+  z.object({ appointmentId: id, action: z.literal('keep') }),
+  z.object({ appointmentId: id, action: z.literal('cancel'), reason: z.string().trim().min(1, 'Give a reason for the cancellation.').max(300) }),
+  z.object({ appointmentId: id, action: z.literal('move'), startsAt: instant, resourceIds: z.array(id).max(5).optional() }),
+]);
+export const resolutionsInput = z
+  .object({
+    each: z.array(resolution).max(1000).default([]),
+    all: z.discriminatedUnion('action', [
+      z.object({ action: z.literal('keep') }),
+      z.object({ action: z.literal('cancel'), reason: z.string().trim().min(1, 'Give a reason for the cancellation.').max(300) }),
+    ]).optional(),
+  })
+  .default({ each: [] });
+
 export const weeklyHoursEntry = z
   .object({
     weekday: z.number().int().min(1, 'weekday is 1 (Monday) to 7 (Sunday)').max(7, 'weekday is 1 (Monday) to 7 (Sunday)'),
@@ -23,6 +43,8 @@ export const addTimeOffInput = z
     startsAt: instant,
     endsAt: instant,
     reason: z.string().trim().max(500).default(''),
+    /** What to do with the appointments in that time (see AFFECTS_APPOINTMENTS). */
+    resolutions: resolutionsInput,
   })
   .refine((v) => new Date(v.endsAt) > new Date(v.startsAt), { message: 'time off must end after it starts', path: ['endsAt'] })
   .refine((v) => new Date(v.endsAt).getTime() - new Date(v.startsAt).getTime() <= TIME_OFF_MAX_DAYS * 86_400_000, {
@@ -37,6 +59,8 @@ export const setHoursInput = z
     resourceId: id,
     branchId: id,
     hours: z.array(weeklyHoursEntry).max(50),
+    /** What to do with the appointments the new hours leave out (see AFFECTS_APPOINTMENTS). */
+    resolutions: resolutionsInput,
   })
   .refine(
     (v) =>
@@ -68,24 +92,5 @@ export type SetHoursInput = z.input<typeof setHoursInput>;
 export type SetStockInput = z.input<typeof setStockInput>;
 export type SetPriceInput = z.input<typeof setPriceInput>;
 
-/**
- * What to do with each appointment a setup change affects (see AFFECTS_APPOINTMENTS):
- * keep it where it is as an exception, cancel it with a reason, or move it.
- * `all` applies to every affected appointment without its own entry.
- */
-export const resolution = z.discriminatedUnion('action', [
-  z.object({ appointmentId: id, action: z.literal('keep') }),
-  z.object({ appointmentId: id, action: z.literal('cancel'), reason: z.string().trim().min(1, 'Give a reason for the cancellation.').max(300) }),
-  z.object({ appointmentId: id, action: z.literal('move'), startsAt: instant, resourceIds: z.array(id).max(5).optional() }),
-]);
-export const resolutionsInput = z
-  .object({
-    each: z.array(resolution).max(1000).default([]),
-    all: z.discriminatedUnion('action', [
-      z.object({ action: z.literal('keep') }),
-      z.object({ action: z.literal('cancel'), reason: z.string().trim().min(1, 'Give a reason for the cancellation.').max(300) }),
-    ]).optional(),
-  })
-  .default({ each: [] });
 export type Resolution = z.infer<typeof resolution>;
 export type ResolutionsInput = z.input<typeof resolutionsInput>;

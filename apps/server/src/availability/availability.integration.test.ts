@@ -284,12 +284,15 @@ describe('schedule commands', () => {
   const events = async (type: string) =>
     (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM event WHERE tenant_id = $1 AND type = $2`, [demo.tenantId, type])).rows[0]!.n;
 
-  it('time off blocks slots, lists affected bookings, appends events, and removing it frees the time', async () => {
+  it('time off blocks slots, keeps the bookings in it only when told, appends events, and removing it frees the time', async () => {
     const day = monday(5);
     const booked = await insertAppointment({ status: 'BOOKED', startsAt: local(day, '10:00'), endsAt: local(day, '10:15'), resourceIds: [r('drCarter'), r('eastRoom1')] });
     const addedBefore = await events('time_off.added');
-    const added = await manager.schedule.addTimeOff({ branchId: demo.branches.east, resourceId: r('drCarter'), kind: 'LEAVE', startsAt: iso(local(day, '08:00')), endsAt: iso(local(day, '12:00')), reason: 'Conference' });
-    expect(added.affectedAppointmentIds).toEqual([booked]);
+    const leave = { branchId: demo.branches.east, resourceId: r('drCarter'), kind: 'LEAVE' as const, startsAt: iso(local(day, '08:00')), endsAt: iso(local(day, '12:00')), reason: 'Conference' };
+    await expect(manager.schedule.addTimeOff(leave)).rejects.toSatisfy((e) => codeOf(e) === 'AFFECTS_APPOINTMENTS');
+    expect(await events('time_off.added')).toBe(addedBefore);
+    const added = await manager.schedule.addTimeOff({ ...leave, resolutions: { each: [{ appointmentId: booked, action: 'keep' }] } });
+    expect(added.settled.kept).toEqual([booked]);
     expect(await events('time_off.added')).toBe(addedBefore + 1);
     const row = await db.sql.query(`SELECT kind, reason FROM time_off WHERE id = $1`, [added.timeOff.id]);
     expect(row.rows[0]).toEqual({ kind: 'LEAVE', reason: 'Conference' });

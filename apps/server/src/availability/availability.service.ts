@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { DomainError, localDayBounds, localDateOf, type SlotSuggestion, type SlotView, type findSlotsInput } from '@frontdesk/shared';
 import { assertBranch, type Actor } from '../auth/scope.js';
 import { notFound } from '../errors.js';
-import type { Db } from '../db/tx.js';
+import type { Db, Tx } from '../db/tx.js';
 import type { AvailabilityRepository, Catalogue, CatalogueResource } from './availability.repository.js';
 import type { CatalogueCache } from './catalogue-cache.js';
 import { candidateIds, checkStart, freeSlots, isServable, notServed, occupiedBy, planBranch, searchSpan, type SlotCheck } from './slot-search.js';
@@ -26,6 +26,11 @@ export interface SlotQuery {
   excludeAppointmentId?: string;
   /** Local wall-clock alignment of starts; default 15. */
   stepMinutes?: number;
+  /**
+   * Read inside this transaction, past the catalogue cache: a setup change
+   * moving the appointments it affects sees its own uncommitted schedule.
+   */
+  tx?: Tx;
 }
 
 /** `branchIds` is accepted for symmetry with SlotQuery and ignored: `branchId` is the branch. */
@@ -39,6 +44,7 @@ export interface AlternativesQuery {
   resourceIds?: string[];
   excludeAppointmentId?: string;
   limit?: number;
+  tx?: Tx;
 }
 
 const DEFAULT_STEP_MINUTES = 15;
@@ -57,7 +63,7 @@ export class AvailabilityService {
 
   /** Free slots, earliest first, across branches and resources; never in the past. */
   async search(q: SlotQuery): Promise<SlotView[]> {
-    const cat = await this.catalogues.get(q.tenantId, q.serviceId);
+    const cat = await this.catalogue(q);
     const chosen = await this.chosenResources(q.tenantId, cat, q.resourceIds ?? []);
     const service = cat.service!;
     if (!service.active || q.limit <= 0) return [];
@@ -75,7 +81,7 @@ export class AvailabilityService {
       .filter(isServable);
     if (plans.length === 0) return [];
     const span = searchSpan(service, { notBefore, to });
-    const busy = await this.repo.busy(this.db, {
+    const busy = await this.repo.busy(q.tx ?? this.db, {
       tenantId: q.tenantId,
       resourceIds: candidateIds(plans),
       branchIds: plans.map((p) => p.branch.id),
@@ -89,7 +95,7 @@ export class AvailabilityService {
 
   /** Can this service start exactly at `start` at this branch, and with which resources? */
   async check(q: CheckQuery): Promise<SlotCheck> {
-    const cat = await this.catalogues.get(q.tenantId, q.serviceId);
+    const cat = await this.catalogue(q);
     const chosen = await this.chosenResources(q.tenantId, cat, q.resourceIds ?? []);
     const service = cat.service!;
     if (!service.active) throw new DomainError('BAD_INPUT', 'That service is no longer offered.', { field: 'serviceId' });
@@ -99,7 +105,7 @@ export class AvailabilityService {
     if (!isServable(plan)) return notServed(branch, chosen, plan);
 
     const occupy = occupiedBy(service, q.start.getTime());
-    const busy = await this.repo.busy(this.db, {
+    const busy = await this.repo.busy(q.tx ?? this.db, {
       tenantId: q.tenantId,
       resourceIds: candidateIds([plan]),
       branchIds: [branch.id],
@@ -118,7 +124,7 @@ export class AvailabilityService {
    */
   async alternatives(q: AlternativesQuery): Promise<SlotSuggestion[]> {
     const limit = q.limit ?? 5;
-    const cat = await this.catalogues.get(q.tenantId, q.serviceId);
+    const cat = await this.catalogue(q);
     const branch = cat.branches.find((b) => b.id === q.branchId);
     if (!branch || limit <= 0) return [];
     const around = q.around.getTime();
@@ -137,7 +143,7 @@ export class AvailabilityService {
     const passes: { resourceIds: string[]; skipAround: boolean }[] = [{ resourceIds: q.resourceIds ?? [], skipAround: true }];
     if (q.resourceIds?.length) passes.push({ resourceIds: [], skipAround: false });
     for (const pass of passes) {
-      const base = { tenantId: q.tenantId, branchIds: [branch.id], serviceId: q.serviceId, resourceIds: pass.resourceIds, excludeAppointmentId: q.excludeAppointmentId };
+      const base = { tenantId: q.tenantId, branchIds: [branch.id], serviceId: q.serviceId, resourceIds: pass.resourceIds, excludeAppointmentId: q.excludeAppointmentId, tx: q.tx };
       const sameDay = await this.search({ ...base, from: new Date(day.start), to: new Date(day.end), limit: 200 });
       sameDay.sort((a, b) => Math.abs(Date.parse(a.startsAt) - around) - Math.abs(Date.parse(b.startsAt) - around) || a.startsAt.localeCompare(b.startsAt));
       add(sameDay, pass.skipAround);
@@ -156,6 +162,14 @@ export class AvailabilityService {
     // Without `to`, look ahead from the first start that could be offered.
     const to = input.to ? new Date(input.to) : new Date(Math.max(from.getTime(), this.now().getTime()) + DEFAULT_SEARCH_DAYS * DAY_MS);
     return this.search({ tenantId: actor.tenantId, branchIds, serviceId: input.serviceId, resourceIds: input.resourceIds ?? [], from, to, limit: input.limit });
+  }
+
+  /** The service's catalogue: from the cache, or read fresh inside the caller's transaction. */
+  private async catalogue(q: { tenantId: string; serviceId: string; tx?: Tx | undefined }): Promise<Catalogue> {
+    if (!q.tx) return this.catalogues.get(q.tenantId, q.serviceId);
+    const cat = await this.repo.catalogue(q.tx, q.tenantId, q.serviceId);
+    if (!cat.service) throw notFound('service');
+    return cat;
   }
 
   /** The chosen resources, in the order given; unknown → NOT_FOUND, unfit → BAD_INPUT. */

@@ -123,7 +123,7 @@ export class BookingRepository {
       SELECT a.id, a.branch_id AS "branchId", a.service_id AS "serviceId", a.status::text AS status,
              a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.hold_expires_at AS "holdExpiresAt", a.version,
              a.price_cents AS "priceCents", a.note, a.cancel_reason AS "cancelReason", a.created_by AS "createdBy",
-             a.updated_at AS "updatedAt", json_build_object('name', s.name) AS service,
+             a.updated_at AS "updatedAt", a.kept_outside_hours AS "keptOutsideHours", json_build_object('name', s.name) AS service,
              CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name, 'phone', p.phone) END AS patient
         FROM a JOIN service s ON s.id = a.service_id LEFT JOIN patient p ON p.id = a.patient_id`;
     return rows[0]!;
@@ -236,7 +236,9 @@ export class BookingRepository {
 
   async reschedule(tx: Tx, args: { appointmentId: string; tenantId: string; version: number; startsAt: Date; endsAt: Date }): Promise<boolean> {
     const count = await tx.$executeRaw`
-      UPDATE appointment SET starts_at = ${args.startsAt}, ends_at = ${args.endsAt}, version = version + 1, updated_at = now()
+      UPDATE appointment SET starts_at = ${args.startsAt}, ends_at = ${args.endsAt}, version = version + 1, updated_at = now(),
+             -- Moved into the schedule: no longer an exception (the hours guard checks the new time).
+             kept_outside_hours = false
        WHERE id = ${args.appointmentId}::uuid AND tenant_id = ${args.tenantId}::uuid AND version = ${args.version}::int
          AND status IN ('HELD', 'BOOKED') AND (status <> 'HELD' OR hold_expires_at > now())`;
     return count === 1;

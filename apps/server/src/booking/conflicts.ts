@@ -42,6 +42,7 @@ export class Conflicts {
       around: w.start,
       resourceIds: w.resourceIds,
       ...(w.excludeAppointmentId ? { excludeAppointmentId: w.excludeAppointmentId } : {}),
+      ...(w.tx ? { tx: w.tx } : {}),
     });
     return new DomainError('SLOT_TAKEN', 'That time is taken. The nearest free times are listed.', { blockers: slot.blockers, alternatives });
   }
@@ -63,8 +64,8 @@ export class Conflicts {
   }
 
   /** 3. SLOT_TAKEN for the patient, saying nothing of their other appointment, with alternatives on any resources. */
-  async patientClash(w: Pick<Wanted, 'tenantId' | 'branchId' | 'serviceId' | 'start'>): Promise<DomainError> {
-    const alternatives = await this.availability.alternatives({ tenantId: w.tenantId, branchId: w.branchId, serviceId: w.serviceId, around: w.start });
+  async patientClash(w: Pick<Wanted, 'tenantId' | 'branchId' | 'serviceId' | 'start' | 'tx'>): Promise<DomainError> {
+    const alternatives = await this.availability.alternatives({ tenantId: w.tenantId, branchId: w.branchId, serviceId: w.serviceId, around: w.start, ...(w.tx ? { tx: w.tx } : {}) });
     return new DomainError('SLOT_TAKEN', 'This patient already has an appointment at that time.', {
       blockers: [{ resourceId: null, kind: 'patient', startsAt: w.start.toISOString(), endsAt: w.start.toISOString() }],
       alternatives,

@@ -40,6 +40,13 @@ export class HoldExpiry {
     return expired;
   }
 
+  /** The same, inside the caller's transaction (a setup change moving an appointment it affects). */
+  async expireBlockingWithin(tx: Tx, scope: HoldScope): Promise<number> {
+    const expired = await this.announce(tx, await this.repo.expireDueHolds(tx, scope));
+    holdExpiries.inc({ by: 'placement' }, expired);
+    return expired;
+  }
+
   private async announce(tx: Tx, expired: readonly { id: string }[]): Promise<number> {
     if (expired.length === 0) return 0;
     const rows = await this.repo.appointmentsWithTenant(tx, expired.map((e) => e.id));

@@ -10,6 +10,8 @@ export const PG = {
   DEADLOCK_DETECTED: '40P01',
   LOCK_NOT_AVAILABLE: '55P03',
   INVALID_TEXT_REPRESENTATION: '22P02',
+  /** Our own: the hours guard refused an occupancy outside the resource's schedule (migration hours_guard). */
+  OUTSIDE_HOURS: 'FD001',
 } as const;
 
 interface Shaped {

@@ -32,20 +32,6 @@ export class ScheduleRepository {
     await tx.timeOff.delete({ where: { id: timeOffId } });
   }
 
-  /** Appointments that occupy time inside the range: of the resource, or of the whole branch. */
-  async affectedAppointmentIds(tx: Tx, q: { tenantId: string; branchId: string; resourceId: string | null; startsAt: Date; endsAt: Date; now: Date }): Promise<string[]> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`
-      SELECT DISTINCT a.id, a.starts_at
-        FROM appointment a JOIN appointment_resource ar ON ar.appointment_id = a.id
-       WHERE a.tenant_id = ${q.tenantId}::uuid
-         AND ar.active
-         AND NOT (a.status = 'HELD' AND a.hold_expires_at <= ${q.now})
-         AND ar.starts_at < ${q.endsAt} AND ar.ends_at > ${q.startsAt}
-         AND (CASE WHEN ${q.resourceId}::uuid IS NULL THEN a.branch_id = ${q.branchId}::uuid ELSE ar.resource_id = ${q.resourceId}::uuid END)
-       ORDER BY a.starts_at, a.id`;
-    return rows.map((r) => r.id);
-  }
-
   async replaceHours(tx: Tx, resourceId: string, branchId: string, hours: readonly WeeklyHours[]): Promise<void> {
     await tx.workingHours.deleteMany({ where: { resourceId, branchId } });
     if (hours.length > 0) await tx.workingHours.createMany({ data: hours.map((h) => ({ resourceId, branchId, weekday: h.weekday, startMinute: h.startMinute, endMinute: h.endMinute })) });

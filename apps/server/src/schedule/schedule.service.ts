@@ -4,20 +4,23 @@ import { assertBranch, type Actor } from '../auth/scope.js';
 import { forbidden, notFound } from '../errors.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
+import type { AffectedAppointments, Settled } from '../affected/affected.js';
 import type { CatalogueCache } from '../availability/catalogue-cache.js';
 import { toTimeOffView } from '../views/time-off.js';
 import type { ScheduleRepository } from './schedule.repository.js';
 
 export interface AddTimeOffResult {
   timeOff: TimeOffView;
-  /** Appointments already in that time: the manager decides what to do with them. */
-  affectedAppointmentIds: string[];
+  /** What became of the appointments already in that time, as the manager chose. */
+  settled: Settled;
 }
 
 export interface SetHoursResult {
   resourceId: string;
   branchId: string;
   hours: WeeklyHours[];
+  /** What became of the appointments the new hours leave out, as the manager chose. */
+  settled: Settled;
 }
 
 // The branch manager's schedule: time off and weekly hours. Each command is
@@ -28,6 +31,8 @@ export class ScheduleService {
     /** Told when hours or time off change, so slot searches see it at once. */
     private readonly catalogues: CatalogueCache,
     private readonly repo: ScheduleRepository,
+    /** Appointments the change leaves outside the schedule: refused with the list, or kept, cancelled or moved. */
+    private readonly affected: AffectedAppointments,
     private readonly now: () => Date,
   ) {}
 
@@ -53,11 +58,14 @@ export class ScheduleService {
         createdBy: actor.staffId,
       });
       const timeOff = toTimeOffView(row);
-      const affectedAppointmentIds = await this.repo.affectedAppointmentIds(tx, { tenantId: actor.tenantId, branchId: input.branchId, resourceId, startsAt, endsAt, now: this.now() });
       await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
         { type: 'time_off.added', tenantId: actor.tenantId, branchId: input.branchId, aggregateId: timeOff.id, payload: { timeOff } },
       ]);
-      return { timeOff, affectedAppointmentIds };
+      // A resource's leave follows it to every branch; a holiday or closure is the branch's.
+      const scope = resourceId ? { resourceIds: [resourceId] } : { branchIds: [input.branchId] };
+      const from = new Date(Math.max(startsAt.getTime(), this.now().getTime()));
+      const settled = await this.affected.settle(tx, actor, { ...scope, from, to: endsAt }, input.resolutions);
+      return { timeOff, settled };
     });
     this.catalogues.invalidate(actor.tenantId);
     return result;
@@ -95,7 +103,8 @@ export class ScheduleService {
       await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
         { type: 'hours.changed', tenantId: actor.tenantId, branchId: input.branchId, aggregateId: input.resourceId, payload: { resourceId: input.resourceId, branchId: input.branchId } },
       ]);
-      return { resourceId: input.resourceId, branchId: input.branchId, hours };
+      const settled = await this.affected.settle(tx, actor, { resourceIds: [input.resourceId], branchIds: [input.branchId], from: this.now() }, input.resolutions);
+      return { resourceId: input.resourceId, branchId: input.branchId, hours, settled };
     });
     this.catalogues.invalidate(actor.tenantId);
     return result;

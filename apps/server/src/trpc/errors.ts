@@ -33,6 +33,9 @@ function fromDatabase(error: unknown): DomainError | null {
   switch (sqlStateOf(error)) {
     case PG.EXCLUSION_VIOLATION:
       return new DomainError('SLOT_TAKEN', 'That time was just taken.', { blockers: [], alternatives: [] });
+    case PG.OUTSIDE_HOURS:
+      // The schedule changed after the desk's check read it: the database's guard had the last word.
+      return new DomainError('OUTSIDE_HOURS', 'Not working at that time any more: the hours just changed.', { resourceHours: [], timeOff: [] });
     case PG.FOREIGN_KEY_VIOLATION:
       return new DomainError('NOT_FOUND', 'Something this refers to does not exist or is not yours.', { entity: 'reference' });
     case PG.CHECK_VIOLATION:

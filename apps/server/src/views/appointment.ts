@@ -16,6 +16,7 @@ export const appointmentViewSelect = {
   cancelReason: true,
   createdBy: true,
   updatedAt: true,
+  keptOutsideHours: true,
   service: { select: { name: true } },
   patient: { select: { id: true, name: true, phone: true } },
   resources: { select: { resourceId: true, startsAt: true, endsAt: true } },
@@ -49,5 +50,6 @@ export function toAppointmentView(row: AppointmentViewRow, now?: Date): Appointm
     products: row.products.map((p) => ({ productId: p.productId, quantity: p.quantity, unitPriceCents: p.unitPriceCents })),
     createdBy: row.createdBy,
     updatedAt: row.updatedAt.toISOString(),
+    keptOutsideHours: row.keptOutsideHours,
   };
 }
