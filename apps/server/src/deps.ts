@@ -33,6 +33,8 @@ import { PatientsService } from './patients/patients.service.js';
 import type { Logger } from './logger.js';
 import { ScheduleRepository } from './schedule/schedule.repository.js';
 import { ScheduleService } from './schedule/schedule.service.js';
+import { ServicesRepository } from './services/services.repository.js';
+import { ServicesService } from './services/services.service.js';
 import { ProductsRepository } from './products/products.repository.js';
 import { ProductsService } from './products/products.service.js';
 import { SessionsRepository } from './sessions/sessions.repository.js';
@@ -71,6 +73,8 @@ export interface Deps {
   /** The first run of an empty server (organisation, first branch, first admin) and its setup code. */
   firstRun: FirstRunService;
   audit: AuditService;
+  /** Services: what they take and need, who offers them, their prices per branch (and the manager's catalog.setPrice). */
+  services: ServicesService;
   /** Products, branch prices, stock received and adjusted with a reason, low-stock thresholds. */
   products: ProductsService;
   /** Recurring walk-in sessions and the capacity sessions generated from them. */
@@ -120,6 +124,7 @@ export function createDeps(options: DepsOptions): Deps {
     staff: new StaffService(db, new StaffRepository(), now),
     firstRun: new FirstRunService(db, new FirstRunRepository(), auth, new SetupCode()),
     audit: new AuditService(db, new AuditRepository()),
+    services: new ServicesService(db, new ServicesRepository(), catalogues, affected, now),
     products: new ProductsService(db, new ProductsRepository()),
     sessionTemplates: new SessionTemplatesService(db, new SessionsRepository(), now, options.sessionDaysAhead ?? 28),
     now,

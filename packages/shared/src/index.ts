@@ -7,6 +7,7 @@ export * from './time.js';
 export * from './bridge.js';
 export * from './auth-schemas.js';
 export * from './schedule-schemas.js';
+export * from './service-schemas.js';
 export * from './hours-schemas.js';
 export * from './time-zones.js';
 export * from './branch-schemas.js';

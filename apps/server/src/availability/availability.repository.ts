@@ -112,9 +112,9 @@ export class AvailabilityRepository {
          AND (t.resource_id = ANY (${q.resourceIds}::uuid[]) OR (t.resource_id IS NULL AND t.branch_id = ANY (${q.branchIds}::uuid[])))`;
   }
 
-  /** Ids among `ids` that are resources of the tenant. */
-  async existingResourceIds(db: Db | Tx, tenantId: string, ids: string[]): Promise<Set<string>> {
-    const rows = await db.resource.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true } });
-    return new Set(rows.map((r) => r.id));
+  /** Those of `ids` that are resources of the tenant, by id, with their kind and name. */
+  async existingResources(db: Db | Tx, tenantId: string, ids: string[]): Promise<Map<string, { kind: ResourceKind; name: string }>> {
+    const rows = await db.resource.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, kind: true, name: true } });
+    return new Map(rows.map((r) => [r.id, { kind: r.kind, name: r.name }]));
   }
 }

@@ -6,6 +6,7 @@ import type { Db, Tx } from '../db/tx.js';
 import type { AvailabilityRepository, Catalogue, CatalogueResource } from './availability.repository.js';
 import type { CatalogueCache } from './catalogue-cache.js';
 import { candidateIds, checkStart, freeSlots, isServable, notServed, occupiedBy, planBranch, searchSpan, type SlotCheck } from './slot-search.js';
+import { byLength, longest, mergeRefusals } from './practitioner-lengths.js';
 
 export type { SlotCheck } from './slot-search.js';
 
@@ -80,7 +81,8 @@ export class AvailabilityService {
       .map((b) => planBranch(cat, b, chosen))
       .filter(isServable);
     if (plans.length === 0) return [];
-    const span = searchSpan(service, { notBefore, to });
+    const variants = plans.flatMap((p) => byLength(cat, p));
+    const span = searchSpan(longest(variants), { notBefore, to });
     const busy = await this.repo.busy(q.tx ?? this.db, {
       tenantId: q.tenantId,
       resourceIds: candidateIds(plans),
@@ -90,7 +92,18 @@ export class AvailabilityService {
       now: new Date(now),
       excludeAppointmentId: q.excludeAppointmentId,
     });
-    return freeSlots(service, plans, busy, { notBefore, to, exactStart: q.exactStart ?? false, stepMinutes: q.stepMinutes ?? DEFAULT_STEP_MINUTES, limit: q.limit });
+    const window = { notBefore, to, exactStart: q.exactStart ?? false, stepMinutes: q.stepMinutes ?? DEFAULT_STEP_MINUTES, limit: q.limit };
+    // Practitioners with their own lengths: each length searched alone, then merged earliest first, branch order breaking ties.
+    const lengths = [...new Set(variants.map((v) => v.service.durationMin))];
+    if (lengths.length === 1) return freeSlots(variants[0]!.service, variants.map((v) => v.plan), busy, window);
+    const order = (branchId: string) => plans.findIndex((p) => p.branch.id === branchId);
+    return lengths
+      .flatMap((length) => {
+        const same = variants.filter((v) => v.service.durationMin === length);
+        return freeSlots(same[0]!.service, same.map((v) => v.plan), busy, window);
+      })
+      .sort((a, b) => a.startsAt.localeCompare(b.startsAt) || order(a.branchId) - order(b.branchId))
+      .slice(0, q.limit);
   }
 
   /** Can this service start exactly at `start` at this branch, and with which resources? */
@@ -104,7 +117,8 @@ export class AvailabilityService {
     const plan = planBranch(cat, branch, chosen);
     if (!isServable(plan)) return notServed(branch, chosen, plan);
 
-    const occupy = occupiedBy(service, q.start.getTime());
+    const variants = byLength(cat, plan);
+    const occupy = occupiedBy(longest(variants), q.start.getTime());
     const busy = await this.repo.busy(q.tx ?? this.db, {
       tenantId: q.tenantId,
       resourceIds: candidateIds([plan]),
@@ -114,7 +128,14 @@ export class AvailabilityService {
       now: this.now(),
       excludeAppointmentId: q.excludeAppointmentId,
     });
-    return checkStart(service, plan, busy, q.start.getTime());
+    // The slot's end is the length of the practitioner it is with.
+    const refusals: (SlotCheck & { ok: false })[] = [];
+    for (const v of variants) {
+      const answer = checkStart(v.service, v.plan, busy, q.start.getTime());
+      if (answer.ok) return answer;
+      refusals.push(answer);
+    }
+    return refusals.length === 1 ? refusals[0]! : mergeRefusals(refusals);
   }
 
   /**
@@ -178,8 +199,11 @@ export class AvailabilityService {
     const unique = [...new Set(ids)];
     const missing = unique.filter((id) => !byId.has(id));
     if (missing.length > 0) {
-      const existing = await this.repo.existingResourceIds(this.db, tenantId, missing);
+      const existing = await this.repo.existingResources(this.db, tenantId, missing);
       if (missing.some((id) => !existing.has(id))) throw notFound('resource');
+      // A practitioner left off the service's list: say so by name.
+      const unlisted = cat.practitioners.length > 0 ? [...existing.values()].find((r) => r.kind === 'PRACTITIONER') : undefined;
+      if (unlisted) throw new DomainError('BAD_INPUT', `${unlisted.name} does not offer ${cat.service!.name}.`, { field: 'resourceIds' });
       throw new DomainError('BAD_INPUT', 'That resource cannot provide this service.', { field: 'resourceIds' });
     }
     const chosen = unique.map((id) => byId.get(id)!);

@@ -87,8 +87,10 @@ export class BookingService {
         if (slot.code === 'SLOT_TAKEN') bookingConflicts.inc({ command: p.mode, stage: 'check' });
         throw await this.conflicts.refused(slot, wanted);
       }
+      // The slot's end is the length of the practitioner it is with (their own, else the service's).
+      const placed: Wanted = { ...wanted, occupied: occupiedRange(service, start, new Date(slot.slot.endsAt)) };
       try {
-        return await this.insert(actor, p, claim, service, wanted, slot.slot.resourceIds);
+        return await this.insert(actor, p, claim, service, placed, slot.slot.resourceIds);
       } catch (error) {
         // A retry of a command that another request just carried out: its result, or a refusal.
         if (claim && isUniqueViolation(error, IDEMPOTENCY_KEY_CONSTRAINT)) {
@@ -97,7 +99,7 @@ export class BookingService {
         }
         if (!isExclusionViolation(error)) throw error;
         bookingConflicts.inc({ command: p.mode, stage: 'constraint' });
-        await this.conflicts.afterConstraint(wanted, slot.slot.resourceIds, attempt);
+        await this.conflicts.afterConstraint(placed, slot.slot.resourceIds, attempt);
       }
     }
   }
@@ -116,7 +118,7 @@ export class BookingService {
         patientId: p.patientId,
         status: p.mode === 'hold' ? 'HELD' : 'BOOKED',
         startsAt: wanted.start,
-        endsAt: new Date(wanted.start.getTime() + service.durationMin * MINUTE),
+        endsAt: new Date(occupied.end.getTime() - service.bufferAfterMin * MINUTE),
         holdMinutes: p.holdMinutes,
         priceCents: service.priceCents,
         note: p.note,
@@ -227,11 +229,13 @@ export class BookingService {
       if (!slot.ok && slot.code === 'SLOT_TAKEN') bookingConflicts.inc({ command: 'move', stage: 'check' });
       if (!slot.ok) throw await this.conflicts.refused(slot, wanted);
       const resourceIds = slot.slot.resourceIds;
+      const endsAt = new Date(slot.slot.endsAt);
+      const placed: Wanted = { ...wanted, occupied: occupiedRange(service, start, endsAt) };
       try {
-        return await inTransaction(this.db, { tenantId: actor.tenantId, locks: slotLockKeys([...resourceIds, current.patientId], wanted.occupied) }, async (tx) => {
-          const ok = await this.repo.reschedule(tx, { appointmentId: current.id, tenantId: actor.tenantId, version: input.version, startsAt: start, endsAt: new Date(start.getTime() + service.durationMin * MINUTE) });
+        return await inTransaction(this.db, { tenantId: actor.tenantId, locks: slotLockKeys([...resourceIds, current.patientId], placed.occupied) }, async (tx) => {
+          const ok = await this.repo.reschedule(tx, { appointmentId: current.id, tenantId: actor.tenantId, version: input.version, startsAt: start, endsAt });
           if (!ok) throw await this.appointments.refusal(tx, actor, current.id, input.version, ['HELD', 'BOOKED']);
-          await this.repo.replaceOccupancy(tx, actor.tenantId, current.id, resourceIds, wanted.occupied);
+          await this.repo.replaceOccupancy(tx, actor.tenantId, current.id, resourceIds, placed.occupied);
           const view = await this.appointments.view(tx, current.id);
           await appendEvents(tx, author(actor), [movedEvent(actor, view, current)]);
           return view;
@@ -239,7 +243,7 @@ export class BookingService {
       } catch (error) {
         if (!isExclusionViolation(error)) throw error;
         bookingConflicts.inc({ command: 'move', stage: 'constraint' });
-        await this.conflicts.afterConstraint(wanted, resourceIds, attempt);
+        await this.conflicts.afterConstraint(placed, resourceIds, attempt);
       }
     }
   }
@@ -306,9 +310,10 @@ export class BookingService {
   }
 }
 
-function occupiedRange(service: ServiceInfo, start: Date): { start: Date; end: Date } {
+/** The time taken from the resources, buffers included; `end` is the patient's end (the service's length unless the slot says otherwise). */
+function occupiedRange(service: ServiceInfo, start: Date, end = new Date(start.getTime() + service.durationMin * MINUTE)): { start: Date; end: Date } {
   return {
     start: new Date(start.getTime() - service.bufferBeforeMin * MINUTE),
-    end: new Date(start.getTime() + (service.durationMin + service.bufferAfterMin) * MINUTE),
+    end: new Date(end.getTime() + service.bufferAfterMin * MINUTE),
   };
 }

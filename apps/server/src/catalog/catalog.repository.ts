@@ -2,8 +2,8 @@
 import type { Db, Tx } from '../db/tx.js';
 import { sessionSelect } from '../views/session.js';
 
-// Reads of the catalogue (branches, services, resources, products, sessions)
-// and the manager's writes to prices and stock.
+// Reads of the catalogue (branches, services, resources, products, sessions);
+// its writes live with their features (service prices: services/, stock: products/).
 export class CatalogRepository {
   branches(db: Db, tenantId: string, branchIds: readonly string[]) {
     return db.branch.findMany({
@@ -25,6 +25,8 @@ export class CatalogRepository {
         priceCents: true,
         requirements: { select: { kind: true, tag: true }, orderBy: [{ kind: 'asc' }, { tag: 'asc' }] },
         prices: { where: { branchId: { in: [...branchIds] } }, select: { branchId: true, priceCents: true } },
+        practitioners: { select: { resourceId: true, durationMin: true }, orderBy: { resourceId: 'asc' } },
+        colour: true,
       },
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
     });
@@ -63,19 +65,6 @@ export class CatalogRepository {
 
   branch(db: Db | Tx, tenantId: string, branchId: string) {
     return db.branch.findFirst({ where: { tenantId, id: branchId }, select: { id: true, timeZone: true } });
-  }
-
-  service(tx: Tx, tenantId: string, serviceId: string) {
-    return tx.service.findFirst({ where: { tenantId, id: serviceId }, select: { id: true, priceCents: true } });
-  }
-
-  async setPrice(tx: Tx, q: { tenantId: string; serviceId: string; branchId: string; priceCents: number }): Promise<void> {
-    await tx.servicePrice.upsert({
-      where: { tenantId_serviceId_branchId: { tenantId: q.tenantId, serviceId: q.serviceId, branchId: q.branchId } },
-      create: q,
-      update: { priceCents: q.priceCents },
-      select: { priceCents: true },
-    });
   }
 }
 

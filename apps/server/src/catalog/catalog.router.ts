@@ -10,5 +10,6 @@ export const catalogRouter = router({
   resources: read.input(catalogResourcesInput).query(({ ctx, input }) => ctx.deps.catalog.resources(ctx.actor, input)),
   products: read.query(({ ctx }) => ctx.deps.catalog.products(ctx.actor)),
   sessions: read.input(catalogSessionsInput).query(({ ctx, input }) => ctx.deps.catalog.sessions(ctx.actor, input)),
-  setPrice: manage.input(setPriceInput).mutation(({ ctx, input }) => ctx.deps.catalog.setPrice(ctx.actor, input)),
+  // A branch's own price of a service: the manager's at their branches; services/ owns it.
+  setPrice: manage.input(setPriceInput).mutation(({ ctx, input }) => ctx.deps.services.setPrice(ctx.actor, input)),
 });

@@ -7,12 +7,10 @@ import {
   type ResourceView,
   type catalogResourcesInput,
   type catalogSessionsInput,
-  type setPriceInput,
 } from '@frontdesk/shared';
 import { assertBranch, type Actor } from '../auth/scope.js';
 import { notFound } from '../errors.js';
-import { inTransaction, type Db } from '../db/tx.js';
-import { appendEvents } from '../sync/append.js';
+import type { Db } from '../db/tx.js';
 import { toSessionView } from '../views/session.js';
 import type { CatalogRepository } from './catalog.repository.js';
 
@@ -32,6 +30,10 @@ export interface ServiceView {
   requirements: { kind: ResourceKind; tag: string | null }[];
   /** The price at each of the actor's branches: the branch's override, else the base price. */
   prices: { branchId: string; priceCents: number }[];
+  /** Who offers it, each with an own length where set; empty: any practitioner meeting the requirements. */
+  practitioners: { resourceId: string; durationMin: number | null }[];
+  /** For the day grid, #rrggbb; empty: none. */
+  colour: string;
 }
 
 export interface CatalogResourceView extends ResourceView {
@@ -95,18 +97,5 @@ export class CatalogService {
     const day = localDayBounds(input.date, branch.timeZone);
     const rows = await this.repo.sessions(this.db, actor.tenantId, branch.id, new Date(day.start), new Date(day.end));
     return rows.map(toSessionView);
-  }
-
-  async setPrice(actor: Actor, input: z.output<typeof setPriceInput>): Promise<{ serviceId: string; branchId: string; priceCents: number }> {
-    assertBranch(actor, input.branchId);
-    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      if (!(await this.repo.branch(tx, actor.tenantId, input.branchId))) throw notFound('branch');
-      if (!(await this.repo.service(tx, actor.tenantId, input.serviceId))) throw notFound('service');
-      await this.repo.setPrice(tx, { tenantId: actor.tenantId, ...input });
-      await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
-        { type: 'price.changed', tenantId: actor.tenantId, branchId: input.branchId, aggregateId: input.serviceId, payload: { serviceId: input.serviceId, branchId: input.branchId, priceCents: input.priceCents } },
-      ]);
-      return { serviceId: input.serviceId, branchId: input.branchId, priceCents: input.priceCents };
-    });
   }
 }

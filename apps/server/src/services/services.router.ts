@@ -1,4 +1,15 @@
-import { router } from '../trpc/init.js';
+import { activateServiceInput, createServiceInput, deactivateServiceInput, setServicePractitionersInput, updateServiceInput } from '@frontdesk/shared';
+import { router, staffProcedure } from '../trpc/init.js';
 
-// Services: durations, buffers, requirements, practitioners, prices.
-export const servicesRouter = router({});
+const setup = staffProcedure('organisation.manage');
+
+// Services: durations, buffers, requirements, practitioners, prices. A
+// manager's price at their own branches goes through catalog.setPrice.
+export const servicesRouter = router({
+  list: setup.query(({ ctx }) => ctx.deps.services.list(ctx.actor)),
+  create: setup.input(createServiceInput).mutation(({ ctx, input }) => ctx.deps.services.create(ctx.actor, input)),
+  update: setup.input(updateServiceInput).mutation(({ ctx, input }) => ctx.deps.services.update(ctx.actor, input)),
+  setPractitioners: setup.input(setServicePractitionersInput).mutation(({ ctx, input }) => ctx.deps.services.setPractitioners(ctx.actor, input)),
+  deactivate: setup.input(deactivateServiceInput).mutation(({ ctx, input }) => ctx.deps.services.deactivate(ctx.actor, input)),
+  activate: setup.input(activateServiceInput).mutation(({ ctx, input }) => ctx.deps.services.activate(ctx.actor, input)),
+});
