@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { IMPORT_MAX_BYTES } from '@frontdesk/shared';
 import type { Deps } from './deps.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clientErrorHandler, DEFAULT_LIMITS, endWhenAnsweredEarly, guard, loggablePath, refuseAtEdge, type EdgeLimits } from './http/edge.js';
@@ -10,6 +11,7 @@ import { rawEdgeError, sendEdgeError } from './http/errors.js';
 import { API_CSP, setSecurityHeaders } from './http/headers.js';
 import { InFlight } from './http/in-flight.js';
 import { isOpsPath, opsHandler } from './http/ops.js';
+import { importHandler, isImportPath } from './imports/imports.http.js';
 import { rendererHandler } from './http/renderer.js';
 import { observeStreams } from './observability/metrics.js';
 import { Readiness } from './observability/readiness.js';
@@ -75,6 +77,7 @@ export function createServer(options: ServerOptions) {
   const renderer = rendererHandler(options.rendererDir, logger);
   const readiness = new Readiness({ db: options.deps.db, logReader: options.deps.logReader });
   const ops = opsHandler({ readiness, metricsToken: options.metricsToken });
+  const imports = importHandler(options.deps);
   observeStreams(changesStats);
   const inFlight = new InFlight();
   const requestLog = { quiet: isOpsPath, path: loggablePath };
@@ -114,6 +117,10 @@ export function createServer(options: ServerOptions) {
       if (!refuseAtEdge(req, res, limits, API_METHODS)) trpc(req, res);
       return;
     }
+    if (isImportPath(url)) {
+      setSecurityHeaders(res, API_CSP);
+      return refuseAtEdge(req, res, { ...limits, maxBodyBytes: IMPORT_MAX_BYTES }, ['POST']) ? undefined : imports(req, res);
+    }
     if (isOpsPath(url)) {
       setSecurityHeaders(res, API_CSP);
       return refuseAtEdge(req, res, limits, READ_METHODS) ? undefined : ops(req, res);
@@ -132,7 +139,7 @@ export function createServer(options: ServerOptions) {
     });
     // `Expect: 100-continue`: a body the edge would refuse is refused before the client sends it.
     server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
-      if (Number(req.headers['content-length'] ?? 0) <= limits.maxBodyBytes) res.writeContinue();
+      if (Number(req.headers['content-length'] ?? 0) <= (isImportPath(req.url) ? IMPORT_MAX_BYTES : limits.maxBodyBytes)) res.writeContinue();
       guarded(req, res);
     });
     server.keepAliveTimeout = 65_000;

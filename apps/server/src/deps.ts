@@ -28,6 +28,8 @@ import { scopedClient } from './db/request-scope.js';
 import type { DatabaseUrls } from './db/roles.js';
 import { IdempotencyRepository } from './idempotency/idempotency.repository.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
+import { ImportsRepository } from './imports/imports.repository.js';
+import { ImportsService } from './imports/imports.service.js';
 import { PatientsRepository } from './patients/patients.repository.js';
 import { PatientsService } from './patients/patients.service.js';
 import type { Logger } from './logger.js';
@@ -73,6 +75,8 @@ export interface Deps {
   /** The first run of an empty server (organisation, first branch, first admin) and its setup code. */
   firstRun: FirstRunService;
   audit: AuditService;
+  /** CSV imports of patients and of resources with their hours (served at /import/<kind>). */
+  imports: ImportsService;
   /** Services: what they take and need, who offers them, their prices per branch (and the manager's catalog.setPrice). */
   services: ServicesService;
   /** Products, branch prices, stock received and adjusted with a reason, low-stock thresholds. */
@@ -124,6 +128,7 @@ export function createDeps(options: DepsOptions): Deps {
     staff: new StaffService(db, new StaffRepository(), now),
     firstRun: new FirstRunService(db, new FirstRunRepository(), auth, new SetupCode()),
     audit: new AuditService(db, new AuditRepository()),
+    imports: new ImportsService(db, new ImportsRepository(), catalogues, now),
     services: new ServicesService(db, new ServicesRepository(), catalogues, affected, now),
     products: new ProductsService(db, new ProductsRepository()),
     sessionTemplates: new SessionTemplatesService(db, new SessionsRepository(), now, options.sessionDaysAhead ?? 28),

@@ -15,3 +15,4 @@ export * from './resource-schemas.js';
 export * from './firstrun-schemas.js';
 export * from './product-schemas.js';
 export * from './session-schemas.js';
+export * from './imports.js';

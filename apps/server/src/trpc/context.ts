@@ -13,7 +13,7 @@ export interface Context {
   actor: Actor | null;
 }
 
-function bearer(header: string | string[] | undefined): string | null {
+export function bearer(header: string | string[] | undefined): string | null {
   const value = Array.isArray(header) ? header[0] : header;
   const match = value?.match(/^Bearer\s+([A-Za-z0-9_-]{16,200})$/);
   return match?.[1] ?? null;

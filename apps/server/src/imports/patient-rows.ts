@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { ImportRowError } from '@frontdesk/shared';
+import type { CsvRecord } from './csv-stream.js';
+import { collapseSpaces, hasControlCharacters, type Columns } from './columns.js';
+
+// One row of a patients file, checked and made ready to insert:
+// name (required), phone (required), date_of_birth (YYYY-MM-DD), email.
+
+export interface PatientDraft {
+  line: number;
+  name: string;
+  /** Digits, with a leading + when the file had one. */
+  phone: string;
+  email: string | null;
+  dateOfBirth: string | null;
+  /** What duplicates are found by: the name in lower case with its date of birth, and the phone's digits. */
+  nameKey: string | null;
+  phoneDigits: string;
+}
+
+export const NAME_MAX = 200;
+const EMAIL_MAX = 200;
+const PHONE_MIN_DIGITS = 5;
+const PHONE_MAX_DIGITS = 20;
+const OLDEST_YEAR = 1900;
+
+const email = z.email();
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date written YYYY-MM-DD, from 1900 up to `today`; or why not. */
+export function birthDateProblem(value: string, today: string): string | null {
+  const m = ISO_DATE.exec(value);
+  if (!m) return `"${value.slice(0, 40)}" is not a date written YYYY-MM-DD (e.g. 1984-03-21).`;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return `${value} is not a date of the calendar.`;
+  if (year < OLDEST_YEAR) return `${value} is before ${OLDEST_YEAR}.`;
+  if (value > today) return `${value} is in the future.`;
+  return null;
+}
+
+/** The row as a draft, or null after reporting each of its faults. */
+export function readPatientRow(record: CsvRecord, columns: Columns, today: string, report: (error: ImportRowError) => void): PatientDraft | null {
+  const { line } = record;
+  let faults = 0;
+  const fail = (column: string, reason: string) => {
+    faults++;
+    report({ line, column, reason });
+  };
+
+  const rawName = columns.value(record, 'name');
+  const name = collapseSpaces(rawName);
+  if (!name) fail('name', 'A name is needed.');
+  else if (hasControlCharacters(rawName)) fail('name', 'The name has a line break or a control character.');
+  else if (name.length > NAME_MAX) fail('name', `A name has at most ${NAME_MAX} characters.`);
+
+  const rawPhone = columns.value(record, 'phone');
+  const digits = rawPhone.replace(/\D/g, '');
+  if (!rawPhone) fail('phone', 'A phone number is needed.');
+  else if (!/^\+?[0-9 ().\-/]+$/.test(rawPhone)) fail('phone', `"${rawPhone.slice(0, 40)}" is not a phone number: use digits, spaces, ( ) - . / and a leading + only.`);
+  else if (digits.length < PHONE_MIN_DIGITS) fail('phone', `A phone number has at least ${PHONE_MIN_DIGITS} digits.`);
+  else if (digits.length > PHONE_MAX_DIGITS) fail('phone', `A phone number has at most ${PHONE_MAX_DIGITS} digits.`);
+
+  const dateOfBirth = columns.value(record, 'date_of_birth');
+  if (dateOfBirth) {
+    const problem = birthDateProblem(dateOfBirth, today);
+    if (problem) fail('date_of_birth', problem);
+  }
+
+  const mail = columns.value(record, 'email');
+  if (mail && (mail.length > EMAIL_MAX || !email.safeParse(mail).success)) fail('email', `"${mail.slice(0, 60)}" is not an email address.`);
+
+  if (faults > 0) return null;
+  return {
+    line,
+    name,
+    phone: (rawPhone.startsWith('+') ? '+' : '') + digits,
+    email: mail || null,
+    dateOfBirth: dateOfBirth || null,
+    nameKey: dateOfBirth ? `${name.toLowerCase()}\u0000${dateOfBirth}` : null,
+    phoneDigits: digits,
+  };
+}
