@@ -67,7 +67,7 @@ function event(seq: string, type: AnyLogEvent['type'], appointment: AppointmentV
 }
 
 function service(id: string, prices: Service['prices']): Service {
-  return { id, name: 'Check-up', durationMin: 30, bufferBeforeMin: 0, bufferAfterMin: 0, basePriceCents: 5000, requirements: [], prices };
+  return { id, name: 'Check-up', durationMin: 30, bufferBeforeMin: 0, bufferAfterMin: 0, basePriceCents: 5000, requirements: [], prices, practitioners: [], colour: '' };
 }
 
 function setup(...days: DayView[]) {

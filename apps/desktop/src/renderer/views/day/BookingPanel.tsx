@@ -11,6 +11,7 @@ import { useTRPC } from '../../lib/trpc.js';
 import { useNow } from '../../lib/use-now.js';
 import { HoldBar } from './HoldBar.js';
 import { ProductsField } from './ProductsField.js';
+import { lengthWith, serviceFits } from './service-fit.js';
 import { useAppointment } from './use-appointment.js';
 import { useBookingForm } from './use-booking-form.js';
 
@@ -46,6 +47,9 @@ export function BookingPanel({
 
   if (!appointment) return <div className="panel">{fetched.isError ? sentenceFor(fetched.error) : 'Holding…'}</div>;
 
+  // The hold's practitioner (else its first resource): only services it can do are offered in its place, at its own length.
+  const held = appointment.resources.map((r) => day.resources.find((x) => x.id === r.resourceId)).filter((r) => r !== undefined);
+  const column = held.find((r) => r.kind === 'PRACTITIONER') ?? held[0];
   const left = secondsLeft(appointment.holdExpiresAt, now);
   const gone = appointment.status !== 'HELD' || left === 0;
   const editable = online && !form.busy;
@@ -87,11 +91,13 @@ export function BookingPanel({
             onRehold(e.target.value);
           }}
         >
-          {services.data?.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name} · {s.durationMin} min · {money(s.prices.find((p) => p.branchId === day.branchId)?.priceCents ?? s.basePriceCents)}
-            </option>
-          ))}
+          {services.data
+            ?.filter((s) => s.id === appointment.serviceId || !column || serviceFits(s, column))
+            .map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name} · {lengthWith(s, column?.id)} min · {money(s.prices.find((p) => p.branchId === day.branchId)?.priceCents ?? s.basePriceCents)}
+              </option>
+            ))}
         </select>
       </label>
       <ProductsField branchId={day.branchId} lines={form.lines} problems={form.problems.products} disabled={!editable} onChange={form.setLine} />
