@@ -10,6 +10,7 @@ import { sentenceFor } from '../lib/errors.js';
 import { useShortcuts, type Shortcut } from '../lib/shortcuts.js';
 import { prettyDate, wallTime } from '../lib/time.js';
 import { useTRPC } from '../lib/trpc.js';
+import { serviceFits } from './day/service-fit.js';
 
 /** "Earliest free for this service": across practitioners and branches, hold with one key. */
 export function Finder({ defaultBranchId, onHeld }: { defaultBranchId: string; onHeld: (place: Place) => void }) {
@@ -27,7 +28,7 @@ export function Finder({ defaultBranchId, onHeld }: { defaultBranchId: string; o
 
   const service = services.data?.find((s) => s.id === serviceId) ?? services.data?.[0];
   const practitioners = useMemo(
-    () => (resources.data ?? []).filter((r) => r.kind === 'PRACTITIONER' && service?.requirements.some((q) => q.kind === 'PRACTITIONER' && (q.tag === null || r.tags.includes(q.tag)))),
+    () => (resources.data ?? []).filter((r) => r.kind === 'PRACTITIONER' && !!service && serviceFits(service, r)),
     [resources.data, service],
   );
   const slots = useQuery({
