@@ -13,6 +13,8 @@ import { Appointments } from './booking/appointments.js';
 import { BookingRepository } from './booking/booking.repository.js';
 import { BookingService } from './booking/booking.service.js';
 import { Conflicts } from './booking/conflicts.js';
+import { BranchesRepository } from './branches/branches.repository.js';
+import { BranchesService } from './branches/branches.service.js';
 import { CatalogRepository } from './catalog/catalog.repository.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import { HoldExpiry } from './booking/hold-expiry.js';
@@ -33,6 +35,8 @@ import { ImportsService } from './imports/imports.service.js';
 import { PatientsRepository } from './patients/patients.repository.js';
 import { PatientsService } from './patients/patients.service.js';
 import type { Logger } from './logger.js';
+import { ResourcesRepository } from './resources/resources.repository.js';
+import { ResourcesService } from './resources/resources.service.js';
 import { ScheduleRepository } from './schedule/schedule.repository.js';
 import { ScheduleService } from './schedule/schedule.service.js';
 import { ServicesRepository } from './services/services.repository.js';
@@ -71,6 +75,10 @@ export interface Deps {
   affected: AffectedAppointments;
   /** Time off and weekly hours; its commands invalidate `catalogues`. */
   schedule: ScheduleService;
+  /** Branches: details, opening hours, holidays and closures, open for booking or not. */
+  branches: BranchesService;
+  /** Practitioners, rooms, chairs and devices: branches, tags, colour, active or not. */
+  resources: ResourcesService;
   staff: StaffService;
   /** The first run of an empty server (organisation, first branch, first admin) and its setup code. */
   firstRun: FirstRunService;
@@ -108,6 +116,7 @@ export function createDeps(options: DepsOptions): Deps {
   const conflicts = new Conflicts(availability, holdExpiry);
   const affected = new AffectedAppointments(new AffectedRepository(), bookings, appointments, new MoveWithinTransaction(bookings, appointments, availability, conflicts, holdExpiry), now);
   const auth = new AuthService(db, new AuthRepository(), now);
+  const schedule = new ScheduleService(db, catalogues, new ScheduleRepository(), affected, now);
   return {
     db,
     urls: options.urls,
@@ -124,7 +133,9 @@ export function createDeps(options: DepsOptions): Deps {
     patients: new PatientsService(db, new PatientsRepository()),
     catalog: new CatalogService(db, new CatalogRepository()),
     affected,
-    schedule: new ScheduleService(db, catalogues, new ScheduleRepository(), affected, now),
+    schedule,
+    branches: new BranchesService(db, new BranchesRepository(), schedule, affected, catalogues, now),
+    resources: new ResourcesService(db, new ResourcesRepository(), affected, catalogues, now),
     staff: new StaffService(db, new StaffRepository(), now),
     firstRun: new FirstRunService(db, new FirstRunRepository(), auth, new SetupCode()),
     audit: new AuditService(db, new AuditRepository()),

@@ -8,8 +8,8 @@ import { id } from './schemas.js';
 
 /**
  * Day-grid colours: distinct from each other and dark enough to read as a
- * dot or a border on white (contrast ≥ 3:1). A new resource gets the first
- * one no active resource uses yet.
+ * dot or a border on white (contrast ≥ 3:1). A new resource gets the one
+ * the active resources use least.
  */
 export const RESOURCE_COLOURS = ['#2f6fdd', '#2e9d61', '#c8443a', '#8e44ad', '#b86e00', '#00838f', '#c2185b', '#5d6d1e', '#3949ab', '#8d5524'] as const;
 
@@ -78,8 +78,13 @@ export interface ResourceSetupView {
   branchIds: string[];
 }
 
-/** The first palette colour not in `used`; when all are taken, the next one round the palette. */
+/** The palette colour `used` has least (the first such in palette order): an unused one while there is one. */
 export function nextResourceColour(used: readonly string[]): string {
-  const taken = new Set(used.map((c) => c.toLowerCase()));
-  return RESOURCE_COLOURS.find((c) => !taken.has(c)) ?? RESOURCE_COLOURS[used.length % RESOURCE_COLOURS.length]!;
+  const count = new Map<string, number>(RESOURCE_COLOURS.map((c) => [c, 0]));
+  for (const c of used) {
+    const key = c.toLowerCase();
+    if (count.has(key)) count.set(key, count.get(key)! + 1);
+  }
+  const fewest = Math.min(...count.values());
+  return RESOURCE_COLOURS.find((c) => count.get(c) === fewest)!;
 }

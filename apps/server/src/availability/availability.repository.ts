@@ -26,6 +26,7 @@ export interface CatalogueResource {
 export interface Catalogue {
   service: CatalogueService | null;
   requirements: { kind: ResourceKind; tag: string | null }[];
+  /** Branches open for booking (active). */
   branches: { id: string; name: string; timeZone: string }[];
   /** Active resources of the tenant that meet at least one requirement (practitioners: only the listed ones, when there is a list). */
   resources: CatalogueResource[];
@@ -61,7 +62,7 @@ export class AvailabilityRepository {
             FROM service_practitioner sp WHERE sp.service_id = ${serviceId}::uuid AND sp.tenant_id = ${tenantId}::uuid),
         'branches', (
           SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name, 'timeZone', b.time_zone) ORDER BY b.created_at, b.id), '[]'::json)
-            FROM branch b WHERE b.tenant_id = ${tenantId}::uuid),
+            FROM branch b WHERE b.tenant_id = ${tenantId}::uuid AND b.active),
         'resources', (
           SELECT coalesce(json_agg(json_build_object(
                    'id', r.id, 'kind', r.kind, 'name', r.name, 'tags', r.tags,

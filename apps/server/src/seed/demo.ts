@@ -1,4 +1,4 @@
-import { localDateOf, localMinuteToInstant, type ResourceKind } from '@frontdesk/shared';
+import { localDateOf, localMinuteToInstant, RESOURCE_COLOURS, type ResourceKind } from '@frontdesk/shared';
 import { hashPassword } from '../auth/password.js';
 import type { Db } from '../db/tx.js';
 
@@ -51,7 +51,9 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoC
 
       const resources: Record<string, string> = {};
       const addResource = async (key: string, kind: ResourceKind, name: string, tags: string[], branchIds: string[], hours: { weekday: number; startMinute: number; endMinute: number; branchId: string }[]) => {
-        const r = await tx.resource.create({ data: { tenantId, kind, name, tags }, select: { id: true } });
+        // Each its own day-grid colour, round the palette.
+        const colour = RESOURCE_COLOURS[Object.keys(resources).length % RESOURCE_COLOURS.length]!;
+        const r = await tx.resource.create({ data: { tenantId, kind, name, tags, colour }, select: { id: true } });
         resources[key] = r.id;
         await tx.resourceBranch.createMany({ data: branchIds.map((branchId) => ({ tenantId, resourceId: r.id, branchId })) });
         if (hours.length) await tx.workingHours.createMany({ data: hours.map((h) => ({ tenantId, resourceId: r.id, ...h })) });
