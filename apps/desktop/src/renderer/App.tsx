@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { roleMay, type DesktopSettings, type StaffRole } from '@frontdesk/shared';
-import { Login } from './views/Login.js';
+import { ChangePassword } from './views/ChangePassword.js';
+import { SignedOut } from './views/SignedOut.js';
 import { DayView } from './views/day/DayView.js';
 import { Finder } from './views/Finder.js';
 import { DaySheet } from './views/DaySheet.js';
@@ -27,7 +28,9 @@ const HOME_SCREEN: Record<StaffRole, Screen> = {
 
 export function App({ settings }: { settings: DesktopSettings }) {
   const session = useSession();
-  if (!session) return <Login settings={settings} />;
+  if (!session) return <SignedOut settings={settings} />;
+  // A temporary password is changed before the desk opens (the server refuses the rest until then).
+  if (session.mustChangePassword) return <ChangePassword />;
   return <Desk key={session.staff.id} />;
 }
 
@@ -45,7 +48,7 @@ function Desk() {
   // The printable day sheet, with its CSV export and time blocking, is for those who manage the schedule.
   const mayReviewSheet = roleMay(session.staff.role, 'schedule.manage');
   const maySetup = maySetUp(session.staff.role);
-  const [screen, setScreen] = useState<Screen>(HOME_SCREEN[session.staff.role]);
+  const [screen, setScreen] = useState<Screen>(session.landing ?? HOME_SCREEN[session.staff.role]);
   const [help, setHelp] = useState(false);
   const [newBooking, setNewBooking] = useState(0);
   const [searchFocus, setSearchFocus] = useState(0);

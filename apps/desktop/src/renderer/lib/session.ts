@@ -8,6 +8,10 @@ export interface Session {
   token: string;
   staff: StaffView;
   desk: string;
+  /** Signed in with a temporary password: the desk asks for a new one before anything else. */
+  mustChangePassword?: boolean;
+  /** Where the desk opens this time (the first run lands in Setup); not kept across restarts. */
+  landing?: 'setup';
 }
 
 const STAFF_KEY = 'frontdesk.staff';
@@ -29,8 +33,8 @@ export async function restoreSession(): Promise<Session | null> {
   const stored = localStorage.getItem(STAFF_KEY);
   if (!token || !stored) return null;
   try {
-    const { staff, desk } = JSON.parse(stored) as { staff: StaffView; desk: string };
-    current = { token, staff, desk };
+    const { staff, desk, mustChangePassword } = JSON.parse(stored) as { staff: StaffView; desk: string; mustChangePassword?: boolean };
+    current = { token, staff, desk, mustChangePassword: mustChangePassword === true };
   } catch {
     current = null;
   }
@@ -43,7 +47,7 @@ export async function setSession(session: Session | null): Promise<void> {
   if (bridge) await bridge.saveToken(session?.token ?? null);
   else if (session) localStorage.setItem(TOKEN_KEY, session.token);
   else localStorage.removeItem(TOKEN_KEY);
-  if (session) localStorage.setItem(STAFF_KEY, JSON.stringify({ staff: session.staff, desk: session.desk }));
+  if (session) localStorage.setItem(STAFF_KEY, JSON.stringify({ staff: session.staff, desk: session.desk, mustChangePassword: session.mustChangePassword === true }));
   else localStorage.removeItem(STAFF_KEY);
   for (const l of listeners) l();
 }

@@ -21,7 +21,7 @@ export function Login({ settings }: { settings: DesktopSettings }) {
         onSuccess: async (result) => {
           rememberDeskName(desk);
           if (window.frontdesk && desk !== settings.deskName) await window.frontdesk.saveSettings({ ...settings, deskName: desk });
-          await setSession({ token: result.token, staff: result.staff, desk });
+          await setSession({ token: result.token, staff: result.staff, desk, mustChangePassword: result.mustChangePassword });
         },
       },
     );
