@@ -17,7 +17,11 @@ import { BranchesRepository } from './branches/branches.repository.js';
 import { BranchesService } from './branches/branches.service.js';
 import { CatalogRepository } from './catalog/catalog.repository.js';
 import { CatalogService } from './catalog/catalog.service.js';
+import { ClinicRepository } from './clinic/clinic.repository.js';
+import { ClinicService } from './clinic/clinic.service.js';
 import { HoldExpiry } from './booking/hold-expiry.js';
+import { HoldChanges } from './booking/hold-changes.js';
+import { SessionHolds } from './booking/session-holds.js';
 import { MoveWithinTransaction } from './booking/move-within.js';
 import { ServiceTermsCache } from './booking/service-terms.js';
 import { DaySheetRepository } from './daysheet/daysheet.repository.js';
@@ -70,8 +74,12 @@ export interface Deps {
   /** Expires lapsed holds with their events; the hold sweeper runs it. */
   holdExpiry: HoldExpiry;
   patients: PatientsService;
+  /** A desk's own hold: another service in its place, or let go when the desk moves on. */
+  holds: HoldChanges;
   catalog: CatalogService;
   /** Settles the appointments a setup change affects (keep, cancel, move), inside that change's transaction. */
+  /** The clinic's settings (the clock format every desk follows). */
+  clinic: ClinicService;
   affected: AffectedAppointments;
   /** Time off and weekly hours; its commands invalidate `catalogues`. */
   schedule: ScheduleService;
@@ -110,12 +118,15 @@ export function createDeps(options: DepsOptions): Deps {
   const catalogues = new CatalogueCache(db, slots);
   const availability = new AvailabilityService(db, slots, catalogues, now);
   const bookings = new BookingRepository();
-  const holdExpiry = new HoldExpiry(db, bookings);
+  // A hold belongs to the sign-in that made it: released when the desk moves on or the sign-in ends.
+  const sessionHolds = new SessionHolds(bookings);
+  const holdExpiry = new HoldExpiry(db, bookings, sessionHolds);
   const idempotency = new IdempotencyService(db, new IdempotencyRepository());
   const appointments = new Appointments(db, bookings, now);
-  const conflicts = new Conflicts(availability, holdExpiry);
   const affected = new AffectedAppointments(new AffectedRepository(), bookings, appointments, new MoveWithinTransaction(bookings, appointments, availability, conflicts, holdExpiry), now);
-  const auth = new AuthService(db, new AuthRepository(), now);
+  const auth = new AuthService(db, new AuthRepository(), sessionHolds, now);
+  const serviceTerms = new ServiceTermsCache(db, bookings);
+  const conflicts = new Conflicts(availability, holdExpiry, db, bookings);
   const schedule = new ScheduleService(db, catalogues, new ScheduleRepository(), affected, now);
   return {
     db,
@@ -127,15 +138,17 @@ export function createDeps(options: DepsOptions): Deps {
     catalogues,
     availability,
     daySheet: new DaySheetService(db, new DaySheetRepository(), now),
-    booking: new BookingService(db, bookings, appointments, availability, conflicts, new ServiceTermsCache(db, bookings), idempotency, now),
+    booking: new BookingService(db, bookings, appointments, availability, conflicts, serviceTerms, idempotency, sessionHolds, now),
     tokens: new TokensService(db, new TokensRepository(), idempotency),
     holdExpiry,
     patients: new PatientsService(db, new PatientsRepository()),
     catalog: new CatalogService(db, new CatalogRepository()),
     affected,
     schedule,
+    holds: new HoldChanges(db, bookings, appointments, availability, conflicts, serviceTerms, sessionHolds),
     branches: new BranchesService(db, new BranchesRepository(), schedule, affected, catalogues, now),
     resources: new ResourcesService(db, new ResourcesRepository(), affected, catalogues, now),
+    clinic: new ClinicService(db, new ClinicRepository()),
     staff: new StaffService(db, new StaffRepository(), now),
     firstRun: new FirstRunService(db, new FirstRunRepository(), auth, new SetupCode()),
     audit: new AuditService(db, new AuditRepository()),

@@ -3,6 +3,7 @@ import { authRouter } from './auth/auth.router.js';
 import { availabilityRouter } from './availability/availability.router.js';
 import { bookingRouter } from './booking/booking.router.js';
 import { catalogRouter } from './catalog/catalog.router.js';
+import { clinicRouter } from './clinic/clinic.router.js';
 import { patientsRouter } from './patients/patients.router.js';
 import { scheduleRouter } from './schedule/schedule.router.js';
 import { setupRouter } from './setup/setup.router.js';
@@ -16,6 +17,7 @@ export const appRouter = router({
   availability: availabilityRouter,
   schedule: scheduleRouter,
   catalog: catalogRouter,
+  clinic: clinicRouter,
   admin: adminRouter,
   changes: changesProcedure,
   booking: bookingRouter,

@@ -108,6 +108,13 @@ export interface DayView {
   asOfSeq: string;
 }
 
+/** The clinic's own settings every desk follows. */
+export interface ClinicSettings {
+  name: string;
+  /** '24h' (14:30) or '12h' (2:30 PM). */
+  timeFormat: '24h' | '12h';
+}
+
 export interface SlotView {
   branchId: string;
   startsAt: string;

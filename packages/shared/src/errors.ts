@@ -33,6 +33,25 @@ export interface Blocker {
   kind: 'appointment' | 'hold' | 'time_off' | 'patient';
   startsAt: string;
   endsAt: string;
+  /**
+   * kind 'patient': the patient's own appointment in the way, for the clinic's
+   * staff (it is their patient): when, what and with whom.
+   */
+  existing?: PatientClash;
+}
+
+/** The appointment a patient already has at the time asked for. */
+export interface PatientClash {
+  appointmentId: string;
+  branchId: string;
+  branchName: string;
+  /** The branch's zone, for showing the times as that branch's wall clock. */
+  timeZone: string;
+  status: string;
+  startsAt: string;
+  endsAt: string;
+  serviceName: string;
+  resourceNames: string[];
 }
 
 export interface ResourceHours {

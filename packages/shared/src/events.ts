@@ -9,6 +9,8 @@ export type EventPayloads = {
   'appointment.released': { appointment: AppointmentView };
   'appointment.expired': { appointment: AppointmentView };
   'appointment.moved': { appointment: AppointmentView; from: { startsAt: string; endsAt: string; resourceIds: string[] } };
+  /** A hold's service changed in place (another length, price and resources), keeping its time, patient and deadline. */
+  'appointment.service_changed': { appointment: AppointmentView; from: { serviceId: string; serviceName: string; endsAt: string; resourceIds: string[] } };
   'appointment.cancelled': { appointment: AppointmentView };
   'appointment.checked_in': { appointment: AppointmentView };
   'appointment.no_show': { appointment: AppointmentView };
@@ -35,6 +37,8 @@ export type EventPayloads = {
   'appointment.kept_outside_hours': { appointment: AppointmentView };
   'import.completed': { importId: string; kind: 'patients' | 'resources'; rows: number; created: number; skipped: number };
   'patient.viewed': { patientId: string };
+  /** The clinic's settings changed (the clock format): every desk writes times the new way. */
+  'clinic.settings_changed': { timeFormat: '24h' | '12h' };
   /** A staff account changed; never carries secrets. `previousBranchIds`: the branches before a change of branches (absent otherwise, and on older events). */
   'staff.changed': { staffId: string; change: 'created' | 'disabled' | 'enabled' | 'branches' | 'password' | 'password_reset' | 'role' | 'updated'; role: StaffRole; branchIds: string[]; previousBranchIds?: string[] };
   /** A staff member signed out (of one desk, or everywhere): for the audit trail and for their open streams, never shown on a desk. */

@@ -8,6 +8,7 @@ const WORDS: Record<string, string> = {
   'appointment.expired': 'Hold expired on',
   'appointment.moved': 'Moved',
   'appointment.cancelled': 'Cancelled',
+  'appointment.service_changed': 'Changed the service to',
   'appointment.checked_in': 'Checked in',
   'appointment.no_show': 'Marked as no-show',
 };
@@ -18,8 +19,16 @@ export function summarize(type: string, payload: unknown): string {
   const appointment = p.appointment as { serviceName?: string; startsAt?: string } | undefined;
   if (WORDS[type]) {
     const what = appointment?.serviceName ?? 'appointment';
-    const from = type === 'appointment.moved' ? (p.from as { startsAt?: string } | undefined)?.startsAt : undefined;
-    return `${WORDS[type]} ${what}${from ? ` from ${from}` : ''}${appointment?.startsAt ? ` at ${appointment.startsAt}` : ''}`;
+    // Instants stay ISO here; the desk writes them as the branch's wall clock ("Moved … from 10:00 to 10:30").
+    if (type === 'appointment.moved') {
+      const from = (p.from as { startsAt?: string } | undefined)?.startsAt;
+      return `Moved ${what}${from ? ` from ${from}` : ''}${appointment?.startsAt ? ` to ${appointment.startsAt}` : ''}`;
+    }
+    if (type === 'appointment.service_changed') {
+      const was = (p.from as { serviceName?: string } | undefined)?.serviceName;
+      return `${WORDS[type]} ${what}${was ? ` (was ${was})` : ''}${appointment?.startsAt ? ` at ${appointment.startsAt}` : ''}`;
+    }
+    return `${WORDS[type]} ${what}${appointment?.startsAt ? ` at ${appointment.startsAt}` : ''}`;
   }
   switch (type) {
     case 'token.issued':

@@ -7,6 +7,7 @@ import { throttleLockKeys, type AuthRepository, type Reservation, type StaffRow 
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js';
 import { TENANT_WIDE_ROLES } from './permissions.js';
 import type { Actor } from './scope.js';
+import type { SessionHolds } from '../booking/session-holds.js';
 
 export const SESSION_HOURS = 12;
 
@@ -60,6 +61,7 @@ export class AuthService {
   constructor(
     private readonly db: Db,
     private readonly repo: AuthRepository,
+    private readonly holds: SessionHolds,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -106,17 +108,23 @@ export class AuthService {
     };
   }
 
+  /** Ends this session; its desk's holds are released in the same transaction (the time is free on every desk at once). */
   logout(actor: Actor): Promise<void> {
-    return inTransaction(this.db, { tenantId: actor.tenantId }, (tx) =>
-      this.repo.revokeSession(tx, actor.tenantId, actor.sessionId, this.now(), actor.staffId, { actorId: actor.staffId, desk: actor.desk }),
-    );
+    const author = { actorId: actor.staffId, desk: actor.desk };
+    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      await this.repo.revokeSession(tx, actor.tenantId, actor.sessionId, this.now(), actor.staffId, author);
+      await this.holds.release(tx, actor.tenantId, { sessionId: actor.sessionId }, author);
+    });
   }
 
-  /** Signs the staff member out on every desk, this one included. */
+  /** Signs the staff member out on every desk, this one included, releasing the holds of each. */
   async logoutEverywhere(actor: Actor): Promise<{ revoked: number }> {
-    const revoked = await inTransaction(this.db, { tenantId: actor.tenantId }, (tx) =>
-      this.repo.revokeSessionsOf(tx, actor.tenantId, actor.staffId, this.now(), { actorId: actor.staffId, desk: actor.desk }),
-    );
+    const author = { actorId: actor.staffId, desk: actor.desk };
+    const revoked = await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      const count = await this.repo.revokeSessionsOf(tx, actor.tenantId, actor.staffId, this.now(), author);
+      await this.holds.release(tx, actor.tenantId, { staffId: actor.staffId }, author);
+      return count;
+    });
     return { revoked };
   }
 
@@ -132,9 +140,12 @@ export class AuthService {
     const ok = await this.checkPassword(staff.email, ip, now, () => verifyPassword(staff.passwordHash, input.currentPassword));
     if (!ok) throw new DomainError('BAD_INPUT', 'The current password is not right.', { field: 'currentPassword' });
     const passwordHash = await hashPassword(input.newPassword);
-    await inTransaction(this.db, { tenantId: staff.tenantId }, (tx) =>
-      this.repo.changePassword(tx, staff, passwordHash, actor.sessionId, now, { actorId: actor.staffId, desk: actor.desk }),
-    );
+    const author = { actorId: actor.staffId, desk: actor.desk };
+    await inTransaction(this.db, { tenantId: staff.tenantId }, async (tx) => {
+      await this.repo.changePassword(tx, staff, passwordHash, actor.sessionId, now, author);
+      // The other sessions just ended: their holds go with them.
+      await this.holds.release(tx, actor.tenantId, { staffId: actor.staffId, exceptSessionId: actor.sessionId }, author);
+    });
     return { ok: true };
   }
 

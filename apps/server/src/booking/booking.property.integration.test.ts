@@ -331,7 +331,7 @@ async function unreflected(ledger: Ledger): Promise<string[]> {
     }
     // Terminal states: nothing a desk does afterwards changes them.
     if (s.kind === 'cancel' && row.status !== 'CANCELLED') missing.push(`cancel of ${v.id} succeeded but the row is ${row.status}`);
-    if (s.kind === 'release' && row.status !== 'CANCELLED' && row.status !== 'EXPIRED') missing.push(`release of ${v.id} succeeded but the row is ${row.status}`);
+    if (s.kind === 'release' && row.status !== 'RELEASED' && row.status !== 'EXPIRED') missing.push(`release of ${v.id} succeeded but the row is ${row.status}`);
     if (s.kind === 'checkIn' && row.status !== 'CHECKED_IN') missing.push(`check-in of ${v.id} succeeded but the row is ${row.status}`);
     const before = newest.get(v.id);
     if (!before || before.view.version < v.version) newest.set(v.id, s);

@@ -31,6 +31,8 @@ export interface NewAppointment {
   startsAt: Date;
   endsAt: Date;
   holdMinutes: number | null;
+  /** The sign-in whose desk holds the time (holds only); its end releases the hold. */
+  holdSessionId: string | null;
   priceCents: number;
   note: string;
   createdBy: string;
@@ -55,6 +57,22 @@ export interface CurrentAppointment {
   holdExpiresAt: Date | null;
   version: number;
   resourceIds: string[];
+}
+
+/** Whose holds: one sign-in's, every sign-in of a staff member's (but one), or those of sign-ins that have ended. */
+export type HoldOwner = { sessionId: string } | { staffId: string; exceptSessionId?: string } | { endedSessions: true };
+
+/** One of a patient's appointments in the way of another, as the patient clash names it. */
+export interface PatientAppointmentRow {
+  appointmentId: string;
+  branchId: string;
+  branchName: string;
+  timeZone: string;
+  status: string;
+  startsAt: Date;
+  endsAt: Date;
+  serviceName: string;
+  resourceNames: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -89,8 +107,9 @@ export interface TransitionArgs {
   patientId?: string | null;
   note?: string;
   cancelReason?: string;
-  /** Sets a new hold deadline this many minutes from now. */
+  /** Adds this many minutes to the time the hold has left, up to `holdCapMinutes` from now. */
   holdMinutes?: number;
+  holdCapMinutes?: number;
   /** Only while the hold's deadline has not passed. */
   requireLiveHold?: boolean;
   /** Only once the appointment has started. */
@@ -115,9 +134,9 @@ export class BookingRepository {
     const rows = await tx.$queryRaw<InsertedAppointment[]>`
       WITH a AS (
         INSERT INTO appointment (id, tenant_id, branch_id, service_id, patient_id, status, starts_at, ends_at,
-                                 hold_expires_at, price_cents, note, created_by)
+                                 hold_expires_at, hold_session_id, price_cents, note, created_by)
         VALUES (${id}::uuid, ${a.tenantId}::uuid, ${a.branchId}::uuid, ${a.serviceId}::uuid, ${a.patientId}::uuid,
-                ${a.status}::"AppointmentStatus", ${a.startsAt}, ${a.endsAt}, ${holdExpires},
+                ${a.status}::"AppointmentStatus", ${a.startsAt}, ${a.endsAt}, ${holdExpires}, ${a.holdSessionId}::uuid,
                 ${a.priceCents}, ${a.note}, ${a.createdBy}::uuid)
         RETURNING *)
       SELECT a.id, a.branch_id AS "branchId", a.service_id AS "serviceId", a.status::text AS status,
@@ -220,7 +239,11 @@ export class BookingRepository {
     if (args.patientId) sets.push(Prisma.sql`patient_id = ${args.patientId}::uuid`);
     if (args.note !== undefined) sets.push(Prisma.sql`note = ${args.note}`);
     if (args.cancelReason !== undefined) sets.push(Prisma.sql`cancel_reason = ${args.cancelReason}`);
-    if (args.holdMinutes !== undefined) sets.push(Prisma.sql`hold_expires_at = now() + make_interval(mins => ${args.holdMinutes}::int)`);
+    if (args.holdMinutes !== undefined) {
+      // "+5 min" adds five minutes to what is left (a lapsed deadline counts from now), never beyond the cap.
+      const cap = args.holdCapMinutes ?? args.holdMinutes;
+      sets.push(Prisma.sql`hold_expires_at = LEAST(GREATEST(hold_expires_at, now()) + make_interval(mins => ${args.holdMinutes}::int), now() + make_interval(mins => ${cap}::int))`);
+    }
     else if (args.to !== 'HELD' && args.to !== 'EXPIRED') sets.push(Prisma.sql`hold_expires_at = NULL`);
     const conditions: Prisma.Sql[] = [
       Prisma.sql`id = ${args.appointmentId}::uuid`,
@@ -232,6 +255,78 @@ export class BookingRepository {
     if (args.startedBy) conditions.push(Prisma.sql`starts_at <= now()`);
     const count = await tx.$executeRaw`UPDATE appointment SET ${Prisma.join(sets, ', ')} WHERE ${Prisma.join(conditions, ' AND ')}`;
     return count === 1;
+  }
+
+  /** Whether every one of these appointments exists in the tenant, at one of `branchIds`. */
+  async allVisible(db: Db | Tx, tenantId: string, appointmentIds: readonly string[], branchIds: readonly string[]): Promise<boolean> {
+    const unique = [...new Set(appointmentIds.map((id) => id.toLowerCase()))];
+    const rows = await db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM appointment
+       WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${unique}::uuid[]) AND branch_id = ANY(${[...branchIds]}::uuid[])`;
+    return rows[0]?.n === unique.length;
+  }
+
+  /** Whether the appointment is a hold made by this sign-in, still HELD. */
+  async isOwnLiveHold(db: Db | Tx, tenantId: string, appointmentId: string, sessionId: string): Promise<boolean> {
+    const rows = await db.$queryRaw<{ one: number }[]>`
+      SELECT 1 AS one FROM appointment
+       WHERE id = ${appointmentId}::uuid AND tenant_id = ${tenantId}::uuid AND status = 'HELD' AND hold_session_id = ${sessionId}::uuid`;
+    return rows.length > 0;
+  }
+
+  /**
+   * A live hold takes another service: its end, price and service change at
+   * `version`; the caller replaces its occupancy in the same transaction.
+   * False when the hold is stale, lapsed or no longer a hold.
+   */
+  async changeHeldService(tx: Tx, args: { appointmentId: string; tenantId: string; version: number; serviceId: string; endsAt: Date; priceCents: number }): Promise<boolean> {
+    const count = await tx.$executeRaw`
+      UPDATE appointment SET service_id = ${args.serviceId}::uuid, ends_at = ${args.endsAt}, price_cents = ${args.priceCents}::int,
+                             version = version + 1, updated_at = now()
+       WHERE id = ${args.appointmentId}::uuid AND tenant_id = ${args.tenantId}::uuid AND version = ${args.version}::int
+         AND status = 'HELD' AND hold_expires_at > now()`;
+    return count === 1;
+  }
+
+  /**
+   * Releases live holds (HELD → RELEASED) of one sign-in, or of every
+   * sign-in of a staff member; `appointmentIds` narrows it to those. Returns
+   * the released ids.
+   */
+  async releaseHolds(tx: Tx, tenantId: string, of: HoldOwner, appointmentIds?: readonly string[]): Promise<string[]> {
+    const whose =
+      'sessionId' in of
+        ? Prisma.sql`a.hold_session_id = ${of.sessionId}::uuid`
+        : 'staffId' in of
+          ? Prisma.sql`a.hold_session_id IN (SELECT s.id FROM staff_session s WHERE s.tenant_id = ${tenantId}::uuid AND s.staff_id = ${of.staffId}::uuid
+                                                AND s.id IS DISTINCT FROM ${of.exceptSessionId ?? null}::uuid)`
+          : Prisma.sql`a.hold_session_id IN (SELECT s.id FROM staff_session s WHERE s.tenant_id = ${tenantId}::uuid AND (s.revoked_at IS NOT NULL OR s.expires_at <= now()))`;
+    const only = appointmentIds ? Prisma.sql`AND a.id = ANY(${[...appointmentIds]}::uuid[])` : Prisma.empty;
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE appointment SET status = 'RELEASED', hold_expires_at = NULL, version = version + 1, updated_at = now()
+       WHERE id IN (SELECT a.id FROM appointment a
+                     WHERE a.tenant_id = ${tenantId}::uuid AND a.status = 'HELD' AND ${whose} ${only}
+                     ORDER BY a.id FOR UPDATE)
+      RETURNING id`;
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * The patient's own active appointments over a time (the patient clash),
+   * with what a desk needs to name them: branch, service and resources.
+   */
+  async patientAppointmentsDuring(db: Db | Tx, tenantId: string, patientId: string, range: { start: Date; end: Date }, excludeAppointmentId?: string): Promise<PatientAppointmentRow[]> {
+    return db.$queryRaw<PatientAppointmentRow[]>`
+      SELECT a.id AS "appointmentId", a.branch_id AS "branchId", b.name AS "branchName", b.time_zone AS "timeZone", a.status::text AS status,
+             a.starts_at AS "startsAt", a.ends_at AS "endsAt", s.name AS "serviceName",
+             COALESCE((SELECT array_agg(r.name ORDER BY r.kind, r.name) FROM appointment_resource ar JOIN resource r ON r.id = ar.resource_id
+                        WHERE ar.appointment_id = a.id), '{}') AS "resourceNames"
+        FROM appointment a JOIN branch b ON b.id = a.branch_id JOIN service s ON s.id = a.service_id
+       WHERE a.tenant_id = ${tenantId}::uuid AND a.patient_id = ${patientId}::uuid
+         AND appointment_occupies(a.status) AND (a.status <> 'HELD' OR a.hold_expires_at > now())
+         AND tstzrange(a.starts_at, a.ends_at, '[)') && tstzrange(${range.start}, ${range.end}, '[)')
+         AND a.id IS DISTINCT FROM ${excludeAppointmentId ?? null}::uuid
+       ORDER BY a.starts_at`;
   }
 
   async reschedule(tx: Tx, args: { appointmentId: string; tenantId: string; version: number; startsAt: Date; endsAt: Date }): Promise<boolean> {

@@ -3,12 +3,14 @@ import {
   appointmentStepInput,
   bookInput,
   cancelInput,
+  changeServiceInput,
   confirmInput,
   extendHoldInput,
   holdInput,
   issueTokenInput,
   moveInput,
   releaseInput,
+  releaseMineInput,
 } from '@frontdesk/shared';
 import { router, staffProcedure } from '../trpc/init.js';
 
@@ -22,6 +24,9 @@ export const bookingRouter = router({
   confirm: write.input(confirmInput).mutation(({ ctx, input }) => ctx.deps.booking.confirm(ctx.actor, input)),
   book: write.input(bookInput).mutation(({ ctx, input }) => ctx.deps.booking.book(ctx.actor, input)),
   release: write.input(releaseInput).mutation(({ ctx, input }) => ctx.deps.booking.release(ctx.actor, input)),
+  /** This sign-in's own holds let go (a desk window closing sends it with keepalive). */
+  releaseMine: write.input(releaseMineInput).mutation(({ ctx, input }) => ctx.deps.holds.releaseMine(ctx.actor, input)),
+  changeService: write.input(changeServiceInput).mutation(({ ctx, input }) => ctx.deps.holds.changeService(ctx.actor, input)),
   move: write.input(moveInput).mutation(({ ctx, input }) => ctx.deps.booking.move(ctx.actor, input)),
   cancel: write.input(cancelInput).mutation(({ ctx, input }) => ctx.deps.booking.cancel(ctx.actor, input)),
   checkIn: write.input(appointmentStepInput).mutation(({ ctx, input }) => ctx.deps.booking.checkIn(ctx.actor, input)),

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
   DomainError,
+  HOLD_MINUTES_MAX,
   MINUTE,
   type AppointmentStatus,
   type AppointmentView,
@@ -30,6 +31,7 @@ import { slotLockKeys, type BookingRepository, type CurrentAppointment, type Ser
 import type { Conflicts, Wanted } from './conflicts.js';
 import { appointmentEvent, author, movedEvent, stockEvents, taken, type AppointmentEventType } from './events.js';
 import type { ServiceTermsCache } from './service-terms.js';
+import type { SessionHolds } from './session-holds.js';
 import { takeStock } from './stock.js';
 
 type StepInput = z.output<typeof appointmentStepInput>;
@@ -37,8 +39,8 @@ type StepInput = z.output<typeof appointmentStepInput>;
 /** How far in the past a desk may still place an appointment (a walk-in taking the current slot). */
 const PAST_GRACE_MINUTES = 30;
 
-/** hold and book, as `place` takes them. */
-type Placement = PlacementRequest & { mode: 'hold' | 'book'; idempotencyKey?: string | undefined };
+/** hold and book, as `place` takes them; `replacing`: this desk's own live hold it moves on from. */
+type Placement = PlacementRequest & { mode: 'hold' | 'book'; idempotencyKey?: string | undefined; replacing?: string | null };
 
 /**
  * The booking commands. Each runs in one transaction and appends its events
@@ -53,15 +55,33 @@ export class BookingService {
     private readonly conflicts: Conflicts,
     private readonly terms: ServiceTermsCache,
     private readonly idempotency: IdempotencyService,
+    private readonly sessionHolds: SessionHolds,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   hold(actor: Actor, input: z.output<typeof holdInput>): Promise<AppointmentView> {
-    return this.place(actor, { ...input, mode: 'hold', patientId: input.patientId ?? null, products: [], note: '' });
+    return this.movingOn(actor, input.replacingHoldId, (replacing) => this.place(actor, { ...input, mode: 'hold', patientId: input.patientId ?? null, products: [], note: '', replacing }));
   }
 
   book(actor: Actor, input: z.output<typeof bookInput>): Promise<AppointmentView> {
-    return this.place(actor, { ...input, mode: 'book', holdMinutes: null });
+    return this.movingOn(actor, input.replacingHoldId, (replacing) => this.place(actor, { ...input, mode: 'book', holdMinutes: null, replacing }));
+  }
+
+  /**
+   * A desk moving on from its own live hold to another time: the new
+   * placement ignores that hold and releases it in its own transaction, so a
+   * desk's hold never stands in the way of its own next one; refused, the old
+   * hold is released anyway (the desk has moved on). Anyone else's hold is
+   * never touched.
+   */
+  private async movingOn(actor: Actor, holdId: string | undefined, run: (replacing: string | null) => Promise<AppointmentView>): Promise<AppointmentView> {
+    if (!holdId || !(await this.repo.isOwnLiveHold(this.db, actor.tenantId, holdId, actor.sessionId))) return run(null);
+    try {
+      return await run(holdId);
+    } catch (error) {
+      await inTransaction(this.db, { tenantId: actor.tenantId }, (tx) => this.sessionHolds.release(tx, actor.tenantId, { sessionId: actor.sessionId }, author(actor), [holdId]));
+      throw error;
+    }
   }
 
   /**
@@ -77,7 +97,7 @@ export class BookingService {
     if (replayed) return replayed;
     const service = await this.terms.get(actor.tenantId, p.serviceId, p.branchId);
     const start = this.startOf(p.startsAt);
-    const wanted: Wanted = { tenantId: actor.tenantId, branchId: p.branchId, serviceId: p.serviceId, start, resourceIds: [...p.resourceIds], patientId: p.patientId, occupied: occupiedRange(service, start) };
+    const wanted: Wanted = { tenantId: actor.tenantId, branchId: p.branchId, serviceId: p.serviceId, start, resourceIds: [...p.resourceIds], patientId: p.patientId, occupied: occupiedRange(service, start), ...(p.replacing ? { excludeAppointmentId: p.replacing } : {}) };
     for (let attempt = 1; ; attempt++) {
       const slot = await traced('booking.availability_check', () => this.availability.check(wanted), { [ATTR.attempt]: attempt });
       if (!slot.ok) {
@@ -110,6 +130,8 @@ export class BookingService {
     return inTransaction(this.db, { tenantId: actor.tenantId, locks: slotLockKeys([...resourceIds, p.patientId], occupied) }, async (tx) => {
       const id = randomUUID();
       if (claim) await this.idempotency.keep(tx, actor, claim, { branchId: p.branchId, appointmentId: id });
+      // The hold this desk moves on from goes first, so its time is free for the new one in this same transaction.
+      if (p.replacing) await this.sessionHolds.release(tx, actor.tenantId, { sessionId: actor.sessionId }, author(actor), [p.replacing]);
       const row = await traced('booking.insert', () => this.repo.insertAppointment(tx, {
         id,
         tenantId: actor.tenantId,
@@ -120,6 +142,7 @@ export class BookingService {
         startsAt: wanted.start,
         endsAt: new Date(occupied.end.getTime() - service.bufferAfterMin * MINUTE),
         holdMinutes: p.holdMinutes,
+        holdSessionId: p.mode === 'hold' ? actor.sessionId : null,
         priceCents: service.priceCents,
         note: p.note,
         createdBy: actor.staffId,
@@ -168,21 +191,30 @@ export class BookingService {
       // The hold's resources were its own; only the patient can overlap.
       if (!isExclusionViolation(error)) throw error;
       bookingConflicts.inc({ command: 'confirm', stage: 'constraint' });
-      throw await this.conflicts.patientClash({ tenantId: actor.tenantId, branchId: current.branchId, serviceId: current.serviceId, start: current.startsAt });
+      throw await this.conflicts.patientClash({
+        tenantId: actor.tenantId,
+        branchId: current.branchId,
+        serviceId: current.serviceId,
+        start: current.startsAt,
+        patientId,
+        occupied: { start: current.startsAt, end: current.endsAt },
+        excludeAppointmentId: current.id,
+      });
     }
   }
 
   extendHold(actor: Actor, input: z.output<typeof extendHoldInput>): Promise<AppointmentView> {
-    return this.change(actor, input.appointmentId, { version: input.version, from: ['HELD'], to: 'HELD', holdMinutes: input.holdMinutes, requireLiveHold: true }, 'appointment.hold_extended');
+    return this.change(actor, input.appointmentId, { version: input.version, from: ['HELD'], to: 'HELD', holdMinutes: input.holdMinutes, holdCapMinutes: HOLD_MINUTES_MAX, requireLiveHold: true }, 'appointment.hold_extended');
   }
 
   release(actor: Actor, input: z.output<typeof releaseInput>): Promise<AppointmentView> {
     const version = input.version !== undefined ? { version: input.version } : {};
-    return this.change(actor, input.appointmentId, { ...version, from: ['HELD'], to: 'CANCELLED', cancelReason: 'Hold released' }, 'appointment.released', {
-      // Releasing a hold that already ran out is what the desk wanted anyway.
+    // RELEASED, not CANCELLED: a hold let go was never an appointment.
+    return this.change(actor, input.appointmentId, { ...version, from: ['HELD'], to: 'RELEASED' }, 'appointment.released', {
+      // Releasing a hold that already ran out (or was let go) is what the desk wanted anyway.
       whenRefused: async (tx, current) => {
         const now = await this.repo.current(tx, actor.tenantId, current.id);
-        return now && (now.status === 'EXPIRED' || now.status === 'CANCELLED') ? this.appointments.view(tx, current.id) : null;
+        return now && (now.status === 'EXPIRED' || now.status === 'RELEASED') ? this.appointments.view(tx, current.id) : null;
       },
     });
   }

@@ -1,5 +1,7 @@
 import { DomainError } from '@frontdesk/shared';
 import type { AvailabilityService, CheckQuery, SlotCheck } from '../availability/availability.service.js';
+import type { Db } from '../db/tx.js';
+import type { BookingRepository, PatientAppointmentRow } from './booking.repository.js';
 import type { HoldExpiry } from './hold-expiry.js';
 
 /** Attempts at a placement whose slot was blocked only by holds that had run out, or could take other resources. */
@@ -28,6 +30,8 @@ export class Conflicts {
   constructor(
     private readonly availability: AvailabilityService,
     private readonly holds: HoldExpiry,
+    private readonly db: Db,
+    private readonly repo: BookingRepository,
   ) {}
 
   /** 1. OUTSIDE_HOURS with the working hours, or SLOT_TAKEN with what blocks it and the nearest free alternatives. */
@@ -63,12 +67,32 @@ export class Conflicts {
     throw await this.patientClash(w);
   }
 
-  /** 3. SLOT_TAKEN for the patient, saying nothing of their other appointment, with alternatives on any resources. */
-  async patientClash(w: Pick<Wanted, 'tenantId' | 'branchId' | 'serviceId' | 'start' | 'tx'>): Promise<DomainError> {
-    const alternatives = await this.availability.alternatives({ tenantId: w.tenantId, branchId: w.branchId, serviceId: w.serviceId, around: w.start, ...(w.tx ? { tx: w.tx } : {}) });
-    return new DomainError('SLOT_TAKEN', 'This patient already has an appointment at that time.', {
-      blockers: [{ resourceId: null, kind: 'patient', startsAt: w.start.toISOString(), endsAt: w.start.toISOString() }],
+  /**
+   * 3. SLOT_TAKEN for the patient: their own appointment in the way, named
+   * (when, what, with whom, where) for the clinic's staff, whose patient it
+   * is; with the nearest alternatives on any resources that miss it.
+   */
+  async patientClash(w: Pick<Wanted, 'tenantId' | 'branchId' | 'serviceId' | 'start' | 'tx'> & Partial<Pick<Wanted, 'patientId' | 'occupied' | 'excludeAppointmentId'>>): Promise<DomainError> {
+    const range = w.occupied ?? { start: w.start, end: new Date(w.start.getTime() + 1) };
+    const theirs = w.patientId ? await this.repo.patientAppointmentsDuring(w.tx ?? this.db, w.tenantId, w.patientId, range, w.excludeAppointmentId) : [];
+    const existing = mostOverlapping(theirs, range);
+    const suggested = await this.availability.alternatives({ tenantId: w.tenantId, branchId: w.branchId, serviceId: w.serviceId, around: w.start, limit: 10, ...(w.tx ? { tx: w.tx } : {}) });
+    // A time the patient is busy at is no alternative for them.
+    const alternatives = suggested.filter((s) => !theirs.some((a) => Date.parse(s.startsAt) < a.endsAt.getTime() && a.startsAt.getTime() < Date.parse(s.endsAt))).slice(0, 5);
+    const what = existing ? ` (${existing.serviceName}${existing.resourceNames.length ? ` with ${existing.resourceNames.join(' and ')}` : ''})` : '';
+    return new DomainError('SLOT_TAKEN', `This patient already has an appointment at that time${what}. The nearest free times are listed.`, {
+      blockers: [
+        existing
+          ? { resourceId: null, kind: 'patient', startsAt: existing.startsAt.toISOString(), endsAt: existing.endsAt.toISOString(), existing: { ...existing, startsAt: existing.startsAt.toISOString(), endsAt: existing.endsAt.toISOString() } }
+          : { resourceId: null, kind: 'patient', startsAt: w.start.toISOString(), endsAt: w.start.toISOString() },
+      ],
       alternatives,
     });
   }
+}
+
+/** The appointment sharing the most time with `range` (the one a person would call "the clash"). */
+function mostOverlapping(rows: readonly PatientAppointmentRow[], range: { start: Date; end: Date }): PatientAppointmentRow | undefined {
+  const shared = (a: PatientAppointmentRow) => Math.min(a.endsAt.getTime(), range.end.getTime()) - Math.max(a.startsAt.getTime(), range.start.getTime());
+  return [...rows].sort((a, b) => shared(b) - shared(a))[0];
 }

@@ -34,6 +34,17 @@ export function movedEvent(actor: Actor, view: AppointmentView, from: { startsAt
   };
 }
 
+export function serviceChangedEvent(actor: Actor, view: AppointmentView, from: { serviceId: string; serviceName: string; endsAt: Date; resourceIds: string[] }): AnyNewEvent {
+  return {
+    type: 'appointment.service_changed',
+    tenantId: actor.tenantId,
+    branchId: view.branchId,
+    aggregateId: view.id,
+    patientId: view.patient?.id ?? null,
+    payload: { appointment: view, from: { serviceId: from.serviceId, serviceName: from.serviceName, endsAt: from.endsAt.toISOString(), resourceIds: from.resourceIds } },
+  };
+}
+
 /** Stock levels after products were taken (negative delta) or given back, each saying why for the stock's history. */
 export function stockEvents(actor: Actor, branchId: string, lines: readonly { productId: string; quantity: number; delta: number }[]): AnyNewEvent[] {
   return lines.map((l) => ({

@@ -3,6 +3,7 @@ import { holdExpiries } from '../observability/metrics.js';
 import { appendEvents, type AnyNewEvent } from '../sync/append.js';
 import { toAppointmentView } from '../views/appointment.js';
 import type { BookingRepository } from './booking.repository.js';
+import type { SessionHolds } from './session-holds.js';
 
 /** Where a placement wants to be: its resources, its patient, and the time it would occupy. */
 export interface HoldScope {
@@ -21,13 +22,21 @@ export class HoldExpiry {
   constructor(
     private readonly db: Db,
     private readonly repo: BookingRepository,
+    private readonly sessionHolds: SessionHolds,
   ) {}
 
-  /** Every lapsed hold, tenant by tenant, up to `limit` per tenant; returns how many expired. */
+  /**
+   * Every lapsed hold, tenant by tenant, up to `limit` per tenant; returns how
+   * many expired. Holds of sign-ins that ended without releasing them (a
+   * session that expired, or was revoked elsewhere) are released on the way.
+   */
   async expireDue(limit = 500): Promise<number> {
     let total = 0;
     for (const tenantId of await this.repo.dueHoldTenants(this.db)) {
-      total += await inTransaction(this.db, { tenantId }, async (tx) => this.announce(tx, await this.repo.expireDueHolds(tx, null, limit)));
+      total += await inTransaction(this.db, { tenantId }, async (tx) => {
+        await this.sessionHolds.release(tx, tenantId, { endedSessions: true }, { actorId: null, desk: 'sign-in ended' });
+        return this.announce(tx, await this.repo.expireDueHolds(tx, null, limit));
+      });
     }
     holdExpiries.inc({ by: 'sweeper' }, total);
     return total;

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { DomainError, type DomainErrorShape } from '@frontdesk/shared';
+import { asSentence, DomainError, type DomainErrorShape } from '@frontdesk/shared';
 import { roleMay, type Permission } from '../auth/permissions.js';
 import type { Actor } from '../auth/scope.js';
 import { iterateInTenant, withTenant, withTenantTransaction } from '../db/request-scope.js';
@@ -30,9 +30,10 @@ const t = initTRPC
       if (zodIssues && !domain) {
         const first = zodIssues[0];
         const field = first?.path.join('.') || undefined;
+        // The schemas' messages are sentences that name their field (plain-words.ts); the field also goes in details, for the desk to show the message beside it.
         domain = {
           code: 'BAD_INPUT',
-          message: first ? `${field ? `${field}: ` : ''}${first.message}` : 'The request is not valid.',
+          message: first ? asSentence(first.message) : 'The request is not valid.',
           details: field ? { field } : {},
         };
       }
