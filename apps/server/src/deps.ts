@@ -32,6 +32,8 @@ import { SetupCode } from './firstrun/setup-code.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
 import { scopedClient } from './db/request-scope.js';
 import type { DatabaseUrls } from './db/roles.js';
+import { HoursRepository } from './hours/hours.repository.js';
+import { HoursService } from './hours/hours.service.js';
 import { IdempotencyRepository } from './idempotency/idempotency.repository.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { ImportsRepository } from './imports/imports.repository.js';
@@ -83,6 +85,8 @@ export interface Deps {
   affected: AffectedAppointments;
   /** Time off and weekly hours; its commands invalidate `catalogues`. */
   schedule: ScheduleService;
+  /** A resource's week of hours at a branch, date exceptions and leave (setup.hours). */
+  hours: HoursService;
   /** Branches: details, opening hours, holidays and closures, open for booking or not. */
   branches: BranchesService;
   /** Practitioners, rooms, chairs and devices: branches, tags, colour, active or not. */
@@ -146,6 +150,7 @@ export function createDeps(options: DepsOptions): Deps {
     affected,
     schedule,
     holds: new HoldChanges(db, bookings, appointments, availability, conflicts, serviceTerms, sessionHolds),
+    hours: new HoursService(db, new HoursRepository(), schedule, affected, catalogues, now),
     branches: new BranchesService(db, new BranchesRepository(), schedule, affected, catalogues, now),
     resources: new ResourcesService(db, new ResourcesRepository(), affected, catalogues, now),
     clinic: new ClinicService(db, new ClinicRepository()),
