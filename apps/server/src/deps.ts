@@ -28,7 +28,6 @@ import { DaySheetRepository } from './daysheet/daysheet.repository.js';
 import { DaySheetService } from './daysheet/daysheet.service.js';
 import { FirstRunRepository } from './firstrun/firstrun.repository.js';
 import { FirstRunService } from './firstrun/firstrun.service.js';
-import { SetupCode } from './firstrun/setup-code.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
 import { scopedClient } from './db/request-scope.js';
 import type { DatabaseUrls } from './db/roles.js';
@@ -155,7 +154,7 @@ export function createDeps(options: DepsOptions): Deps {
     resources: new ResourcesService(db, new ResourcesRepository(), affected, catalogues, now),
     clinic: new ClinicService(db, new ClinicRepository()),
     staff: new StaffService(db, new StaffRepository(), now),
-    firstRun: new FirstRunService(db, new FirstRunRepository(), auth, new SetupCode()),
+    firstRun: new FirstRunService(db, new FirstRunRepository(), auth),
     audit: new AuditService(db, new AuditRepository()),
     imports: new ImportsService(db, new ImportsRepository(), catalogues, now),
     services: new ServicesService(db, new ServicesRepository(), catalogues, affected, now),

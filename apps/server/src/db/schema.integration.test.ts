@@ -22,6 +22,7 @@ const GLOBAL_TABLES: Record<string, string> = {
   _prisma_migrations: 'the migrator’s bookkeeping',
   login_attempt: 'written before anyone is known: throttling by the email typed and the client address',
   event_archive_horizon: 'one position in the log, no tenant’s data',
+  first_run_code: 'written before any tenant exists: hashes of the first run’s one-time setup codes, deleted when it runs',
 };
 
 /** Unique indexes that cannot include the tenant, and why; docs/scaling.md says where they go in a cluster. */

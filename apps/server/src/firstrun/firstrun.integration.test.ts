@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import type { DomainErrorShape, FirstRunCreateInput } from '@frontdesk/shared';
 import { createServer, type RunningServer } from '../app.js';
+import { createDeps } from '../deps.js';
+import { createLogger } from '../logger.js';
 import { appRouter } from '../router.js';
 import { databaseChecksum } from '../testing/checksum.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
@@ -106,6 +108,11 @@ describe('first run on an empty server', () => {
   it('from another machine: refused without the code, refused with a wrong one, accepted with the code from the log', async () => {
     const code = await db.deps.firstRun.setupCodeIfNeeded();
     expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    // Only its hash is kept.
+    const kept = await db.sql.query<{ code_hash: string }>('SELECT code_hash FROM first_run_code');
+    expect(kept.rows).toHaveLength(1);
+    expect(kept.rows[0]!.code_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(kept.rows)).not.toContain(code!.replace(/-/g, ''));
     const before = await databaseChecksum(db.sql);
 
     const without = await failure(fromElsewhere().setup.firstRun.create(form()));
@@ -120,6 +127,21 @@ describe('first run on an empty server', () => {
     const made = await fromElsewhere().setup.firstRun.create(form({ setupCode: typed }));
     expect(made.staff.role).toBe('ADMIN');
     expect(await count('tenant')).toBe(1);
+  });
+
+  it('behind a load balancer: a code printed by one server process is taken by another', async () => {
+    const other = createDeps({ urls: db.deps.urls, logger: createLogger('silent'), poolSize: 2 });
+    try {
+      const printedElsewhere = (await other.firstRun.setupCodeIfNeeded())!;
+      await db.deps.firstRun.setupCodeIfNeeded();
+      const made = await fromElsewhere().setup.firstRun.create(form({ setupCode: printedElsewhere }));
+      expect(made.staff.role).toBe('ADMIN');
+      // The first run took every code with it.
+      expect((await db.sql.query('SELECT count(*)::int AS n FROM first_run_code')).rows[0].n).toBe(0);
+      expect(await other.firstRun.setupCodeIfNeeded()).toBeNull();
+    } finally {
+      await other.db.$disconnect();
+    }
   });
 
   it('the setup code works once: emptied again, the server does not take it a second time', async () => {
@@ -194,7 +216,8 @@ describe('first run over HTTP', () => {
 
   it('a loopback connection is this machine; one a proxy forwarded is not, whatever address it names', async () => {
     expect((await call('setup.firstRun.status')).json.result?.data).toEqual({ needsSetup: true, codeRequired: false });
-    for (const headers of [{ 'x-forwarded-for': '127.0.0.1' }, { 'x-forwarded-for': '203.0.113.5' }, { forwarded: 'for=127.0.0.1' }]) {
+    const forwarded: Record<string, string>[] = [{ 'x-forwarded-for': '127.0.0.1' }, { 'x-forwarded-for': '203.0.113.5' }, { forwarded: 'for=127.0.0.1' }];
+    for (const headers of forwarded) {
       expect((await call('setup.firstRun.status', { headers })).json.result?.data, JSON.stringify(headers)).toEqual({ needsSetup: true, codeRequired: true });
       const refused = await call('setup.firstRun.create', { body: form(), headers });
       expect(refused.status).toBe(403);

@@ -10,9 +10,10 @@ export interface NewOrganisation {
   admin: { id: string; name: string; email: string; passwordHash: string };
 }
 
-// The first run's statements. Whether any organisation exists is a question
-// across tenants, asked through the narrow functions of migration
-// 20261123110000_first_run; everything written is the new tenant's own.
+// The first run's statements. Whether any organisation exists, and the setup
+// codes, are asked across tenants through the narrow functions of migrations
+// 20261123110000_first_run and 20261123110500_first_run_codes; everything
+// written is the new tenant's own.
 export class FirstRunRepository {
   /** Whether no organisation exists yet (a read; nothing waits). */
   async open(db: Db): Promise<boolean> {
@@ -20,10 +21,23 @@ export class FirstRunRepository {
     return rows[0]?.open === true;
   }
 
+  /** Keeps a setup code's hash while no organisation exists; false once one does. */
+  async addSetupCode(db: Db, codeHash: string): Promise<boolean> {
+    const rows = await db.$queryRaw<{ added: boolean }[]>`SELECT frontdesk_first_run_code_add(${codeHash}) AS added`;
+    return rows[0]?.added === true;
+  }
+
+  /** Whether a setup code's hash is one a server process printed (and no first run has used). */
+  async setupCodeValid(db: Db, codeHash: string): Promise<boolean> {
+    const rows = await db.$queryRaw<{ valid: boolean }[]>`SELECT frontdesk_first_run_code_valid(${codeHash}) AS valid`;
+    return rows[0]?.valid === true;
+  }
+
   /**
    * Whether no organisation exists, asked under the first run's lock, held to
    * the end of `tx`: a concurrent first run waits here and, once this one
-   * commits, finds the organisation it made.
+   * commits, finds the organisation it made. Claiming deletes the setup codes
+   * (with `tx`: back if it rolls back).
    */
   async claim(tx: Tx): Promise<boolean> {
     const rows = await tx.$queryRaw<{ claimed: boolean }[]>`SELECT frontdesk_claim_first_run() AS claimed`;

@@ -7,7 +7,7 @@ import { forbidden } from '../errors.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
 import type { FirstRunRepository } from './firstrun.repository.js';
-import type { SetupCode } from './setup-code.js';
+import { newSetupCode, setupCodeHash } from './setup-code.js';
 
 /** Where the request came from: this machine itself (loopback, through no proxy), or anywhere else. */
 export interface FirstRunAccess {
@@ -37,7 +37,6 @@ export class FirstRunService {
     private readonly db: Db,
     private readonly repo: FirstRunRepository,
     private readonly auth: AuthService,
-    private readonly setupCode: SetupCode,
   ) {}
 
   async status(access: FirstRunAccess): Promise<FirstRunStatus> {
@@ -45,9 +44,14 @@ export class FirstRunService {
     return { needsSetup, codeRequired: needsSetup && !access.local };
   }
 
-  /** A setup code for the log while no organisation exists (null once one does); each call makes a new one. */
+  /**
+   * A new setup code for this process to print while no organisation exists
+   * (null once one does). Every code printed by any process is accepted until
+   * the first run uses one.
+   */
   async setupCodeIfNeeded(): Promise<string | null> {
-    return (await this.repo.open(this.db)) ? this.setupCode.issue() : null;
+    const code = newSetupCode();
+    return (await this.repo.addSetupCode(this.db, setupCodeHash(code))) ? code : null;
   }
 
   async create(input: CreateInput, access: FirstRunAccess): Promise<SignedIn> {
@@ -56,8 +60,8 @@ export class FirstRunService {
       if (!input.setupCode?.trim()) {
         throw forbidden("A new clinic is set up on the server's own machine, or with the setup code printed in the server's log.");
       }
-      if (!this.setupCode.matches(input.setupCode)) {
-        throw new DomainError('BAD_INPUT', "That setup code is not right. Copy it from the server's log (it changes at every start).", { field: 'setupCode' });
+      if (!(await this.repo.setupCodeValid(this.db, setupCodeHash(input.setupCode)))) {
+        throw new DomainError('BAD_INPUT', "That setup code is not right. Copy it from the server's log.", { field: 'setupCode' });
       }
     }
     const passwordHash = await hashPassword(input.adminPassword);
@@ -74,8 +78,6 @@ export class FirstRunService {
         { type: 'staff.changed', tenantId, branchId: null, aggregateId: admin.id, payload: { staffId: admin.id, change: 'created', role: 'ADMIN', branchIds: [] } },
       ]);
     });
-    // The organisation exists: no code opens anything any more.
-    this.setupCode.consume();
     return this.auth.openSession({ id: admin.id, tenantId, name: admin.name, email: admin.email, role: 'ADMIN', branches: [] }, input.desk);
   }
 }

@@ -1,33 +1,22 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { normaliseSetupCode, SETUP_CODE_ALPHABET } from '@frontdesk/shared';
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+// The one-time code that lets someone away from the server's machine run the
+// first run. Each server process makes one at start while no organisation
+// exists and prints it; the database keeps only its hash, so any process
+// accepts any code printed, and the first run deletes them all.
+
+/** A new code: twelve letters and digits (about 59 bits), in groups of four, e.g. "K7QM-2XRP-HW9C". */
+export function newSetupCode(): string {
+  const raw = Array.from({ length: 12 }, () => SETUP_CODE_ALPHABET[randomInt(SETUP_CODE_ALPHABET.length)]).join('');
+  return raw.match(/.{4}/g)!.join('-');
+}
 
 /**
- * The one-time code that lets someone away from the server's machine run the
- * first run: made at start while no organisation exists, printed in the
- * server's log, and gone once an organisation is made. It lives in this
- * process only: another server process prints a code of its own.
+ * What is kept and compared: the SHA-256 of the code as typed, without case,
+ * spaces or dashes. Comparing hashes takes the same time whatever was typed
+ * as far as the code is concerned: a near miss shares nothing with its hash.
  */
-export class SetupCode {
-  private current: string | null = null;
-
-  /** A new code, replacing any earlier one: twelve letters and digits (about 59 bits), shown in groups of four. */
-  issue(): string {
-    const raw = Array.from({ length: 12 }, () => SETUP_CODE_ALPHABET[randomInt(SETUP_CODE_ALPHABET.length)]).join('');
-    this.current = raw;
-    return raw.match(/.{4}/g)!.join('-');
-  }
-
-  /** Whether `presented` is the code, compared in constant time; always false once it is gone. */
-  matches(presented: string): boolean {
-    const expected = this.current;
-    // Hashing first gives equal lengths, so the comparison takes the same time whatever was typed.
-    const same = timingSafeEqual(digest(normaliseSetupCode(presented)), digest(expected ?? ''));
-    return expected !== null && same;
-  }
-
-  consume(): void {
-    this.current = null;
-  }
+export function setupCodeHash(code: string): string {
+  return createHash('sha256').update(normaliseSetupCode(code)).digest('hex');
 }
