@@ -22,6 +22,8 @@ export interface TxOptions {
   attempts?: number;
   /** Base back-off; each retry waits a random time up to base * 2^attempt. */
   baseDelayMs?: number;
+  /** The whole transaction's time limit; 15 s unless the work is known to be long (an import). */
+  timeoutMs?: number;
 }
 
 /** How long a transaction keeps being tried again while the database is unreachable, before the desk hears UNAVAILABLE. */
@@ -55,7 +57,7 @@ async function attemptAll<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promi
         },
         // Postgres's default isolation, READ COMMITTED, is what the constraints need.
         // maxWait: a free connection (the pool gives up sooner, see db/prisma.ts); timeout: the whole transaction.
-        { maxWait: 6_000, timeout: 15_000 },
+        { maxWait: 6_000, timeout: options.timeoutMs ?? 15_000 },
       );
     } catch (error) {
       if (isTransient(error) && attempt + 1 < attempts) {

@@ -1,4 +1,5 @@
 import type { ImportKind, ImportRunView, ResourceKind } from '@frontdesk/shared';
+import { PG, sqlStateOf } from '../db/errors.js';
 import type { Db, Tx } from '../db/tx.js';
 import type { BranchRef } from './resource-rows.js';
 import type { WeeklyInterval } from './weekly-hours.js';
@@ -54,10 +55,33 @@ export class ImportsRepository {
     });
   }
 
+  /** Statements of an import may run longer than a desk's (checking 200,000 rows at once on a busy machine). */
+  async allowLongStatements(tx: Tx): Promise<void> {
+    await tx.$executeRaw`SET LOCAL statement_timeout = '60s'`;
+  }
+
+  /**
+   * Waits (at most a few seconds) for the clinic's lock on imports of `kind`;
+   * false when another import holds it that long.
+   */
+  async lockImports(tx: Tx, key: bigint): Promise<boolean> {
+    await tx.$executeRaw`SET LOCAL lock_timeout = '4s'`;
+    try {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key}::bigint)`;
+    } catch (error) {
+      if (sqlStateOf(error) === PG.LOCK_NOT_AVAILABLE) return false;
+      throw error;
+    }
+    await tx.$executeRaw`SET LOCAL lock_timeout = DEFAULT`;
+    return true;
+  }
+
   /**
    * Patients already there with the same name (any case) and date of birth, or
    * the same phone digits, for each row sent. Two equality joins rather than
-   * one join on an OR, so each is a hash join over one pass of the patients.
+   * one join on an OR: for a large file two hash joins over one pass of the
+   * patients, for a few rows lookups in patient_name_dob_idx and
+   * patient_phone_digits_idx.
    */
   patientMatches(db: Db | Tx, tenantId: string, rows: { names: string[]; datesOfBirth: (string | null)[]; phoneDigits: string[] }): Promise<ExistingPatientMatch[]> {
     return db.$queryRaw<ExistingPatientMatch[]>`

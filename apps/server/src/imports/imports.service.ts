@@ -39,6 +39,8 @@ export interface ImportLimits {
 /** How often, in rows read, the reader says how far it got. */
 const PROGRESS_EVERY = 5_000;
 const RUNS_LISTED = 20;
+/** An apply of 200,000 rows on a busy machine takes well under this; the usual 15 s is for desk commands. */
+const IMPORT_TX_TIMEOUT_MS = 120_000;
 
 /** One import of a kind at a time per clinic: two desks applying the same file at once cannot both write it. */
 function importLock(tenantId: string, kind: ImportKind): bigint {
@@ -82,7 +84,7 @@ export class ImportsService {
       findings.sortDuplicates();
       return { type: 'result', ...base, errors: findings.errors, errorCount: findings.errorCount, duplicates: findings.duplicates, duplicateCount: findings.duplicateCount, ...r };
     };
-    const checking = () => progress({ type: 'progress', phase: 'checking', rows: 0, bytes: file.bytes, total: rows });
+    const checking = (done: number, total: number) => progress({ type: 'progress', phase: 'checking', rows: done, bytes: file.bytes, total });
 
     if (findings.errorCount > 0) {
       const message = `${plural(findings.errorCount, 'error')} in the file: nothing ${request.mode === 'apply' ? 'was' : 'will be'} imported. Fix ${findings.errorCount === 1 ? 'it' : 'them'} and preview again.`;
@@ -90,20 +92,22 @@ export class ImportsService {
     }
 
     if (request.mode === 'preview') {
-      checking();
-      const { previous, found } = await inTransaction(this.db, { tenantId }, async (tx) => ({
-        previous: await this.repo.previousRun(tx, tenantId, request.kind, file.sha256),
-        found: await plan.checkExisting(tx),
-      }));
+      const { previous, found } = await inTransaction(this.db, { tenantId, timeoutMs: IMPORT_TX_TIMEOUT_MS }, async (tx) => {
+        await this.repo.allowLongStatements(tx);
+        return { previous: await this.repo.previousRun(tx, tenantId, request.kind, file.sha256), found: await plan.checkExisting(tx, checking) };
+      });
       const skipped = findings.duplicateCount + found.length;
       return result({ created: plan.toCreate, skipped, alreadyImported: earlier(previous), applied: false, importId: null, message: previewMessage(request.kind, plan.toCreate, skipped, previous) }, found);
     }
 
-    const outcome = await inTransaction(this.db, { tenantId, locks: [importLock(tenantId, request.kind)] }, async (tx) => {
+    const outcome = await inTransaction(this.db, { tenantId, timeoutMs: IMPORT_TX_TIMEOUT_MS }, async (tx) => {
+      await this.repo.allowLongStatements(tx);
+      if (!(await this.repo.lockImports(tx, importLock(tenantId, request.kind)))) {
+        throw new DomainError('INVALID_STATE', `Another import of ${request.kind} is under way; nothing was imported. Try again when it has finished.`, { status: 'importing' });
+      }
       const previous = await this.repo.previousRun(tx, tenantId, request.kind, file.sha256);
       if (previous) return { previous, found: [], run: null, created: 0 };
-      checking();
-      const found = await plan.checkExisting(tx);
+      const found = await plan.checkExisting(tx, checking);
       // A file that adds nothing leaves no trace: re-running it is a no-op either way.
       if (plan.toCreate === 0) return { previous: null, found, run: null, created: 0 };
       const { created, events } = await plan.write(tx, (done, total) => progress({ type: 'progress', phase: 'writing', rows: done, bytes: file.bytes, total }));

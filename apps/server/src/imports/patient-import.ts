@@ -44,16 +44,15 @@ export class PatientImport implements ImportPlan {
     this.drafts.push(draft);
   }
 
-  async checkExisting(tx: Tx): Promise<ImportDuplicate[]> {
-    if (this.drafts.length === 0) {
-      this.fresh = [];
-      return [];
-    }
-    const matches = await this.repo.patientMatches(tx, this.tenantId, {
+  async checkExisting(tx: Tx, progress: WriteProgress): Promise<ImportDuplicate[]> {
+    progress(0, this.drafts.length);
+    // One statement for the whole file: each side is read once (in batches, every batch would read all the patients again).
+    const matches = this.drafts.length === 0 ? [] : await this.repo.patientMatches(tx, this.tenantId, {
       names: this.drafts.map((d) => d.name),
       datesOfBirth: this.drafts.map((d) => d.dateOfBirth),
       phoneDigits: this.drafts.map((d) => d.phoneDigits),
     });
+    progress(this.drafts.length, this.drafts.length);
     // A name-and-birthday match says more than a shared phone (a family may share one).
     const best = new Map<number, (typeof matches)[number]>();
     for (const m of matches) {

@@ -32,7 +32,7 @@ export class ResourceImport implements ImportPlan {
     this.rows.read(record, columns);
   }
 
-  async checkExisting(tx: Tx): Promise<ImportDuplicate[]> {
+  async checkExisting(tx: Tx, progress: WriteProgress): Promise<ImportDuplicate[]> {
     const existing = await this.repo.resources(tx, this.tenantId);
     const byKey = new Map(existing.map((r) => [resourceKey(r.kind, r.name.trim().replace(/\s+/g, ' ')), r]));
     this.usedColours = existing.filter((r) => r.active && r.colour).map((r) => r.colour);
@@ -48,6 +48,7 @@ export class ResourceImport implements ImportPlan {
         duplicates.push({ line: at.line, name: plan.name, reason: `${match.name} is already a ${plan.kind.toLowerCase()} of the clinic; change it in Setup → Resources.`, ofLine: null, existingId: match.id });
       }
     }
+    progress(this.rows.plans.size, this.rows.plans.size);
     return duplicates;
   }
 

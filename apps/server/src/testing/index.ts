@@ -5,3 +5,4 @@
 export { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.js';
 export { freePort } from './ports.js';
 export { clientFor, loginAt, ServerRotation, startServerProcess, subscribeRemote, type RemoteSubscriber, type ServerProcess } from './remote.js';
+export { postImport, type ImportAnswer } from './imports.js';
