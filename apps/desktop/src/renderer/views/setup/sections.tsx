@@ -3,6 +3,7 @@ import type { Permission } from '@frontdesk/shared';
 import type { Branch } from '../../lib/types.js';
 import { HistorySection } from './HistorySection.js';
 import { HoursSection } from './HoursSection.js';
+import { ServicesSection } from './ServicesSection.js';
 import { StaffSection } from './StaffSection.js';
 
 /** What every setup section is given: the branch chosen in the top bar (a default for branch-bound forms). */
@@ -23,6 +24,7 @@ export interface SetupSection {
 // lives in its own file beside this one and is listed here.
 export const SETUP_SECTIONS: SetupSection[] = [
   { id: 'hours', label: 'Working hours', permission: 'schedule.manage', Component: HoursSection },
+  { id: 'services', label: 'Services', permission: 'organisation.manage', Component: ServicesSection },
   { id: 'staff', label: 'Staff', permission: 'staff.manage', Component: StaffSection },
   // The audit trail of every section above; keep it last.
   { id: 'history', label: 'History', permission: 'schedule.manage', Component: HistorySection },
