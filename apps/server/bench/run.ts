@@ -8,6 +8,7 @@ import { migrate } from '../src/db/migrate.js';
 import { freePort, startServerProcess } from '@frontdesk/server/testing';
 import { benchDirectSql, benchHotContention, benchThroughput, overlapCount, seedBenchClinic } from './booking.js';
 import { benchPropagation } from './propagation.js';
+import { benchImport } from './imports.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -18,6 +19,7 @@ const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 
 async function main(): Promise<void> {
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -55,6 +57,9 @@ async function main(): Promise<void> {
     const propagationQuiet = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: 120, ratePerSecond: 20, bookingLoadPerSecond: 0, durationMs: seconds * 1000 });
     const propagation = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: 120, ratePerSecond: 20, bookingLoadPerSecond: 20, durationMs: seconds * 1000 });
 
+    console.log(`bench: import of ${IMPORT_ROWS.toLocaleString('en')} patients from CSV (preview, apply, the same file again, the file with one row more)`);
+    const imports = await benchImport(await freshDatabase(adminUrl, `frontdesk_bench_import_${Date.now()}`), { rows: IMPORT_ROWS });
+
     console.log('bench: renderer in Chromium (demo clinic)');
     if (!existsSync(path.join(ROOT, 'apps/desktop/out/renderer/index.html'))) {
       spawnSync('npm', ['run', 'build', '-w', '@frontdesk/desktop'], { cwd: ROOT, stdio: 'inherit' });
@@ -78,6 +83,7 @@ async function main(): Promise<void> {
       overlapsInSqlAtEnd: finalOverlaps,
       propagation: { withoutBookingLoad: propagationQuiet, withBookingLoad: propagation },
       renderer,
+      imports,
     };
     await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -92,6 +98,7 @@ async function main(): Promise<void> {
     console.log(`propagation commit→desk, no other load: p50 ${propagationQuiet.p50Ms} ms, p99 ${propagationQuiet.p99Ms} ms, missing ${propagationQuiet.missing}`);
     console.log(`propagation commit→desk, beside booking load: p50 ${propagation.p50Ms} ms, p99 ${propagation.p99Ms} ms over ${propagation.subscribers} subscribers, ${propagation.processes} processes, missing ${propagation.missing}, with ${propagation.bookingLoad.booked} bookings made meanwhile (${propagation.bookingLoad.failed} failed)`);
     console.log(`renderer: launch to interactive day view p50 ${renderer.coldMs.p50} ms (empty cache), ${renderer.warmMs.p50} ms (persisted cache); change on a second desk p50 ${renderer.secondDeskMs.p50} ms, p95 ${renderer.secondDeskMs.p95} ms`);
+    console.log(`import of ${imports.rows.toLocaleString('en')} patients (${imports.fileMiB} MiB): preview ${imports.preview.seconds} s (${imports.preview.rowsPerSecond} rows/s), apply ${imports.apply.seconds} s (${imports.apply.rowsPerSecond} rows/s), same file again ${imports.sameFileAgain.seconds} s, with one row more ${imports.editedFileAgain.seconds} s (created ${imports.editedFileAgain.created}); patients in SQL ${imports.patientsInSql}`);
     console.log(`written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
