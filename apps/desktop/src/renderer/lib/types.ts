@@ -9,3 +9,7 @@ export type CatalogResource = Out['catalog']['resources'][number];
 export type Product = Out['catalog']['products'][number];
 export type Patient = Out['patients']['search'][number];
 export type AuditEntry = Out['admin']['audit']['appointment'][number];
+export type SetupProduct = Out['setup']['products']['list'][number];
+export type StockHistoryEntry = Out['setup']['products']['stockHistory'][number];
+export type SessionTemplate = Out['setup']['sessions']['list'][number];
+export type SessionTemplateChange = Out['setup']['sessions']['create'];

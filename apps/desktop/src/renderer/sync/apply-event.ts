@@ -137,6 +137,8 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
     }
     case 'stock.changed':
       void queryClient.invalidateQueries(trpc.catalog.products.pathFilter());
+      // The setup screen's stock levels and history too.
+      void queryClient.invalidateQueries(trpc.setup.products.pathFilter());
       return 'applied';
     case 'price.changed':
       patchEach<Service[]>(queryClient, trpc.catalog.services.pathFilter(), (services) => patchPrice(services, event.payload));

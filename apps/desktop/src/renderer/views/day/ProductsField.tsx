@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { money } from '../../lib/time.js';
 import { useTRPC } from '../../lib/trpc.js';
 
-/** Products sold with the booking, with the stock left at this branch; a slip is named beside its line. */
+/** Products sold with the booking, at this branch's price, with the stock left here (and a badge when it runs low); a slip is named beside its line. */
 export function ProductsField({
   branchId,
   lines,
@@ -23,7 +23,9 @@ export function ProductsField({
     <fieldset className="products">
       <legend>Products</legend>
       {products.data.map((p) => {
-        const stock = p.stock.find((s) => s.branchId === branchId)?.quantity ?? 0;
+        const level = p.stock.find((s) => s.branchId === branchId);
+        const stock = level?.quantity ?? 0;
+        const price = p.prices.find((x) => x.branchId === branchId)?.priceCents ?? p.priceCents;
         return (
           <label key={p.id} className="product">
             <input
@@ -35,7 +37,12 @@ export function ProductsField({
               disabled={disabled}
               onChange={(e) => onChange(p.id, Math.max(0, Number(e.target.value) || 0))}
             />
-            {p.name} <span className="muted">{money(p.priceCents)} · {stock} in stock</span>
+            {p.name} <span className="muted">{money(price)} · {stock} in stock</span>
+            {level?.lowStock && (
+              <span className="low-stock" data-testid={`low-stock-${p.id}`} title="At or below this branch's low-stock threshold">
+                low stock ({stock} left)
+              </span>
+            )}
             {problems[p.id] && (
               <span className="error" data-testid={`product-problem-${p.id}`}>
                 {' '}

@@ -3,7 +3,9 @@ import type { Permission } from '@frontdesk/shared';
 import type { Branch } from '../../lib/types.js';
 import { HistorySection } from './HistorySection.js';
 import { HoursSection } from './HoursSection.js';
+import { ProductsSection } from './ProductsSection.js';
 import { ServicesSection } from './ServicesSection.js';
+import { SessionsSection } from './SessionsSection.js';
 import { StaffSection } from './StaffSection.js';
 
 /** What every setup section is given: the branch chosen in the top bar (a default for branch-bound forms). */
@@ -25,6 +27,8 @@ export interface SetupSection {
 export const SETUP_SECTIONS: SetupSection[] = [
   { id: 'hours', label: 'Working hours', permission: 'schedule.manage', Component: HoursSection },
   { id: 'services', label: 'Services', permission: 'organisation.manage', Component: ServicesSection },
+  { id: 'products', label: 'Products & stock', permission: 'catalog.manage', Component: ProductsSection },
+  { id: 'sessions', label: 'Walk-in sessions', permission: 'schedule.manage', Component: SessionsSection },
   { id: 'staff', label: 'Staff', permission: 'staff.manage', Component: StaffSection },
   // The audit trail of every section above; keep it last.
   { id: 'history', label: 'History', permission: 'schedule.manage', Component: HistorySection },
