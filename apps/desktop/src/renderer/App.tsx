@@ -15,6 +15,8 @@ import { setSession, useSession } from './lib/session.js';
 import { addDays, prettyDate, todayIn } from './lib/time.js';
 import { useTRPC, useTRPCClient } from './lib/trpc.js';
 import { useLiveSync } from './sync/use-live-sync.js';
+import { useClinicClock } from './lib/clinic.js';
+import { useReleaseOnUnload } from './lib/unload.js';
 
 export type Screen = 'day' | 'finder' | 'sheet' | 'setup';
 
@@ -31,15 +33,18 @@ export function App({ settings }: { settings: DesktopSettings }) {
   if (!session) return <SignedOut settings={settings} />;
   // A temporary password is changed before the desk opens (the server refuses the rest until then).
   if (session.mustChangePassword) return <ChangePassword />;
-  return <Desk key={session.staff.id} />;
+  return <Desk key={session.staff.id} serverUrl={settings.serverUrl} />;
 }
 
-function Desk() {
+function Desk({ serverUrl }: { serverUrl: string }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const session = useSession()!;
   const online = useOnline();
   useLiveSync(true);
+  // Times in the clinic's clock; a closing window lets its hold go.
+  useClinicClock();
+  useReleaseOnUnload(serverUrl);
 
   const branches = useQuery(trpc.catalog.branches.queryOptions());
   const stored = useMemo(storedPlace, []);

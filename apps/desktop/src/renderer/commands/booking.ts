@@ -24,6 +24,11 @@ export function useExtendHold() {
   return useCommand(useTRPC().booking.extendHold.mutationOptions());
 }
 
+/** Another service in a hold's place, in one transaction on the server. */
+export function useChangeService() {
+  return useCommand(useTRPC().booking.changeService.mutationOptions());
+}
+
 export function useRelease() {
   return useCommand(useTRPC().booking.release.mutationOptions());
 }

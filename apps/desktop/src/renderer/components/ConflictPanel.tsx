@@ -1,5 +1,5 @@
 import type { SlotSuggestion } from '@frontdesk/shared';
-import { prettyDate, wallTime } from '../lib/time.js';
+import { clock, prettyDate } from '../lib/time.js';
 
 export interface Conflict {
   sentence: string;
@@ -33,7 +33,7 @@ export function ConflictPanel({
               return (
                 <li key={`${slot.startsAt}-${slot.resourceIds.join()}`}>
                   <button data-testid={`alternative-${i}`} disabled={disabled} onClick={() => onTake(slot)}>
-                    <strong>{wallTime(slot.startsAt, tz)}</strong> {prettyDate(new Date(slot.startsAt).toLocaleDateString('en-CA', { timeZone: tz }))}
+                    <strong>{clock(slot.startsAt, tz)}</strong> {prettyDate(new Date(slot.startsAt).toLocaleDateString('en-CA', { timeZone: tz }))}
                     <span className="muted"> · {slot.resourceIds.map(nameOf).join(' + ')}</span>
                   </button>
                 </li>

@@ -1,5 +1,6 @@
-import { domainErrorOf } from '@frontdesk/shared';
+import { domainErrorOf, type ErrorDetails } from '@frontdesk/shared';
 import { isNetworkFailure } from './connection.js';
+import { timeRange } from './time.js';
 
 // One plain sentence for any failure. The UI branches on codes, never on text.
 
@@ -9,7 +10,7 @@ export function sentenceFor(error: unknown): string {
   if (!domain) return 'Something went wrong. Please try again.';
   switch (domain.code) {
     case 'SLOT_TAKEN':
-      return 'That time has just been taken by another desk.';
+      return slotTakenSentence(domain.details);
     case 'HOLD_EXPIRED':
       return 'The hold expired before it was confirmed.';
     case 'STALE':
@@ -31,4 +32,21 @@ export function sentenceFor(error: unknown): string {
     default:
       return domain.message;
   }
+}
+
+/**
+ * What is in the way, in words: the patient's own appointment (named: what,
+ * with whom, when, where; the clinic's staff may know), time off, or another
+ * desk's hold or booking.
+ */
+export function slotTakenSentence(details: ErrorDetails['SLOT_TAKEN']): string {
+  const patient = details.blockers.find((b) => b.kind === 'patient');
+  if (patient) {
+    const e = patient.existing;
+    if (!e) return 'This patient already has an appointment at that time.';
+    const withWhom = e.resourceNames.length ? ` with ${e.resourceNames.join(' and ')}` : '';
+    return `This patient already has ${e.serviceName}${withWhom} at ${timeRange(e.startsAt, e.endsAt, e.timeZone)} (${e.branchName}).`;
+  }
+  if (details.blockers.length > 0 && details.blockers.every((b) => b.kind === 'time_off')) return 'That time is blocked (time off).';
+  return 'That time has just been taken by another desk.';
 }

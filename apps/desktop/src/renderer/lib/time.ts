@@ -1,6 +1,55 @@
-import { localDayBounds, localMinuteToInstant, wallTime } from '@frontdesk/shared';
+import { useSyncExternalStore } from 'react';
+import { localDayBounds, localMinuteToInstant, wallTime, type TimeFormat } from '@frontdesk/shared';
 
 // Local-day helpers for the desk. Dates are branch-local YYYY-MM-DD strings.
+// Every time a person reads goes through `formatClock`, in the clinic's clock
+// (24-hour 14:30 or 12-hour 2:30 PM, its setting); `wallTime` and `hhmm` stay
+// 24-hour HH:MM for what machines read (form inputs, test ids).
+
+let clinicFormat: TimeFormat = '24h';
+const formatListeners = new Set<() => void>();
+
+/** Follows the clinic's setting (read at sign-in, changed live). */
+export function setTimeFormat(format: TimeFormat): void {
+  if (format === clinicFormat) return;
+  clinicFormat = format;
+  for (const l of formatListeners) l();
+}
+
+export function timeFormat(): TimeFormat {
+  return clinicFormat;
+}
+
+/** The clinic's clock, re-rendering the caller when it changes. */
+export function useTimeFormat(): TimeFormat {
+  return useSyncExternalStore(
+    (l) => {
+      formatListeners.add(l);
+      return () => formatListeners.delete(l);
+    },
+    () => clinicFormat,
+  );
+}
+
+/** The one way a time of day is written for people: 14:30, or 2:30 PM. */
+export function formatClock(hours: number, minutes: number, format: TimeFormat = clinicFormat): string {
+  const mm = String(minutes).padStart(2, '0');
+  if (format === '24h') return `${String(hours).padStart(2, '0')}:${mm}`;
+  const h = hours % 12 === 0 ? 12 : hours % 12;
+  return `${h}:${mm} ${hours < 12 ? 'AM' : 'PM'}`;
+}
+
+/** An instant as the branch's wall clock, for people. */
+export function clock(instant: string | number, timeZone: string, format: TimeFormat = clinicFormat): string {
+  const hm = wallTime(instant, timeZone);
+  return formatClock(Number(hm.slice(0, 2)), Number(hm.slice(3, 5)), format);
+}
+
+/** A minute of the local day (the grid's labels), for people. */
+export function clockAt(minute: number, format: TimeFormat = clinicFormat): string {
+  const m = ((minute % 1440) + 1440) % 1440;
+  return formatClock(Math.floor(m / 60), m % 60, format);
+}
 
 export const STEP_MIN = 15;
 
@@ -29,13 +78,14 @@ export function instantAt(date: string, minute: number, timeZone: string): strin
   return new Date(localMinuteToInstant(date, minute, timeZone)).toISOString();
 }
 
+/** 24-hour HH:MM of a minute of the day, for inputs and ids (people read `clockAt`). */
 export function hhmm(minute: number): string {
   const m = ((minute % 1440) + 1440) % 1440;
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
 
-export function timeRange(startsAt: string, endsAt: string, timeZone: string): string {
-  return `${wallTime(startsAt, timeZone)}–${wallTime(endsAt, timeZone)}`;
+export function timeRange(startsAt: string, endsAt: string, timeZone: string, format: TimeFormat = clinicFormat): string {
+  return `${clock(startsAt, timeZone, format)}–${clock(endsAt, timeZone, format)}`;
 }
 
 export function secondsLeft(until: string | null, now: number): number {

@@ -89,6 +89,7 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
     case 'appointment.released':
     case 'appointment.expired':
     case 'appointment.moved':
+    case 'appointment.service_changed':
     case 'appointment.cancelled':
     case 'appointment.checked_in':
     case 'appointment.no_show': {
@@ -139,6 +140,10 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
       void queryClient.invalidateQueries(trpc.catalog.products.pathFilter());
       // The setup screen's stock levels and history too.
       void queryClient.invalidateQueries(trpc.setup.products.pathFilter());
+      return 'applied';
+    case 'clinic.settings_changed':
+      // The clock format: every time on this desk is written the new way.
+      void queryClient.invalidateQueries(trpc.clinic.settings.pathFilter());
       return 'applied';
     case 'price.changed':
       patchEach<Service[]>(queryClient, trpc.catalog.services.pathFilter(), (services) => patchPrice(services, event.payload));

@@ -1,40 +1,11 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AppointmentView, DayView } from '@frontdesk/shared';
 import { useOnline } from '../lib/connection.js';
 import { sentenceFor } from '../lib/errors.js';
-import { instantAt, prettyDate, wallTime } from '../lib/time.js';
+import { clock, instantAt, prettyDate } from '../lib/time.js';
 import { useTRPC } from '../lib/trpc.js';
 import type { Branch } from '../lib/types.js';
-
-function rows(day: DayView) {
-  const name = (id: string) => day.resources.find((r) => r.id === id)?.name ?? '';
-  return day.appointments
-    .filter((a) => a.status !== 'EXPIRED')
-    .map((a: AppointmentView) => ({
-      id: a.id,
-      start: wallTime(a.startsAt, day.timeZone),
-      end: wallTime(a.endsAt, day.timeZone),
-      with: a.resources.map((r) => name(r.resourceId)).filter(Boolean).join(' + '),
-      patient: a.patient?.name ?? '',
-      phone: a.patient?.phone ?? '',
-      service: a.serviceName,
-      status: a.status,
-      note: a.note,
-    }));
-}
-
-function csvCell(v: string): string {
-  // Quote everything; neutralise spreadsheet formulas.
-  const safe = /^[=+\-@]/.test(v) ? `'${v}` : v;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
-export function toCsv(day: DayView): string {
-  const header = ['Start', 'End', 'With', 'Patient', 'Phone', 'Service', 'Status', 'Note'];
-  const lines = rows(day).map((r) => [r.start, r.end, r.with, r.patient, r.phone, r.service, r.status, r.note].map(csvCell).join(','));
-  return [header.map(csvCell).join(','), ...lines].join('\r\n') + '\r\n';
-}
+import { sheetRows, toCsv } from './day-sheet-rows.js';
 
 /** The manager's sheet: every appointment of the day, print, CSV, and blocking time. */
 export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
@@ -50,7 +21,8 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.availability.day.pathKey() });
   const addTimeOff = useMutation(trpc.schedule.addTimeOff.mutationOptions({ onSuccess: refresh }));
   const removeTimeOff = useMutation(trpc.schedule.removeTimeOff.mutationOptions({ onSuccess: refresh }));
-  const table = useMemo(() => (day ? rows(day) : []), [day]);
+  const [showLapsedHolds, setShowLapsedHolds] = useState(false);
+  const table = useMemo(() => (day ? sheetRows(day, showLapsedHolds) : []), [day, showLapsedHolds]);
 
   if (!day) return <div className="empty">Loading the day sheet…</div>;
   const minuteOf = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));
@@ -60,7 +32,7 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
     else window.print();
   };
   const exportCsv = () => {
-    const blob = new Blob([toCsv(day)], { type: 'text/csv;charset=utf-8' });
+    const blob = new Blob([toCsv(day, showLapsedHolds)], { type: 'text/csv;charset=utf-8' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = `day-sheet-${branch.name.replace(/[^A-Za-z0-9]+/g, ' ').trim().replace(/ /g, '-').toLowerCase()}-${date}.csv`;
@@ -78,6 +50,9 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
           </p>
         </div>
         <div className="noprint actions">
+          <label className="small">
+            <input type="checkbox" data-testid="show-lapsed-holds" checked={showLapsedHolds} onChange={(e) => setShowLapsedHolds(e.target.checked)} /> Show released and expired holds
+          </label>
           <button data-testid="print-day-sheet" onClick={print}>
             Print
           </button>
@@ -126,7 +101,7 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
         <ul>
           {day.timeOff.map((t) => (
             <li key={t.id}>
-              {wallTime(t.startsAt, day.timeZone)}–{wallTime(t.endsAt, day.timeZone)} · {t.resourceId ? day.resources.find((r) => r.id === t.resourceId)?.name : 'whole branch'} · {t.kind.toLowerCase()}{' '}
+              {clock(t.startsAt, day.timeZone)}–{clock(t.endsAt, day.timeZone)} · {t.resourceId ? day.resources.find((r) => r.id === t.resourceId)?.name : 'whole branch'} · {t.kind.toLowerCase()}{' '}
               {t.reason && <span className="muted">“{t.reason}”</span>}{' '}
               <button className="link" disabled={!online || removeTimeOff.isPending} onClick={() => removeTimeOff.mutate({ timeOffId: t.id })}>
                 remove

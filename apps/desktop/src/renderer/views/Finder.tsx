@@ -8,7 +8,7 @@ import { useOnline } from '../lib/connection.js';
 import { preferredService, rememberMyHold, type Place } from '../lib/desk-memory.js';
 import { sentenceFor } from '../lib/errors.js';
 import { useShortcuts, type Shortcut } from '../lib/shortcuts.js';
-import { prettyDate, wallTime } from '../lib/time.js';
+import { clock, prettyDate } from '../lib/time.js';
 import { useTRPC } from '../lib/trpc.js';
 import { serviceFits } from './day/service-fit.js';
 
@@ -141,7 +141,7 @@ export function Finder({ defaultBranchId, onHeld }: { defaultBranchId: string; o
           const date = new Date(slot.startsAt).toLocaleDateString('en-CA', { timeZone: tz });
           return (
             <li key={`${slot.branchId}-${slot.startsAt}-${slot.resourceIds.join()}`} className={i === cursor ? 'on' : ''} data-testid={`finder-slot-${i}`} onMouseEnter={() => setCursor(i)}>
-              <span className="slot-time">{wallTime(slot.startsAt, tz)}</span>
+              <span className="slot-time">{clock(slot.startsAt, tz)}</span>
               <span>{prettyDate(date)}</span>
               <span>{slot.resourceIds.map(nameOf).join(' + ')}</span>
               <span className="muted">{branchName(slot.branchId)}</span>

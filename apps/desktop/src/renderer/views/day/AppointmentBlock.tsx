@@ -1,5 +1,5 @@
 import type { AppointmentView } from '@frontdesk/shared';
-import { mmss, secondsLeft, wallTime } from '../../lib/time.js';
+import { clock, mmss, secondsLeft } from '../../lib/time.js';
 
 /** One appointment's part in one column of the grid, placed by the grid. */
 export function AppointmentBlock({
@@ -47,10 +47,10 @@ export function AppointmentBlock({
         e.stopPropagation();
         onSelect(a);
       }}
-      title={`${a.serviceName} ${wallTime(a.startsAt, timeZone)}–${wallTime(a.endsAt, timeZone)}`}
+      title={`${a.serviceName} ${clock(a.startsAt, timeZone)}–${clock(a.endsAt, timeZone)}`}
     >
       <div className="appt-time">
-        {wallTime(new Date(Date.parse(a.startsAt) + shift * 60_000).toISOString(), timeZone)}
+        {clock(Date.parse(a.startsAt) + shift * 60_000, timeZone)}
         {a.status === 'HELD' ? (
           <span className="countdown" data-testid={`hold-countdown-${a.id}`}>
             {mine ? 'your hold' : 'held'} {mmss(secondsLeft(a.holdExpiresAt, now))}

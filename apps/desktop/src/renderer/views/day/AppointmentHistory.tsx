@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { sentenceFor } from '../../lib/errors.js';
-import { wallTime } from '../../lib/time.js';
+import { clock } from '../../lib/time.js';
+import { readableSummary } from './history-words.js';
 import { useTRPC } from '../../lib/trpc.js';
 
 /** Who did what to one appointment, when, and at which desk, in the branch's time. */
@@ -16,9 +17,9 @@ export function AppointmentHistory({ appointmentId, timeZone }: { appointmentId:
         {rows.data?.map((r) => (
           <li key={r.seq}>
             <span className="muted">
-              {new Date(r.at).toLocaleDateString(undefined, { timeZone, day: 'numeric', month: 'short' })} {wallTime(r.at, timeZone)}
+              {new Date(r.at).toLocaleDateString(undefined, { timeZone, day: 'numeric', month: 'short' })} {clock(r.at, timeZone)}
             </span>{' '}
-            {r.summary.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, (iso) => wallTime(iso, timeZone))}
+            {readableSummary(r.summary, timeZone)}
             <span className="muted">
               {' '}
               — {r.actor?.name ?? 'system'}

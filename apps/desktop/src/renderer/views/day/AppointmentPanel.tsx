@@ -6,7 +6,7 @@ import { PanelHeader } from '../../components/PanelHeader.js';
 import { useOnline } from '../../lib/connection.js';
 import { sentenceFor } from '../../lib/errors.js';
 import { useShortcuts } from '../../lib/shortcuts.js';
-import { money, timeRange, wallTime } from '../../lib/time.js';
+import { clock, money, timeRange } from '../../lib/time.js';
 import { AppointmentHistory } from './AppointmentHistory.js';
 import { useAppointment } from './use-appointment.js';
 
@@ -78,7 +78,7 @@ export function AppointmentPanel({
       </dl>
       {moving !== 0 && (
         <p className="notice" data-testid="move-preview">
-          Move to {wallTime(Date.parse(appointment.startsAt) + moving * 60_000, tz)} — <kbd>Enter</kbd> to commit, <kbd>Esc</kbd> to cancel
+          Move to {clock(Date.parse(appointment.startsAt) + moving * 60_000, tz)} — <kbd>Enter</kbd> to commit, <kbd>Esc</kbd> to cancel
         </p>
       )}
       <ErrorLine message={error} testId="appointment-error" />

@@ -13,14 +13,20 @@ import { HoldBar } from './HoldBar.js';
 import { ProductsField } from './ProductsField.js';
 import { lengthWith, serviceFits } from './service-fit.js';
 import { useAppointment } from './use-appointment.js';
-import { useBookingForm } from './use-booking-form.js';
+import { useBookingForm, type BookingDraft } from './use-booking-form.js';
 
-/** The hold being turned into a booking: patient, service, products, note, confirm. */
+/**
+ * The hold being turned into a booking: patient, service, products, note,
+ * confirm. What is filled in lives in the day view (`draft`), so it stays
+ * when the hold is replaced: another service in its place, another time.
+ */
 export function BookingPanel({
   appointmentId,
   cached,
   day,
   searchRef,
+  draft,
+  onDraft,
   onDone,
   onConflict,
   onRehold,
@@ -30,8 +36,11 @@ export function BookingPanel({
   day: DayView;
   /** The patient search field, focused when the panel opens: the next thing the desk types. */
   searchRef: RefObject<HTMLInputElement | null>;
+  draft: BookingDraft;
+  onDraft: (draft: BookingDraft) => void;
   onDone: (message: string | null, keepSelected?: boolean) => void;
-  onConflict: (c: Conflict) => void;
+  /** SLOT_TAKEN on confirm or on another service: the alternatives hold again, for `serviceId`. */
+  onConflict: (c: Conflict, serviceId: string) => void;
   onRehold: (serviceId: string) => void;
 }) {
   const trpc = useTRPC();
@@ -39,7 +48,7 @@ export function BookingPanel({
   const now = useNow(500);
   const { appointment, fetched } = useAppointment(appointmentId, cached);
   const services = useQuery(trpc.catalog.services.queryOptions());
-  const form = useBookingForm({ appointment, timeZone: day.timeZone, onDone, onConflict });
+  const form = useBookingForm({ appointment, timeZone: day.timeZone, draft, onDraft, onDone, onConflict });
 
   useEffect(() => {
     searchRef.current?.focus();
@@ -86,10 +95,8 @@ export function BookingPanel({
           data-testid="booking-service"
           value={appointment.serviceId}
           disabled={!editable}
-          onChange={(e) => {
-            form.releaseForService();
-            onRehold(e.target.value);
-          }}
+          aria-busy={form.changingService}
+          onChange={(e) => form.changeService(e.target.value)}
         >
           {services.data
             ?.filter((s) => s.id === appointment.serviceId || !column || serviceFits(s, column))

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { OCCUPYING_STATUSES, type AppointmentView } from '@frontdesk/shared';
 import { ConflictPanel } from '../../components/ConflictPanel.js';
@@ -6,7 +6,7 @@ import { ServiceOptions } from '../../components/ServiceOptions.js';
 import { useOnline } from '../../lib/connection.js';
 import { usePreferredService } from '../../lib/desk-memory.js';
 import { sentenceFor } from '../../lib/errors.js';
-import { instantAt, todayIn, wallTime } from '../../lib/time.js';
+import { clock, instantAt, todayIn } from '../../lib/time.js';
 import { useTRPC } from '../../lib/trpc.js';
 import type { Branch } from '../../lib/types.js';
 import { useFocusRequest } from '../../lib/use-focus-request.js';
@@ -18,7 +18,8 @@ import { DayGrid } from './DayGrid.js';
 import { serviceForColumn } from './service-fit.js';
 import { TokensPanel } from './TokensPanel.js';
 import { useDayCommands } from './use-day-commands.js';
-import { useDayPanel } from './use-day-panel.js';
+import { EMPTY_DRAFT, type BookingDraft } from './use-booking-form.js';
+import { useDayPanel, type Panel, type PanelChange } from './use-day-panel.js';
 import { useKeyboardMove } from './use-keyboard-move.js';
 import { useNextFree } from './use-next-free.js';
 
@@ -34,7 +35,9 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
   const dayQuery = useQuery(trpc.availability.day.queryOptions({ branchId: branch.id, date }));
   const services = useQuery(trpc.catalog.services.queryOptions());
   const day = dayQuery.data;
-  const [panel, setPanel] = useDayPanel();
+  const [panel, changePanel] = useDayPanel();
+  // What the desk filled in for the booking: it outlives a hold replaced by another (service or time), not the booking closed.
+  const [draft, setDraft] = useState<BookingDraft>(EMPTY_DRAFT);
   const [serviceId, setServiceId] = usePreferredService();
   const [notice, setNotice] = useNotice();
   const search = useFocusRequest<HTMLInputElement>();
@@ -42,11 +45,20 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
     online,
     timeZone: day?.timeZone ?? 'UTC',
     preferredServiceId: serviceId,
-    onHolding: () => panel?.kind === 'booking' && setPanel(null),
-    onHeld: (appointmentId) => setPanel({ kind: 'booking', appointmentId }),
+    currentHold: () => (panel?.kind === 'booking' ? panel.appointmentId : null),
+    patientId: () => draft.patient?.id,
+    // The server let the old hold go in the same transaction as the new one went in.
+    onHeld: (appointmentId) => setPanel({ kind: 'booking', appointmentId }, { keepHold: true }),
+    // Refused after the server let the old hold go: the conflict's alternatives carry the draft on.
+    onHoldLost: () => setPanel(null, { keepHold: true }),
     onStale: (appointmentId) => setPanel({ kind: 'appointment', appointmentId }),
     onNotice: setNotice,
   });
+  /** The side panel; leaving the booking for anything else (released, closed, booked, another appointment) ends its draft. */
+  function setPanel(next: Panel, change: PanelChange = {}) {
+    if (next?.kind !== 'booking' && !change.keepHold) setDraft(EMPTY_DRAFT);
+    changePanel(next, change);
+  }
   const visible = useMemo(() => (day?.appointments ?? []).filter((a) => OCCUPYING_STATUSES.includes(a.status)), [day]);
   const selected = panel?.kind === 'appointment' ? visible.find((a) => a.id === panel.appointmentId) : undefined;
   const keys = useKeyboardMove({
@@ -54,9 +66,13 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
     selected,
     online,
     commitMove: commands.commitMove,
-    onEscape: commands.conflict ? commands.dismissConflict : panel?.kind !== 'booking' ? () => setPanel(null) : undefined,
+    onEscape: commands.conflict ? dismissConflict : panel?.kind !== 'booking' ? () => setPanel(null) : undefined,
   });
   useNextFree({ asked: newBooking, day, services: services.data, serviceId, onFound: commands.holdSlot, onNone: setNotice });
+  function dismissConflict() {
+    commands.dismissConflict();
+    if (panel?.kind !== 'booking') setDraft(EMPTY_DRAFT);
+  }
   useEffect(() => {
     if (searchFocus === 0) return;
     if (panel?.kind !== 'booking') setPanel({ kind: 'tokens' });
@@ -92,7 +108,9 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
   };
   const select = (a: AppointmentView) => {
     keys.cancel();
-    setPanel(a.status === 'HELD' && panel?.kind === 'booking' && panel.appointmentId === a.id ? panel : { kind: 'appointment', appointmentId: a.id });
+    if (a.status === 'HELD' && panel?.kind === 'booking' && panel.appointmentId === a.id) return;
+    // Looking at another appointment ends the booking in progress (its hold is let go).
+    setPanel({ kind: 'appointment', appointmentId: a.id });
   };
   const rehold = (appointment: AppointmentView | undefined, nextServiceId: string) => {
     if (!appointment) return;
@@ -144,7 +162,7 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
               nameOf={resourceName}
               disabled={!online || commands.busy}
               onTake={commands.takeAlternative}
-              onDismiss={commands.dismissConflict}
+              onDismiss={dismissConflict}
             />
           )}
           {panel?.kind === 'booking' && opened && (
@@ -152,6 +170,8 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
               key={opened.appointmentId}
               {...opened}
               searchRef={search.ref}
+              draft={draft}
+              onDraft={setDraft}
               onDone={(message, keepSelected) => {
                 setPanel(keepSelected ? { kind: 'appointment', appointmentId: panel.appointmentId } : null);
                 if (message) setNotice(message);
@@ -173,7 +193,7 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
             />
           )}
           {panel?.kind === 'tokens' && <TokensPanel day={day} searchRef={search.ref} onClose={() => setPanel(null)} />}
-          {!panel && !commands.conflict && <DayHint now={date === todayIn(day.timeZone) ? wallTime(now, day.timeZone) : null} />}
+          {!panel && !commands.conflict && <DayHint now={date === todayIn(day.timeZone) ? clock(now, day.timeZone) : null} />}
         </aside>
       </div>
     </div>

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import { confirmInput, type AppointmentView, type PatientSummary } from '@frontdesk/shared';
-import { useConfirm, useExtendHold, useRelease } from '../../commands/booking.js';
+import { useChangeService, useConfirm, useExtendHold } from '../../commands/booking.js';
 import type { Conflict } from '../../components/ConflictPanel.js';
-import { useOnline } from '../../lib/connection.js';
 import { timeRange } from '../../lib/time.js';
 import { problemsWith } from '../../lib/validate.js';
 
@@ -12,33 +11,47 @@ export interface BookingProblems {
   products: Record<string, string>;
 }
 
+/** What the desk has filled in for a booking: kept when the hold is replaced (another service, another time), dropped when the booking is closed. */
+export interface BookingDraft {
+  patient: PatientSummary | null;
+  /** Quantity by product id. */
+  lines: Record<string, number>;
+  note: string;
+}
+
+export const EMPTY_DRAFT: BookingDraft = { patient: null, lines: {}, note: '' };
+
 /**
  * Turning a hold into a booking: who, what else and a note, checked with the
- * server's schema, then confirmed; or the hold extended or let go.
+ * server's schema, then confirmed; the hold extended, or given another
+ * service in place (the time is never let go meanwhile).
  */
 export function useBookingForm({
   appointment,
   timeZone,
+  draft,
+  onDraft,
   onDone,
   onConflict,
 }: {
   appointment: AppointmentView | undefined;
   timeZone: string;
+  draft: BookingDraft;
+  onDraft: (draft: BookingDraft) => void;
   onDone: (message: string | null, keepSelected?: boolean) => void;
-  onConflict: (c: Conflict) => void;
+  /** SLOT_TAKEN: the alternatives hold again, for `serviceId`. */
+  onConflict: (c: Conflict, serviceId: string) => void;
 }) {
-  const online = useOnline();
   const confirm = useConfirm();
   const extend = useExtendHold();
-  const release = useRelease();
-  const [patient, setPatient] = useState<PatientSummary | null>(null);
-  const [lines, setLines] = useState<Record<string, number>>({});
-  const [note, setNote] = useState('');
+  const change = useChangeService();
   const [error, setError] = useState<string | null>(null);
   const [problems, setProblems] = useState<BookingProblems>({ products: {} });
+  const { patient, lines, note } = draft;
 
   useEffect(() => {
-    if (appointment?.patient && !patient) setPatient(appointment.patient);
+    // A hold made with a patient (the finder, or a replaced hold) brings them along.
+    if (appointment?.patient && !patient) onDraft({ ...draft, patient: appointment.patient });
   }, [appointment, patient]);
 
   const submit = () => {
@@ -67,41 +80,50 @@ export function useBookingForm({
     confirm.run(input, {
       onDone: (booked) => onDone(`Booked ${patient.name} at ${timeRange(booked.startsAt, booked.endsAt, timeZone)}.`, true),
       onRefused: (refusal) => {
-        if (refusal.domain?.code === 'SLOT_TAKEN') onConflict(refusal);
+        if (refusal.domain?.code === 'SLOT_TAKEN') onConflict(refusal, appointment.serviceId);
         setError(refusal.sentence);
       },
     });
   };
 
+  /** Five more minutes on top of what the hold has left. */
   const extendHold = () => {
     if (appointment) extend.run({ appointmentId: appointment.id, version: appointment.version, holdMinutes: 5 }, { onRefused: (refusal) => setError(refusal.sentence) });
   };
 
-  /** Lets the hold go (if it still is one) and closes the panel. */
-  const releaseHold = () => {
-    if (appointment?.status === 'HELD' && online) release.run({ appointmentId: appointment.id, version: appointment.version });
-    onDone(null);
+  /** Another service in the hold's place, at the same time: the server swaps it in one go, or says why not (the hold stays). */
+  const changeService = (serviceId: string) => {
+    if (!appointment || serviceId === appointment.serviceId) return;
+    change.run(
+      { appointmentId: appointment.id, version: appointment.version, serviceId },
+      {
+        onDone: () => setError(null),
+        onRefused: (refusal) => {
+          if (refusal.domain?.code === 'SLOT_TAKEN') onConflict(refusal, serviceId);
+          setError(`${refusal.sentence} The hold is kept as it was.`);
+        },
+      },
+    );
   };
 
-  /** Another service has another length and needs: let this hold go so it can be held again with it. */
-  const releaseForService = () => {
-    if (appointment) release.run({ appointmentId: appointment.id, version: appointment.version });
-  };
+  /** Closes the booking; the day panel lets the hold go. */
+  const releaseHold = () => onDone(null);
 
   return {
     patient,
-    setPatient,
+    setPatient: (next: PatientSummary | null) => onDraft({ ...draft, patient: next }),
     lines,
-    setLine: (productId: string, quantity: number) => setLines({ ...lines, [productId]: quantity }),
+    setLine: (productId: string, quantity: number) => onDraft({ ...draft, lines: { ...lines, [productId]: quantity } }),
     note,
-    setNote,
+    setNote: (next: string) => onDraft({ ...draft, note: next }),
     error,
     problems,
     submit,
     extendHold,
+    changeService,
     releaseHold,
-    releaseForService,
     confirming: confirm.isPending,
-    busy: confirm.isPending || extend.isPending || release.isPending,
+    changingService: change.isPending,
+    busy: confirm.isPending || extend.isPending || change.isPending,
   };
 }

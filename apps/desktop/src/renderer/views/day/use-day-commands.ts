@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { AppointmentView, SlotSuggestion } from '@frontdesk/shared';
 import { useHold, useMove } from '../../commands/booking.js';
 import type { Conflict } from '../../components/ConflictPanel.js';
-import { wallTime } from '../../lib/time.js';
+import { clock } from '../../lib/time.js';
 
 // Holding and moving from the day grid, and the conflict either leaves
 // behind: taking one of its alternatives retries the same command there.
@@ -27,17 +27,23 @@ export function useDayCommands({
   online,
   timeZone,
   preferredServiceId,
-  onHolding,
+  currentHold,
+  patientId,
   onHeld,
+  onHoldLost,
   onStale,
   onNotice,
 }: {
   online: boolean;
   timeZone: string;
   preferredServiceId: string;
-  /** A new hold is on its way (the previous one is released by its panel). */
-  onHolding: () => void;
+  /** The hold this desk is booking now, if any: a new hold replaces it on the server, in one transaction. */
+  currentHold: () => string | null;
+  /** The patient already chosen for the booking, held with the new time (a clash shows at once). */
+  patientId: () => string | undefined;
   onHeld: (appointmentId: string) => void;
+  /** A new hold was refused after the previous one was let go (the desk moved on): close its panel. */
+  onHoldLost: () => void;
   /** A move was refused because the appointment changed meanwhile: show it as it is now. */
   onStale: (appointmentId: string) => void;
   onNotice: (message: string) => void;
@@ -51,8 +57,18 @@ export function useDayCommands({
     if (!online) return;
     setConflict(null);
     setLastHoldService(request.serviceId);
-    onHolding();
-    hold.run(request, { onDone: (held) => onHeld(held.id), onRefused: (refusal) => setConflict({ ...refusal, retry: 'hold' }) });
+    const replacing = currentHold();
+    const patient = patientId();
+    hold.run(
+      { ...request, ...(replacing ? { replacingHoldId: replacing } : {}), ...(patient ? { patientId: patient } : {}) },
+      {
+        onDone: (held) => onHeld(held.id),
+        onRefused: (refusal) => {
+          if (replacing) onHoldLost();
+          setConflict({ ...refusal, retry: 'hold' });
+        },
+      },
+    );
   };
 
   /** Moves an appointment; `onSettled` runs once the server has answered either way. */
@@ -63,7 +79,7 @@ export function useDayCommands({
     move.run(
       { appointmentId: appointment.id, version: appointment.version, startsAt, resourceIds },
       {
-        onDone: (moved) => onNotice(`Moved to ${wallTime(moved.startsAt, timeZone)}.`),
+        onDone: (moved) => onNotice(`Moved to ${clock(moved.startsAt, timeZone)}.`),
         onRefused: (refusal) => {
           if (refusal.domain?.code === 'STALE') {
             onStale(appointment.id);
@@ -92,8 +108,14 @@ export function useDayCommands({
 
   return {
     conflict,
-    /** A conflict found elsewhere (the booking panel's confirm): its alternatives hold again. */
-    showHoldConflict: (found: Conflict) => setConflict({ ...found, retry: 'hold' }),
+    /**
+     * A conflict found in the booking panel (its confirm, or another service
+     * that does not fit): its alternatives hold again, for `serviceId` when given.
+     */
+    showHoldConflict: (found: Conflict, serviceId?: string) => {
+      if (serviceId) setLastHoldService(serviceId);
+      setConflict({ ...found, retry: 'hold' });
+    },
     dismissConflict: () => setConflict(null),
     holdSlot,
     commitMove,
