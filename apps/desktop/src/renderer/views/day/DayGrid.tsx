@@ -69,8 +69,11 @@ export function DayGrid({
     <div className="grid" data-testid="day-grid" style={{ gridTemplateColumns: `56px repeat(${day.resources.length}, minmax(140px, 1fr))` }}>
       <div className="corner" />
       {day.resources.map((r) => (
-        <div key={r.id} className="colhead">
-          <strong>{r.name}</strong>
+        <div key={r.id} className="colhead" data-testid={`colhead-${r.id}`}>
+          <strong>
+            {r.colour && <span className="dot coldot" style={{ background: r.colour }} aria-hidden="true" />}
+            {r.name}
+          </strong>
           <span className="muted small">{r.kind.toLowerCase()}</span>
         </div>
       ))}

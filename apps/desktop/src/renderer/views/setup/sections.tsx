@@ -1,9 +1,11 @@
 import type { ReactElement } from 'react';
 import type { Permission } from '@frontdesk/shared';
 import type { Branch } from '../../lib/types.js';
+import { BranchesSection } from './BranchesSection.js';
 import { HistorySection } from './HistorySection.js';
 import { HoursSection } from './HoursSection.js';
 import { ProductsSection } from './ProductsSection.js';
+import { ResourcesSection } from './ResourcesSection.js';
 import { ServicesSection } from './ServicesSection.js';
 import { SessionsSection } from './SessionsSection.js';
 import { StaffSection } from './StaffSection.js';
@@ -25,6 +27,9 @@ export interface SetupSection {
 // The setup screens, in the order a new clinic fills them in. Each section
 // lives in its own file beside this one and is listed here.
 export const SETUP_SECTIONS: SetupSection[] = [
+  // Managers see their own branches' opening hours and holidays here; details stay the admin's.
+  { id: 'branches', label: 'Branches', permission: 'schedule.manage', Component: BranchesSection },
+  { id: 'resources', label: 'Resources', permission: 'organisation.manage', Component: ResourcesSection },
   { id: 'hours', label: 'Working hours', permission: 'schedule.manage', Component: HoursSection },
   { id: 'services', label: 'Services', permission: 'organisation.manage', Component: ServicesSection },
   { id: 'products', label: 'Products & stock', permission: 'catalog.manage', Component: ProductsSection },
