@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type RunningServer } from '../app.js';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
@@ -42,6 +43,13 @@ afterAll(async () => {
 const post = (mode: string, csv: string | Uint8Array | AsyncIterable<Uint8Array>, token: string | null = admin, options = {}) => postImport(running.url, token, 'patients', mode, csv, options);
 
 describe('importing patients from CSV', () => {
+  it('the sample file of the README previews clean against the demo clinic', async () => {
+    const sample = readFileSync(new URL('../../../../docs/samples/patients.csv', import.meta.url));
+    const result = (await post('preview', sample)).result!;
+    expect(result.errors).toEqual([]);
+    expect(result.created).toBe(5);
+  });
+
   it('a preview lists every faulty row with its line, column and reason, and writes nothing', async () => {
     const before = { patients: await patients(), runs: await runs(), events: await events() };
     const csv = [

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type RunningServer } from '../app.js';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
@@ -44,7 +45,7 @@ afterAll(async () => {
   await setup.db?.deps.logReader.stop();
 });
 
-const post = (mode: string, csv: string, token = admin) => postImport(running.url, token, 'resources', mode, csv);
+const post = (mode: string, csv: string | Uint8Array, token = admin) => postImport(running.url, token, 'resources', mode, csv);
 
 /** The next Monday 00:00 UTC at least a day ahead: a week of slots to search. */
 function nextMonday(): Date {
@@ -55,6 +56,13 @@ function nextMonday(): Date {
 }
 
 describe('importing resources with their hours', () => {
+  it('the sample file of the README previews clean against the demo clinic', async () => {
+    const sample = readFileSync(new URL('../../../../docs/samples/resources.csv', import.meta.url));
+    const result = (await post('preview', sample)).result!;
+    expect(result.errors).toEqual([]);
+    expect(result.created).toBe(5);
+  });
+
   it('a preview names each faulty row, column and reason (branch, kind, hours, colour, tags) and writes nothing', async () => {
     const before = await tables();
     const csv = [

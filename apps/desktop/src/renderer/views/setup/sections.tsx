@@ -4,6 +4,7 @@ import type { Branch } from '../../lib/types.js';
 import { BranchesSection } from './BranchesSection.js';
 import { HistorySection } from './HistorySection.js';
 import { HoursSection } from './HoursSection.js';
+import { ImportSection } from './ImportSection.js';
 import { ProductsSection } from './ProductsSection.js';
 import { ResourcesSection } from './ResourcesSection.js';
 import { ServicesSection } from './ServicesSection.js';
@@ -35,6 +36,8 @@ export const SETUP_SECTIONS: SetupSection[] = [
   { id: 'products', label: 'Products & stock', permission: 'catalog.manage', Component: ProductsSection },
   { id: 'sessions', label: 'Walk-in sessions', permission: 'schedule.manage', Component: SessionsSection },
   { id: 'staff', label: 'Staff', permission: 'staff.manage', Component: StaffSection },
+  // Bringing in what a clinic already has on file, once the branches exist.
+  { id: 'import', label: 'Import', permission: 'organisation.manage', Component: ImportSection },
   // The audit trail of every section above; keep it last.
   { id: 'history', label: 'History', permission: 'schedule.manage', Component: HistorySection },
 ];
