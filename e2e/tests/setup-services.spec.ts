@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { at, expect, futureWeekday, openDesk, screenshotPath, showDay, test } from '../fixtures/desk.js';
+import { at, expect, futureWeekday, openDesk, screenshotPath, showDay, STAFF, test } from '../fixtures/desk.js';
 
 const ADMIN = 'admin@demo.frontdesk.test';
 
-test('an admin sets up a service needing a dentist and a chair, offered by one dentist at her own length and priced at a branch; the day view offers it only on her column', async ({ browser, db, demo }) => {
+test('an admin sets up a service needing a dentist and a chair, offered by one dentist at her own length and priced at a branch; the day view offers it only on her column, and a manager sets its price at his branch', async ({ browser, db, demo }) => {
   const name = `Implant consult ${randomUUID().slice(0, 4)}`;
   const nair = demo.resource('Dr Priya Nair');
   const kim = demo.resource('Dr Daniel Kim');
@@ -77,4 +77,19 @@ test('an admin sets up a service needing a dentist and a chair, offered by one d
   await expect(panel.getByTestId('booking-service').locator('option', { hasText: name })).toHaveCount(0);
   await expect(panel.getByTestId('booking-service').locator('option', { hasText: 'Dental check-up' })).toHaveCount(1);
   await panel.getByTestId('booking-release').click();
+
+  // The Midtown manager sees the service and sets its price at his branch; editing it is the admin's.
+  const manager = await openDesk(browser, STAFF.manager);
+  await manager.getByTestId('tab-setup').click();
+  await manager.getByTestId('setup-tab-services').click();
+  const managerRow = manager.getByTestId('setup-services').locator(`[data-testid="service-row"][data-name="${name}"]`);
+  await expect(managerRow.getByTestId('service-edit')).toHaveCount(0);
+  await expect(manager.getByTestId('service-new')).toHaveCount(0);
+  await managerRow.getByTestId(`service-price-change-${demo.east}`).click();
+  await managerRow.getByLabel(`Price of ${name} at Midtown (New York)`).fill('210');
+  await managerRow.getByTestId(`service-price-save-${demo.east}`).click();
+  await expect(managerRow.getByTestId('service-price-cell')).toHaveText(/Midtown \(New York\): \$210\.00/);
+  await expect(managerRow.getByTestId('service-price-cell')).not.toContainText('Lakeview');
+  const priced = await db.query<{ price_cents: number }>('SELECT price_cents FROM service_price WHERE service_id = $1 AND branch_id = $2', [rows[0]!.id, demo.east]);
+  expect(priced.rows).toEqual([{ price_cents: 21_000 }]);
 });

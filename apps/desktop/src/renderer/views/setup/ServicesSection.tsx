@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import { roleMay } from '@frontdesk/shared';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { formRefusal } from '../../lib/form-errors.js';
-import { money } from '../../lib/time.js';
+import { useSession } from '../../lib/session.js';
 import { useTRPC } from '../../lib/trpc.js';
 import type { SetupSectionProps } from './sections.js';
+import { BranchPrice } from './services/BranchPrice.js';
 import { ServiceForm } from './services/ServiceForm.js';
 import { branchPrices, buffersWords, needsWords, practitionersWords } from './services/service-words.js';
 import { useServiceCommands, type SetupService } from './services/use-service-commands.js';
@@ -15,9 +17,12 @@ type Open = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; service: SetupS
  * The clinic's services: how long each takes, what it needs (a dentist and
  * a chair), who offers it and at what length, what it costs at each branch,
  * and whether it is offered. Inactive ones stay listed, to be offered again.
+ * A branch manager sees them and sets the price at his own branches.
  */
 export function ServicesSection(_props: SetupSectionProps) {
   const trpc = useTRPC();
+  const session = useSession()!;
+  const admin = roleMay(session.staff.role, 'organisation.manage');
   const services = useQuery(trpc.setup.services.list.queryOptions());
   const branches = useQuery(trpc.catalog.branches.queryOptions());
   const resources = useQuery(trpc.catalog.resources.queryOptions({}));
@@ -45,13 +50,17 @@ export function ServicesSection(_props: SetupSectionProps) {
           {notice}
         </div>
       )}
-      <div className="setup-toolbar">
-        <button type="button" className="primary inline" data-testid="service-new" disabled={open.kind === 'new'} onClick={() => setOpen({ kind: 'new' })}>
-          New service
-        </button>
-      </div>
+      {admin ? (
+        <div className="setup-toolbar">
+          <button type="button" className="primary inline" data-testid="service-new" disabled={open.kind === 'new'} onClick={() => setOpen({ kind: 'new' })}>
+            New service
+          </button>
+        </div>
+      ) : (
+        <p className="muted small">Prices at your branches are yours to set; the rest is the administrator's.</p>
+      )}
 
-      {open.kind !== 'none' && branches.data && (
+      {admin && open.kind !== 'none' && branches.data && (
         <ServiceForm
           key={open.kind === 'edit' ? open.service.id : 'new'}
           editing={open.kind === 'edit' ? open.service : null}
@@ -98,24 +107,26 @@ export function ServicesSection(_props: SetupSectionProps) {
               </td>
               <td className="small service-price-cell" data-testid="service-price-cell">
                 {branchPrices(s.basePriceCents, s.prices, branches.data ?? []).map((p) => (
-                  <div key={p.branchId} className={p.own ? undefined : 'muted'}>
-                    {p.name}: {money(p.priceCents)}
-                  </div>
+                  <BranchPrice key={p.branchId} serviceId={s.id} serviceName={s.name} branch={p} editable={!admin && s.active} />
                 ))}
               </td>
               <td data-testid="service-status">{s.active ? <span className="status-tag on">Offered</span> : <span className="status-tag off">Not offered</span>}</td>
               <td className="row-actions">
-                <button type="button" className="link" data-testid="service-edit" onClick={() => setOpen({ kind: 'edit', service: s })}>
-                  Edit
-                </button>
-                {s.active ? (
-                  <button type="button" className="link danger-text" data-testid="service-deactivate" onClick={() => setActive(s, false)}>
-                    Stop offering
-                  </button>
-                ) : (
-                  <button type="button" className="link" data-testid="service-activate" onClick={() => setActive(s, true)}>
-                    Offer again
-                  </button>
+                {admin && (
+                  <>
+                    <button type="button" className="link" data-testid="service-edit" onClick={() => setOpen({ kind: 'edit', service: s })}>
+                      Edit
+                    </button>
+                    {s.active ? (
+                      <button type="button" className="link danger-text" data-testid="service-deactivate" onClick={() => setActive(s, false)}>
+                        Stop offering
+                      </button>
+                    ) : (
+                      <button type="button" className="link" data-testid="service-activate" onClick={() => setActive(s, true)}>
+                        Offer again
+                      </button>
+                    )}
+                  </>
                 )}
               </td>
             </tr>

@@ -32,7 +32,8 @@ export const SETUP_SECTIONS: SetupSection[] = [
   { id: 'branches', label: 'Branches', permission: 'schedule.manage', Component: BranchesSection },
   { id: 'resources', label: 'Resources', permission: 'organisation.manage', Component: ResourcesSection },
   { id: 'hours', label: 'Working hours', permission: 'schedule.manage', Component: HoursSection },
-  { id: 'services', label: 'Services', permission: 'organisation.manage', Component: ServicesSection },
+  // Managers see the services and set prices at their own branches; the rest is the admin's.
+  { id: 'services', label: 'Services', permission: 'catalog.manage', Component: ServicesSection },
   { id: 'products', label: 'Products & stock', permission: 'catalog.manage', Component: ProductsSection },
   { id: 'sessions', label: 'Walk-in sessions', permission: 'schedule.manage', Component: SessionsSection },
   { id: 'staff', label: 'Staff', permission: 'staff.manage', Component: StaffSection },
