@@ -9,6 +9,7 @@ export interface IsolationClinic extends DemoClinic {
   appointmentId: string;
   timeOffId: string;
   tokenId: string;
+  templateId: string;
 }
 
 /**
@@ -53,11 +54,16 @@ export async function seedIsolationClinic(db: Db, name: string): Promise<Isolati
       data: { tenantId, sessionId: demo.sessionId, number: 1, patientId, issuedBy: demo.staff.receptionist.id },
       select: { id: true },
     });
+    // A walk-in session template that starts years ahead, so nothing is generated from it.
+    const template = await tx.sessionTemplate.create({
+      data: { tenantId, branchId: demo.branches.east, name: 'Isolation OPD', weekdays: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 720, capacity: 10, validFrom: new Date('2030-01-07T00:00:00Z') },
+      select: { id: true },
+    });
     await appendEvents(tx, { actorId: demo.staff.receptionist.id, desk: 'seed desk' }, [
       { type: 'patient.created', tenantId, branchId: null, aggregateId: patientId, patientId, payload: { patientId } },
       { type: 'hours.changed', tenantId, branchId: demo.branches.east, aggregateId: appt.id, patientId, payload: { resourceId: demo.resources.drCarter as string, branchId: demo.branches.east } },
     ]);
-    return { ...demo, appointmentId: appt.id, timeOffId: timeOff.id, tokenId: token.id };
+    return { ...demo, appointmentId: appt.id, timeOffId: timeOff.id, tokenId: token.id, templateId: template.id };
   });
 }
 
@@ -75,6 +81,7 @@ export function idsOf(clinic: IsolationClinic): string[] {
     clinic.appointmentId,
     clinic.timeOffId,
     clinic.tokenId,
+    clinic.templateId,
   ];
 }
 
@@ -92,5 +99,6 @@ export function idTableOf(c: IsolationClinic, branch: 'east' | 'west' = 'east'):
     timeOffId: c.timeOffId,
     staffId: c.staff.receptionist.id,
     tokenId: c.tokenId,
+    templateId: c.templateId,
   };
 }
