@@ -97,6 +97,27 @@ test('first run on an empty server, a receptionist with a temporary password, he
   await expect(rosaRow.getByTestId('staff-status')).toHaveText('Active');
 });
 
+test('from another machine (through a proxy) the first run asks for the setup code from the log', async ({ browser }) => {
+  const remote = await emptyServer();
+  try {
+    const context = await browser.newContext({ baseURL: remote.url, extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.5' } });
+    const page = await context.newPage();
+    await page.goto('/');
+    await fillFirstRun(page, { ...CLINIC, adminEmail: 'remote@riverside.example' });
+    await page.getByLabel('Setup code').fill('AAAA-BBBB-CCCC');
+    await page.getByTestId('first-run-submit').click();
+    await expect(page.getByTestId('first-run-setupCode-error')).toContainText('setup code is not right');
+    expect((await remote.db.query('SELECT count(*)::int AS n FROM tenant')).rows[0].n).toBe(0);
+
+    await page.getByLabel('Setup code').fill(remote.setupCode().toLowerCase());
+    await page.getByTestId('first-run-submit').click();
+    await expect(page.getByTestId('setup')).toBeVisible();
+    expect((await remote.db.query('SELECT count(*)::int AS n FROM tenant')).rows[0].n).toBe(1);
+  } finally {
+    await remote.stop();
+  }
+});
+
 test('the demo server, which has a clinic, opens on sign-in, never the first run', async ({ page }) => {
   await page.goto(serverUrl());
   await expect(page.getByTestId('login-form')).toBeVisible();

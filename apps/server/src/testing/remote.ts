@@ -25,6 +25,8 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** What the process has printed on stdout so far (its startup lines, e.g. the first run's setup code). */
+  output(): string;
 }
 
 /** Runs apps/server/src/main.ts (or, `built`, dist/main.js) in its own process against `databaseUrl`. */
@@ -70,7 +72,7 @@ export function startServerProcess(databaseUrl: string, env: Record<string, stri
         // Ready as a load balancer sees it: the database reached, migrations current, the log reader listening.
         void untilReady(match[1]!).then(() => {
           clearTimeout(timer);
-          resolve({ url: match[1]!, child, kill });
+          resolve({ url: match[1]!, child, kill, output: () => out });
         });
       }
     });
