@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { expect, futureWeekday, openDesk, screenshotPath, showDay, test } from '../fixtures/desk.js';
 
 const ADMIN = 'admin@demo.frontdesk.test';
 const CALL_CENTRE = 'callcentre@demo.frontdesk.test';
 
 test('an admin sets up a branch with split hours and a holiday, then a practitioner and a room there; another desk sees the new column appear live', async ({ browser, db }) => {
-  const suffix = randomUUID().slice(0, 4);
-  const branchName = `Harbourside ${suffix}`;
-  const doctor = `Dr Wren ${suffix}`;
-  const room = `Harbour room ${suffix}`;
+  // Each run has a database of its own (fixtures/stack.ts), so the names can read like a clinic's.
+  const branchName = 'Harbourside (London)';
+  const doctor = 'Dr Amelia Wren';
+  const room = 'Harbour room';
   const monday = futureWeekday(3, 1);
   const holiday = futureWeekday(4, 1);
 
