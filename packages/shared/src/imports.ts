@@ -65,7 +65,7 @@ export interface ImportResult {
   fileSha256: string;
   /** Data rows in the file. */
   rows: number;
-  /** Rows that are (preview) or were (apply) added; for resources, resources (a resource may take one row per branch). */
+  /** Rows that will be (preview: the sound ones, faulty rows not counted) or were (apply) added; for resources, resources (a resource may take one row per branch). */
   created: number;
   /** Rows skipped as duplicates. */
   skipped: number;

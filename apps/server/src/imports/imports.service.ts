@@ -86,18 +86,23 @@ export class ImportsService {
     };
     const checking = (done: number, total: number) => progress({ type: 'progress', phase: 'checking', rows: done, bytes: file.bytes, total });
 
-    if (findings.errorCount > 0) {
-      const message = `${plural(findings.errorCount, 'error')} in the file: nothing ${request.mode === 'apply' ? 'was' : 'will be'} imported. Fix ${findings.errorCount === 1 ? 'it' : 'them'} and preview again.`;
-      return result({ created: 0, skipped: findings.duplicateCount, alreadyImported: null, applied: false, importId: null, message });
+    const faulty =
+      findings.errorCount > 0
+        ? `${plural(findings.errorCount, 'error')} in the file: nothing ${request.mode === 'apply' ? 'was' : 'will be'} imported. Fix ${findings.errorCount === 1 ? 'it' : 'them'} and preview again.`
+        : null;
+    if (faulty && request.mode === 'apply') {
+      return result({ created: 0, skipped: findings.duplicateCount, alreadyImported: null, applied: false, importId: null, message: faulty });
     }
 
     if (request.mode === 'preview') {
+      // Checked against the clinic even when some rows are wrong: one preview tells everything there is to fix or know.
       const { previous, found } = await inTransaction(this.db, { tenantId, timeoutMs: IMPORT_TX_TIMEOUT_MS }, async (tx) => {
         await this.repo.allowLongStatements(tx);
         return { previous: await this.repo.previousRun(tx, tenantId, request.kind, file.sha256), found: await plan.checkExisting(tx, checking) };
       });
       const skipped = findings.duplicateCount + found.length;
-      return result({ created: plan.toCreate, skipped, alreadyImported: earlier(previous), applied: false, importId: null, message: previewMessage(request.kind, plan.toCreate, skipped, previous) }, found);
+      const message = faulty ?? previewMessage(request.kind, plan.toCreate, skipped, previous);
+      return result({ created: plan.toCreate, skipped, alreadyImported: earlier(previous), applied: false, importId: null, message }, found);
     }
 
     const outcome = await inTransaction(this.db, { tenantId, timeoutMs: IMPORT_TX_TIMEOUT_MS }, async (tx) => {
