@@ -157,7 +157,7 @@ export function createDeps(options: DepsOptions): Deps {
     firstRun: new FirstRunService(db, new FirstRunRepository(), auth),
     audit: new AuditService(db, new AuditRepository()),
     imports: new ImportsService(db, new ImportsRepository(), catalogues, now),
-    services: new ServicesService(db, new ServicesRepository(), catalogues, affected, now),
+    services: new ServicesService(db, new ServicesRepository(), catalogues, serviceTerms, affected, now),
     products: new ProductsService(db, new ProductsRepository()),
     sessionTemplates: new SessionTemplatesService(db, new SessionsRepository(), now, options.sessionDaysAhead ?? 28),
     now,

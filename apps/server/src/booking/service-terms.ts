@@ -25,4 +25,9 @@ export class ServiceTermsCache {
     this.entries.set(key, service);
     return service;
   }
+
+  /** Forgets a tenant's terms after its services change (setup), so the next booking reads them again. */
+  invalidate(tenantId: string): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(`${tenantId}:`)) this.entries.delete(key);
+  }
 }

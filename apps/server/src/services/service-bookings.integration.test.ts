@@ -130,6 +130,27 @@ describe('a service with practitioners listed', () => {
   });
 });
 
+describe('a change of a service', () => {
+  it('shows in the very next booking: new length and buffers, new price', async () => {
+    const service = await dental({ practitioners: [{ resourceId: setup.demo.resources.drNair!, durationMin: 60 }] });
+    const day = monday(5);
+    await book(service.id, day, '09:15', [r('drNair')]);
+    await admin.setup.services.update({
+      serviceId: service.id,
+      name: service.name,
+      durationMin: 45,
+      bufferBeforeMin: 0,
+      bufferAfterMin: 20,
+      requirements: service.requirements,
+      practitioners: [{ resourceId: r('drNair'), durationMin: 30 }],
+      basePriceCents: 21_000,
+    });
+    const after = await book(service.id, day, '13:00', [r('drNair')]);
+    expect([after.endsAt, after.priceCents]).toEqual([iso(day, '13:30'), 21_000]);
+    expect(after.resources.map((x) => [x.startsAt, x.endsAt])).toEqual(after.resources.map(() => [iso(day, '13:00'), iso(day, '13:50')]));
+  });
+});
+
 describe('changes that meet booked appointments', () => {
   it('deactivating a service with future bookings is refused with the list, changing nothing; sent again with resolutions it is settled', async () => {
     const service = await dental();

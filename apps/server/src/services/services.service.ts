@@ -12,6 +12,7 @@ import {
 import { NOTHING_SETTLED, type AffectedAppointments, type Resolutions, type SettleScope, type Settled } from '../affected/affected.js';
 import { assertBranch, type Actor } from '../auth/scope.js';
 import type { CatalogueCache } from '../availability/catalogue-cache.js';
+import type { ServiceTermsCache } from '../booking/service-terms.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { notFound } from '../errors.js';
 import { appendEvents, type AnyNewEvent } from '../sync/append.js';
@@ -55,8 +56,9 @@ export class ServicesService {
   constructor(
     private readonly db: Db,
     private readonly repo: ServicesRepository,
-    /** Told after every change, so slot searches see it at once. */
+    /** Told after every change, so slot searches and bookings see it at once. */
     private readonly catalogues: CatalogueCache,
+    private readonly terms: ServiceTermsCache,
     /** Settles the appointments a change breaks, inside its transaction. */
     private readonly affected: AffectedAppointments,
     private readonly now: () => Date,
@@ -132,7 +134,7 @@ export class ServicesService {
       await this.repo.setPrice(tx, { tenantId: actor.tenantId, ...input });
       await appendEvents(tx, author(actor), [priceChanged(actor, input.serviceId, input.branchId, input.priceCents)]);
       return { serviceId: input.serviceId, branchId: input.branchId, priceCents: input.priceCents };
-    });
+    }).finally(() => this.terms.invalidate(actor.tenantId));
   }
 
   // ---- internals ---------------------------------------------------------
@@ -146,6 +148,7 @@ export class ServicesService {
       return { service: toView(row!, actor), settled: done.settled };
     });
     this.catalogues.invalidate(actor.tenantId);
+    this.terms.invalidate(actor.tenantId);
     return result;
   }
 
