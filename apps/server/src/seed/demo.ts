@@ -1,6 +1,7 @@
 import { localDateOf, localMinuteToInstant, RESOURCE_COLOURS, type ResourceKind } from '@frontdesk/shared';
 import { hashPassword } from '../auth/password.js';
 import type { Db } from '../db/tx.js';
+import { seedDemoDay } from './demo-day.js';
 
 // The demo clinic: two branches in different time zones, practitioners (some
 // at both), rooms and chairs, services, products with stock, a token session,
@@ -14,6 +15,14 @@ export interface DemoOptions {
   emailDomain?: string;
   password?: string;
   patients?: number;
+  /**
+   * Today's day at both branches (appointments in every state, a walk-in
+   * queue under way): for `npm start`'s demo, not for tests, which book
+   * their own times and count the queue's tokens from none.
+   */
+  day?: boolean;
+  /** "Now" for the day (default: the clock). */
+  now?: Date;
 }
 
 export interface DemoClinic {
@@ -108,14 +117,15 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoC
       };
 
       // Today's walk-in clinic with 30 tokens, in the east branch's local morning.
-      const today = localDateOf(Date.now(), 'America/New_York');
+      const today = localDateOf((options.now ?? new Date()).getTime(), 'America/New_York');
       const sessionStart = new Date(localMinuteToInstant(today, 9 * 60, 'America/New_York'));
       const session = await tx.capacitySession.create({
         data: { tenantId, branchId: east.id, resourceId: resources.drCarter ?? null, name: 'Walk-in GP clinic', startsAt: sessionStart, endsAt: new Date(sessionStart.getTime() + 3 * 3_600_000), capacity: 30 },
         select: { id: true },
       });
 
-      const patientCount = options.patients ?? 40;
+      // A day under way needs more people than a clinic waiting for its tests.
+      const patientCount = options.patients ?? (options.day ? 120 : 40);
       const patients: string[] = [];
       for (let i = 0; i < patientCount; i++) {
         const name = `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}${i >= FIRST.length * LAST.length ? ` ${i}` : ''}`;
@@ -137,6 +147,7 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoC
         admin: await addStaff('admin', 'Ada Admin', 'ADMIN', []),
       };
 
+      if (options.day) await seedDemoDay(tx, { tenantId, branches: { east: east.id, west: west.id }, resources, services, sessionId: session.id, patients, staff }, options.now ?? new Date());
       return { tenantId, branches: { east: east.id, west: west.id }, resources, services, products, sessionId: session.id, patients, staff, password };
     },
     { timeout: 60_000, maxWait: 10_000 },

@@ -5,7 +5,7 @@ import { useHold } from '../commands/booking.js';
 import { ErrorLine } from '../components/ErrorLine.js';
 import { ServiceOptions } from '../components/ServiceOptions.js';
 import { useOnline } from '../lib/connection.js';
-import { preferredService, rememberMyHold, type Place } from '../lib/desk-memory.js';
+import { myHold, preferredService, rememberMyHold, type Place } from '../lib/desk-memory.js';
 import { sentenceFor } from '../lib/errors.js';
 import { useShortcuts, type Shortcut } from '../lib/shortcuts.js';
 import { clock, prettyDate } from '../lib/time.js';
@@ -50,14 +50,18 @@ export function Finder({ defaultBranchId, onHeld }: { defaultBranchId: string; o
   const take = (slot: SlotView | undefined) => {
     if (!slot || !service || !online) return;
     setError(null);
+    // The hold this window was booking (if any) is let go as the new one goes in: the caller chose another time.
+    const replacing = myHold();
     hold.run(
-      { branchId: slot.branchId, serviceId: service.id, startsAt: slot.startsAt, resourceIds: slot.resourceIds },
+      { branchId: slot.branchId, serviceId: service.id, startsAt: slot.startsAt, resourceIds: slot.resourceIds, ...(replacing ? { replacingHoldId: replacing } : {}) },
       {
         onDone: (held) => {
           rememberMyHold(held.id);
           onHeld({ branchId: slot.branchId, date: new Date(slot.startsAt).toLocaleDateString('en-CA', { timeZone: zoneOf(slot.branchId) }) });
         },
         onRefused: (refusal) => {
+          // Refused, the server let the old hold go anyway.
+          if (replacing) rememberMyHold(null);
           setError(refusal.sentence);
           if (refusal.domain?.code === 'SLOT_TAKEN') void slots.refetch();
         },
