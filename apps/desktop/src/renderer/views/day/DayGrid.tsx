@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { AppointmentView, DayView } from '@frontdesk/shared';
-import { hhmm, minuteOfDay, STEP_MIN, todayIn } from '../../lib/time.js';
+import { clockAt, hhmm, minuteOfDay, STEP_MIN, todayIn } from '../../lib/time.js';
 import { AppointmentBlock } from './AppointmentBlock.js';
 import type { Moving } from './use-keyboard-move.js';
 
@@ -82,7 +82,7 @@ export function DayGrid({
           .filter((m) => m % 60 === 0)
           .map((m) => (
             <div key={m} className="timelabel" style={{ top: y(m) }}>
-              {hhmm(m)}
+              {clockAt(m)}
             </div>
           ))}
       </div>
@@ -94,7 +94,7 @@ export function DayGrid({
               className={`slot ${isFree(day, date, r.id, minute) ? 'work' : 'closed'} ${minute % 60 === 0 ? 'hour' : ''}`}
               data-testid={`slot-${r.id}-${hhmm(minute)}`}
               style={{ height: ROW_PX }}
-              title={`${r.name} ${hhmm(minute)}`}
+              title={`${r.name} ${clockAt(minute)}`}
               onClick={() => !readOnly && onSlot(r.id, minute)}
               onDragOver={(e) => !readOnly && e.preventDefault()}
               onDrop={(e) => {
