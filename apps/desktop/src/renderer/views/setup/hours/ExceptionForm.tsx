@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { HoursDayView } from '@frontdesk/shared';
 import { ErrorLine } from '../../../components/ErrorLine.js';
-import { prettyDate } from '../../../lib/time.js';
+import { prettyDate, useTimeFormat } from '../../../lib/time.js';
 import { IntervalRows } from './IntervalRows.js';
 import { checkRows, hoursText, shortDate, toRows, type IntervalRow } from './intervals.js';
 import { refusalOf, type HoursCommands } from './use-hours-commands.js';
@@ -28,6 +28,7 @@ export function ExceptionForm({
 }) {
   const [rows, setRows] = useState<IntervalRow[]>(() => toRows(day?.intervals ?? []));
   const [problems, setProblems] = useState<(string | null)[]>([]);
+  const format = useTimeFormat();
   const mutation = commands.setException;
   const refusal = refusalOf(mutation.error);
 
@@ -53,7 +54,7 @@ export function ExceptionForm({
       {day && (
         <p className="small" data-testid="hours-exception-current">
           {day.source === 'exception' ? 'This date has its own hours: ' : 'Weekly hours that day: '}
-          <strong>{hoursText(day.intervals)}</strong>
+          <strong>{hoursText(day.intervals, format)}</strong>
         </p>
       )}
       <IntervalRows name={shortDate(date)} testId="hours-exception" rows={rows} problems={problems} onChange={(r) => { setRows(r); setProblems([]); }} />

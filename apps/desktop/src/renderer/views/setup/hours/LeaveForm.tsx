@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { localDateOf, type TimeOffView } from '@frontdesk/shared';
 import { ErrorLine } from '../../../components/ErrorLine.js';
-import { prettyDate, wallTime } from '../../../lib/time.js';
+import { clock, prettyDate, wallTime } from '../../../lib/time.js';
 import { shortDate } from './intervals.js';
 import { refusalOf, type HoursCommands } from './use-hours-commands.js';
 
@@ -45,7 +45,7 @@ export function LeaveForm({
     const first = shortDate(localDateOf(start, timeZone));
     const last = shortDate(localDateOf(end - 1, timeZone));
     if (wallTime(start, timeZone) === '00:00' && wallTime(end, timeZone) === '00:00') return first === last ? first : `${first} – ${last}`;
-    return `${first} ${wallTime(start, timeZone)} – ${last} ${wallTime(end, timeZone)}`;
+    return `${first} ${clock(start, timeZone)} – ${last} ${clock(end, timeZone)}`;
   };
 
   return (

@@ -1,5 +1,6 @@
 import type { HoursDayView, HoursWeekView, MinuteInterval } from '@frontdesk/shared';
-import { hoursText, minuteLabel, shortDate, sortIntervals, WEEKDAYS } from './intervals.js';
+import { useTimeFormat } from '../../../lib/time.js';
+import { clockOf, hoursText, shortDate, sortIntervals, WEEKDAYS } from './intervals.js';
 import { useIntervalDrag } from './use-interval-drag.js';
 
 const ROW_PX = 10; // one quarter hour
@@ -44,6 +45,8 @@ export function WeekGrid({
   onSelectDate: (date: string) => void;
   onCommit: (day: HoursDayView, intervals: MinuteInterval[]) => void;
 }) {
+  const format = useTimeFormat();
+  const timeOf = (minute: number) => clockOf(minute, format);
   const days = week.days.map((d) => (pending?.date === d.date ? { ...d, intervals: pending.intervals } : d));
   const { start, end } = frameOf(days);
   const height = ((end - start) / QUARTER) * ROW_PX;
@@ -62,7 +65,7 @@ export function WeekGrid({
           <button type="button" className="link" aria-pressed={d.date === selectedDate} onClick={() => onSelectDate(d.date)} title={`Choose ${WEEKDAYS[d.weekday - 1]} for “this date only” and leave`}>
             <strong>{shortDate(d.date)}</strong>
           </button>
-          <span className="small" data-testid={`hours-day-text-${d.date}`}>{hoursText(d.intervals)}</span>
+          <span className="small" data-testid={`hours-day-text-${d.date}`}>{hoursText(d.intervals, format)}</span>
           <span className="hours-tags">
             {d.source === 'exception' && <span className="hours-tag exception" data-testid={`hours-exception-mark-${d.date}`}>this date only</span>}
             {d.timeOff.some((t) => t.whole) && <span className="hours-tag off">{d.timeOff.find((t) => t.whole)!.kind === 'LEAVE' ? 'on leave' : 'closed'}</span>}
@@ -77,7 +80,7 @@ export function WeekGrid({
       <div className="hours-times" style={{ height }}>
         {Array.from({ length: (end - start) / 60 }, (_, i) => start + i * 60).map((m) => (
           <div key={m} className="timelabel" style={{ top: y(m) }}>
-            {minuteLabel(m)}
+            {timeOf(m)}
           </div>
         ))}
       </div>
@@ -105,18 +108,18 @@ export function WeekGrid({
                 className={`hours-block ${d.source}`}
                 data-testid={`hours-block-${d.date}-${i}`}
                 style={{ top: y(iv.startMinute), height: Math.max(ROW_PX, y(iv.endMinute) - y(iv.startMinute)), borderLeftColor: colour }}
-                aria-label={`${WEEKDAYS[d.weekday - 1]} ${minuteLabel(iv.startMinute)}–${minuteLabel(iv.endMinute)}`}
+                aria-label={`${WEEKDAYS[d.weekday - 1]} ${timeOf(iv.startMinute)}–${timeOf(iv.endMinute)}`}
                 onPointerDown={(e) => e.stopPropagation()}
               >
                 {may && <div className="hours-edge top" data-testid={`hours-edge-${d.date}-${i}-start`} {...drag.edge(d, i, 'start', may)} />}
                 <span className="hours-block-time">
-                  {minuteLabel(iv.startMinute)}–{minuteLabel(iv.endMinute)}
+                  {timeOf(iv.startMinute)}–{timeOf(iv.endMinute)}
                 </span>
                 {may && <div className="hours-edge bottom" data-testid={`hours-edge-${d.date}-${i}-end`} {...drag.edge(d, i, 'end', may)} />}
               </div>
             ))}
             {d.booked.map((b, i) => (
-              <div key={i} className="hours-booked" style={{ top: y(b.startMinute), height: Math.max(3, y(b.endMinute) - y(b.startMinute)) }} title={`Booked ${minuteLabel(b.startMinute)}–${minuteLabel(b.endMinute)}`} />
+              <div key={i} className="hours-booked" style={{ top: y(b.startMinute), height: Math.max(3, y(b.endMinute) - y(b.startMinute)) }} title={`Booked ${timeOf(b.startMinute)}–${timeOf(b.endMinute)}`} />
             ))}
           </div>
         );

@@ -65,5 +65,7 @@ describe('what a drag does to a day', () => {
     ]);
     expect(hoursText([span(14, 18), span(9, 12)])).toBe('09:00–12:00, 14:00–18:00');
     expect(hoursText([])).toBe('off');
+    expect(hoursText([span(9, 12), span(14, 24)], '12h')).toBe('9:00 AM–12:00 PM, 2:00 PM–12:00 AM');
+    expect(hoursText([span(14, 24)])).toBe('14:00–24:00');
   });
 });

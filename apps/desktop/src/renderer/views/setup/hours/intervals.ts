@@ -1,4 +1,5 @@
-import { minuteLabel, type MinuteInterval } from '@frontdesk/shared';
+import { minuteLabel, type MinuteInterval, type TimeFormat } from '@frontdesk/shared';
+import { formatClock } from '../../../lib/time.js';
 
 // Pure helpers of the working-hours editor: HH:MM text, the slips in a day's
 // rows named in plain words, and what a drag makes of a day's intervals.
@@ -96,9 +97,15 @@ export function patternWith<T extends MinuteInterval & { weekday: number }>(patt
   ].sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute);
 }
 
-/** "09:00–12:00, 14:00–18:00", or "off". */
-export function hoursText(intervals: readonly MinuteInterval[]): string {
-  return intervals.length ? sortIntervals(intervals).map((i) => `${minuteLabel(i.startMinute)}–${minuteLabel(i.endMinute)}`).join(', ') : 'off';
+/** A minute of the day for people, in the clinic's clock; the day's end reads 24:00 (or 12:00 AM). */
+export function clockOf(minute: number, format: TimeFormat = '24h'): string {
+  if (minute >= 1440) return format === '24h' ? '24:00' : formatClock(0, 0, format);
+  return formatClock(Math.floor(minute / 60), minute % 60, format);
+}
+
+/** "09:00–12:00, 14:00–18:00" (in the clinic's clock), or "off". */
+export function hoursText(intervals: readonly MinuteInterval[], format: TimeFormat = '24h'): string {
+  return intervals.length ? sortIntervals(intervals).map((i) => `${clockOf(i.startMinute, format)}–${clockOf(i.endMinute, format)}`).join(', ') : 'off';
 }
 
 /** "Mon, Nov 30" for a local date (YYYY-MM-DD), in the desk's language. */
