@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import type { Permission } from '@frontdesk/shared';
 import type { Branch } from '../../lib/types.js';
 import { BranchesSection } from './BranchesSection.js';
+import { ClinicSection } from './ClinicSection.js';
 import { HistorySection } from './HistorySection.js';
 import { HoursSection } from './HoursSection.js';
 import { ImportSection } from './ImportSection.js';
@@ -39,6 +40,8 @@ export const SETUP_SECTIONS: SetupSection[] = [
   { id: 'staff', label: 'Staff', permission: 'staff.manage', Component: StaffSection },
   // Bringing in what a clinic already has on file, once the branches exist.
   { id: 'import', label: 'Import', permission: 'organisation.manage', Component: ImportSection },
+  // The clinic's locale (its clock on every desk).
+  { id: 'clinic', label: 'Clinic', permission: 'organisation.manage', Component: ClinicSection },
   // The audit trail of every section above; keep it last.
   { id: 'history', label: 'History', permission: 'schedule.manage', Component: HistorySection },
 ];
