@@ -167,3 +167,43 @@ describe('changing resources', () => {
     expect((await callCentre.availability.day({ branchId: west(), date: upcoming(1, CHI) })).resources.map((x) => x.id)).toContain(r('drKim'));
   });
 });
+
+describe('the database itself', () => {
+  /** An appointment with one occupancy, written past the app; the error's constraint when refused. */
+  async function occupy(o: { branchId: string; resourceId: string; startsAt: string; kept?: boolean }): Promise<string | null> {
+    const client = await setup.db.sql.connect();
+    try {
+      await client.query('BEGIN');
+      const end = new Date(Date.parse(o.startsAt) + 15 * 60_000);
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO appointment (tenant_id, branch_id, service_id, patient_id, status, starts_at, ends_at, price_cents, created_by, kept_outside_hours)
+         VALUES ($1, $2, $3, $4, 'BOOKED', $5, $6, 6500, $7, $8) RETURNING id`,
+        [setup.demo.tenantId, o.branchId, setup.demo.services.gp, setup.demo.patients[patient++ % setup.demo.patients.length], o.startsAt, end, setup.demo.staff.admin.id, o.kept ?? false],
+      );
+      await client.query('INSERT INTO appointment_resource (appointment_id, resource_id, tenant_id, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5)', [rows[0]!.id, o.resourceId, setup.demo.tenantId, o.startsAt, end]);
+      await client.query('ROLLBACK');
+      return null;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      return (error as { constraint?: string }).constraint ?? String(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  it('refuses an occupancy of an inactive resource or at a branch closed for booking, within their hours, unless kept', async () => {
+    const nairAtEast = { branchId: east(), resourceId: r('drNair'), startsAt: at(upcoming(1, NY, 6), '10:00', NY) };
+    expect(await occupy(nairAtEast)).toBeNull();
+    await admin.setup.resources.setActive({ resourceId: r('drNair'), active: false });
+    expect(await occupy(nairAtEast)).toBe('appointment_resource_in_use');
+    expect(await occupy({ ...nairAtEast, kept: true })).toBeNull();
+    await admin.setup.resources.setActive({ resourceId: r('drNair'), active: true });
+
+    const okafor = { branchId: west(), resourceId: r('drOkafor'), startsAt: at(upcoming(1, CHI, 6), '10:00', CHI) };
+    expect(await occupy(okafor)).toBeNull();
+    await admin.setup.branches.setActive({ branchId: west(), active: false });
+    expect(await occupy(okafor)).toBe('appointment_resource_in_use');
+    await admin.setup.branches.setActive({ branchId: west(), active: true });
+    expect(await occupy(okafor)).toBeNull();
+  });
+});
