@@ -54,8 +54,7 @@ export function WeekGrid({
   const drag = useIntervalDrag({ frameStart: start, rowPx: ROW_PX, onCommit: (date, intervals) => onCommit(days.find((d) => d.date === date)!, intervals) });
   // A date with its own hours is changed as that date; the pattern would not show there.
   const editable = (d: HoursDayView) => (target === 'pattern' ? d.source === 'pattern' : d.date >= today);
-  const lockedWhy = (d: HoursDayView) =>
-    target === 'pattern' ? 'This date has its own hours: choose “This date only” to change them.' : 'This date has passed.';
+  const lockedWhy = target === 'pattern' ? 'This date has its own hours: choose “this date only” to change them.' : 'This date has passed.';
 
   return (
     <div className="hours-week" data-testid="hours-week" style={{ gridTemplateColumns: `52px repeat(7, minmax(92px, 1fr))` }}>
@@ -94,7 +93,7 @@ export function WeekGrid({
             data-testid={`hours-col-${d.date}`}
             className={`hours-col ${may ? 'editable' : 'locked'} ${d.date < today ? 'past' : ''} ${drag.dragging === d.date ? 'dragging' : ''}`}
             style={{ height, backgroundSize: `100% ${ROW_PX * 4}px` }}
-            title={may ? 'Drag to add hours' : lockedWhy(d)}
+            title={may ? 'Drag to add hours' : lockedWhy}
             {...drag.column(d, may)}
           >
             {d.timeOff.map((t) => (
