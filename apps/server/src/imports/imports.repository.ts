@@ -39,7 +39,11 @@ export interface ImportRunRow {
 
 export class ImportsRepository {
   branches(db: Db | Tx, tenantId: string): Promise<BranchRef[]> {
-    return db.branch.findMany({ where: { tenantId }, select: { id: true, name: true, active: true }, orderBy: { name: 'asc' } });
+    return db.branch.findMany({
+      where: { tenantId },
+      select: { id: true, name: true, active: true, openingHours: { select: { weekday: true, startMinute: true, endMinute: true } } },
+      orderBy: { name: 'asc' },
+    });
   }
 
   resources(db: Db | Tx, tenantId: string): Promise<{ id: string; kind: ResourceKind; name: string; colour: string; active: boolean }[]> {

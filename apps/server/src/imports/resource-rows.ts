@@ -1,4 +1,4 @@
-import { RESOURCE_KINDS, resourceColour, resourceTags, type ImportDuplicate, type ImportRowError, type ResourceKind } from '@frontdesk/shared';
+import { minuteLabel, RESOURCE_KINDS, resourceColour, resourceTags, type ImportDuplicate, type ImportRowError, type ResourceKind, type WeeklyHours } from '@frontdesk/shared';
 import type { CsvRecord } from './csv-stream.js';
 import { collapseSpaces, hasControlCharacters, type Columns } from './columns.js';
 import { parseWeeklyHours, type WeeklyInterval } from './weekly-hours.js';
@@ -11,6 +11,8 @@ export interface BranchRef {
   id: string;
   name: string;
   active: boolean;
+  /** None: not set yet, nothing bounds the hours there. */
+  openingHours: WeeklyHours[];
 }
 
 export interface ResourcePlan {
@@ -26,6 +28,33 @@ export interface ResourcePlan {
 }
 
 const NAME_MAX = 100;
+const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+
+/**
+ * Opening hours bound everyone's weekly hours at a branch (Setup → Branches
+ * trims them when the opening hours shrink): the first interval that does not
+ * fit, in words, or null. Touching opening intervals count as one.
+ */
+export function outsideOpeningHours(hours: readonly WeeklyInterval[], branch: BranchRef): string | null {
+  if (branch.openingHours.length === 0) return null;
+  for (const h of hours) {
+    const day = branch.openingHours.filter((o) => o.weekday === h.weekday).sort((a, b) => a.startMinute - b.startMinute);
+    const label = DAY_NAMES[h.weekday - 1]!;
+    if (day.length === 0) return `${branch.name} is closed on ${label}s; change its opening hours in Setup → Branches first, or these hours.`;
+    const runs: { start: number; end: number }[] = [];
+    for (const o of day) {
+      const last = runs.at(-1);
+      if (last && o.startMinute <= last.end) last.end = Math.max(last.end, o.endMinute);
+      else runs.push({ start: o.startMinute, end: o.endMinute });
+    }
+    const fits = runs.some((r) => r.start <= h.startMinute && h.endMinute <= r.end);
+    if (!fits) {
+      const open = day.map((o) => `${minuteLabel(o.startMinute)}–${minuteLabel(o.endMinute)}`).join(', ');
+      return `${label} ${minuteLabel(h.startMinute)}–${minuteLabel(h.endMinute)} is outside the opening hours of ${branch.name} (${label} ${open}); change them in Setup → Branches first, or these hours.`;
+    }
+  }
+  return null;
+}
 const KIND_WORDS = RESOURCE_KINDS.map((k) => k.toLowerCase()).join(', ');
 
 export function resourceKey(kind: string, name: string): string {
@@ -83,8 +112,15 @@ export class ResourceRows {
     const colour = colourText ? resourceColour.safeParse(colourText) : null;
     if (colour && !colour.success) fail('colour', `"${colourText.slice(0, 20)}" is not a colour: write it like #2f6fdd.`);
 
-    const hours = parseWeeklyHours(columns.value(record, 'hours'));
+    const hoursText = columns.value(record, 'hours');
+    const parsed = parseWeeklyHours(hoursText);
+    // A room, chair or device without hours of its own is open whenever its branch is, as Setup → Resources makes one.
+    const hours = !hoursText && kind && kind !== 'PRACTITIONER' && branch ? { intervals: branch.openingHours.map((o) => ({ ...o })), problem: null } : parsed;
     if (hours.problem !== null) fail('hours', hours.problem);
+    else if (branch) {
+      const outside = outsideOpeningHours(hours.intervals, branch);
+      if (outside) fail('hours', outside);
+    }
 
     if (faults > 0 || !kind || !branch || !tags.success || hours.intervals === null) return;
     const key = resourceKey(kind, name);

@@ -177,6 +177,22 @@ describe('importing resources with their hours', () => {
     expect(await count(`SELECT count(*) AS n FROM event WHERE tenant_id = $1 AND type IN ('import.completed', 'resource.changed')`, [tenant()])).toBe(4);
   });
 
+  it('hours lie within the branch’s opening hours; a room without hours of its own is open whenever its branch is', async () => {
+    // Lakeview opens Monday to Saturday, 08:00–12:00 and 12:00–18:00 (touching: one stretch).
+    for (let weekday = 1; weekday <= 6; weekday++) {
+      await setup.db.sql.query('INSERT INTO branch_hours (tenant_id, branch_id, weekday, start_minute, end_minute) VALUES ($1, $2, $3, 480, 720), ($1, $2, $3, 720, 1080)', [tenant(), setup.demo.branches.west, weekday]);
+    }
+    const preview = (await post('preview', ['kind,name,branch,tags,colour,hours', 'device,Early scanner,Lakeview (Chicago),,,mon=07:00-09:00', 'device,Sunday scanner,Lakeview (Chicago),,,sun=10:00-12:00', 'practitioner,Dr Span,Lakeview (Chicago),gp,,tue=10:00-15:00'].join('\n'))).result!;
+    expect(preview.errors).toEqual([
+      { line: 2, column: 'hours', reason: expect.stringMatching(/^Monday 07:00–09:00 is outside the opening hours of Lakeview \(Chicago\) \(Monday 08:00–12:00, 12:00–18:00\)/) },
+      { line: 3, column: 'hours', reason: expect.stringMatching(/^Lakeview \(Chicago\) is closed on Sundays/) },
+    ]);
+    const applied = await post('apply', 'kind,name,branch,tags\nroom,Open room,Lakeview (Chicago),consult\n');
+    expect(applied.result).toMatchObject({ applied: true, created: 1 });
+    const { rows } = await setup.db.sql.query(`SELECT count(*)::int AS n, min(w.start_minute) AS first, max(w.end_minute) AS last FROM working_hours w JOIN resource r ON r.id = w.resource_id WHERE r.name = 'Open room'`);
+    expect(rows[0]).toEqual({ n: 12, first: 480, last: 1080 });
+  });
+
   it('a branch manager may not import; the other clinic is never touched', async () => {
     const theirs = await tables(other.tenantId);
     const refused = await post('apply', 'kind,name,branch\nroom,Manager room,Midtown (New York)\n', manager);
