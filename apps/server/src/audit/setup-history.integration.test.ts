@@ -20,7 +20,7 @@ describe('setup history', () => {
     const history = await admin.admin.audit.setup({});
     const [staffChange, holiday] = history;
     expect(staffChange).toMatchObject({ type: 'staff.changed', actor: { name: 'Ada Admin', role: 'ADMIN' }, desk: 'Head office' });
-    expect(staffChange?.summary).toBe('Staff account of Nina New: created');
+    expect(staffChange?.summary).toBe('Created the staff account of Nina New (receptionist)');
     expect(holiday).toMatchObject({ type: 'time_off.added', actor: { name: 'Mona Manager' }, desk: 'Office' });
     expect(holiday?.summary).toMatch(/^Added holiday for all of Midtown \(New York\), .* \(Independence Day\)$/);
     expect(Number(staffChange?.seq)).toBeGreaterThan(Number(holiday?.seq));

@@ -16,6 +16,17 @@ const CHANGE_WORDS: Record<string, string> = {
   generated: 'Generated sessions from',
 };
 
+const STAFF_WORDS: Record<string, string> = {
+  created: 'Created the staff account of',
+  disabled: 'Disabled the staff account of',
+  enabled: 'Enabled the staff account of',
+  branches: 'Changed the branches of',
+  password: 'Password changed by',
+  password_reset: 'Reset the password of',
+  role: 'Changed the role of',
+  updated: 'Changed the staff account of',
+};
+
 const KIND_WORDS: Record<string, string> = {
   'branch.changed': 'branch',
   'resource.changed': 'resource',
@@ -66,8 +77,10 @@ export function describeSetupChange(type: string, payload: unknown, nameOf: (id:
       const delta = typeof p.delta === 'number' ? (p.delta >= 0 ? `+${p.delta}` : String(p.delta)) : '';
       return `Stock of ${nameOf(p.productId)} at ${nameOf(p.branchId)} ${delta} → ${String(p.quantity ?? '')}${p.reason ? ` (${String(p.reason)})` : ''}`;
     }
-    case 'staff.changed':
-      return `Staff account of ${nameOf(p.staffId)}: ${String(p.change ?? 'changed').replace('_', ' ')}`;
+    case 'staff.changed': {
+      const role = typeof p.role === 'string' ? ` (${p.role.toLowerCase().replace('_', ' ')})` : '';
+      return `${STAFF_WORDS[String(p.change)] ?? 'Changed the staff account of'} ${nameOf(p.staffId)}${p.change === 'created' || p.change === 'role' ? role : ''}`;
+    }
     case 'import.completed':
       return `Imported ${String(p.kind ?? '')}: ${String(p.created ?? 0)} created, ${String(p.skipped ?? 0)} already there`;
     default:

@@ -148,6 +148,11 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
     case 'price.changed':
       patchEach<Service[]>(queryClient, trpc.catalog.services.pathFilter(), (services) => patchPrice(services, event.payload));
       return 'applied';
+    case 'staff.changed':
+      // Another admin's change to an account: the staff list and the history follow.
+      void queryClient.invalidateQueries(trpc.admin.staff.pathFilter());
+      void queryClient.invalidateQueries(trpc.admin.audit.setup.pathFilter());
+      return 'applied';
     default:
       if (SETUP_EVENT_TYPES.has(event.type)) {
         // Setup changes are rare and touch many views: reload the catalogue, the setup screens and availability.
