@@ -74,13 +74,13 @@ export interface Deps {
   tokens: TokensService;
   /** Expires lapsed holds with their events; the hold sweeper runs it. */
   holdExpiry: HoldExpiry;
-  patients: PatientsService;
   /** A desk's own hold: another service in its place, or let go when the desk moves on. */
   holds: HoldChanges;
+  patients: PatientsService;
   catalog: CatalogService;
-  /** Settles the appointments a setup change affects (keep, cancel, move), inside that change's transaction. */
   /** The clinic's settings (the clock format every desk follows). */
   clinic: ClinicService;
+  /** Settles the appointments a setup change affects (keep, cancel, move), inside that change's transaction. */
   affected: AffectedAppointments;
   /** Time off and weekly hours; its commands invalidate `catalogues`. */
   schedule: ScheduleService;
@@ -126,10 +126,10 @@ export function createDeps(options: DepsOptions): Deps {
   const holdExpiry = new HoldExpiry(db, bookings, sessionHolds);
   const idempotency = new IdempotencyService(db, new IdempotencyRepository());
   const appointments = new Appointments(db, bookings, now);
-  const affected = new AffectedAppointments(new AffectedRepository(), bookings, appointments, new MoveWithinTransaction(bookings, appointments, availability, conflicts, holdExpiry), now);
+  const conflicts = new Conflicts(availability, holdExpiry, db, bookings);
+  const affected = new AffectedAppointments(new AffectedRepository(), bookings, appointments, new MoveWithinTransaction(bookings, appointments, availability, conflicts, holdExpiry), availability, now);
   const auth = new AuthService(db, new AuthRepository(), sessionHolds, now);
   const serviceTerms = new ServiceTermsCache(db, bookings);
-  const conflicts = new Conflicts(availability, holdExpiry, db, bookings);
   const schedule = new ScheduleService(db, catalogues, new ScheduleRepository(), affected, now);
   return {
     db,
@@ -144,15 +144,15 @@ export function createDeps(options: DepsOptions): Deps {
     booking: new BookingService(db, bookings, appointments, availability, conflicts, serviceTerms, idempotency, sessionHolds, now),
     tokens: new TokensService(db, new TokensRepository(), idempotency),
     holdExpiry,
+    holds: new HoldChanges(db, bookings, appointments, availability, conflicts, serviceTerms, sessionHolds),
     patients: new PatientsService(db, new PatientsRepository()),
     catalog: new CatalogService(db, new CatalogRepository()),
+    clinic: new ClinicService(db, new ClinicRepository()),
     affected,
     schedule,
-    holds: new HoldChanges(db, bookings, appointments, availability, conflicts, serviceTerms, sessionHolds),
     hours: new HoursService(db, new HoursRepository(), schedule, affected, catalogues, now),
     branches: new BranchesService(db, new BranchesRepository(), schedule, affected, catalogues, now),
     resources: new ResourcesService(db, new ResourcesRepository(), affected, catalogues, now),
-    clinic: new ClinicService(db, new ClinicRepository()),
     staff: new StaffService(db, new StaffRepository(), now),
     firstRun: new FirstRunService(db, new FirstRunRepository(), auth),
     audit: new AuditService(db, new AuditRepository()),

@@ -95,6 +95,8 @@ export interface AffectedAppointment {
   resourceNames: string[];
   /** Why it is affected, in plain words: "Dr Kim does not work at 17:00 on Monday any more". */
   reason: string;
+  /** The nearest free times under the changed schedule, to move it to (for the first few affected only). */
+  alternatives?: SlotSuggestion[];
 }
 
 export type DomainErrorShape = {

@@ -82,22 +82,27 @@ export function localMinuteToInstant(date: string, minute: number, timeZone: str
   );
 }
 
-/** Working intervals of weekly hours on one local date. */
-export function workingIntervalsOn(date: string, hours: readonly WeeklyHours[], timeZone: string): Interval[] {
+/**
+ * Date-specific hours by local date (YYYY-MM-DD): on a date listed here these
+ * intervals replace the weekly pattern (an extra day, different hours).
+ */
+export type HoursExceptions = Readonly<Record<string, readonly { startMinute: number; endMinute: number }[]>>;
+
+/** Working intervals on one local date: the date's exception when there is one, else the weekly hours of its weekday. */
+export function workingIntervalsOn(date: string, hours: readonly WeeklyHours[], timeZone: string, exceptions?: HoursExceptions): Interval[] {
   const weekday = localDay(date, timeZone).weekday;
+  const day = exceptions?.[date] ?? hours.filter((h) => h.weekday === weekday);
   return normalize(
-    hours
-      .filter((h) => h.weekday === weekday)
-      .map((h) => ({
-        start: localMinuteToInstant(date, h.startMinute, timeZone),
-        end: localMinuteToInstant(date, h.endMinute, timeZone),
-      })),
+    day.map((h) => ({
+      start: localMinuteToInstant(date, h.startMinute, timeZone),
+      end: localMinuteToInstant(date, h.endMinute, timeZone),
+    })),
   );
 }
 
-/** Working intervals of weekly hours across [range.start, range.end), clipped to it. */
-export function workingIntervals(range: Interval, hours: readonly WeeklyHours[], timeZone: string): Interval[] {
-  const all = localDatesBetween(range, timeZone).flatMap((d) => workingIntervalsOn(d, hours, timeZone));
+/** Working intervals across [range.start, range.end), clipped to it (weekly hours, with date exceptions replacing them). */
+export function workingIntervals(range: Interval, hours: readonly WeeklyHours[], timeZone: string, exceptions?: HoursExceptions): Interval[] {
+  const all = localDatesBetween(range, timeZone).flatMap((d) => workingIntervalsOn(d, hours, timeZone, exceptions));
   return intersect(normalize(all), [range]);
 }
 

@@ -16,7 +16,12 @@ export interface AffectedQuery {
   now: Date;
 }
 
-export type AffectedRow = AffectedAppointment & { patientId: string | null };
+export type AffectedRow = Omit<AffectedAppointment, 'alternatives'> & {
+  patientId: string | null;
+  serviceId: string;
+  /** Its practitioners (kept by a move when the rest can be swapped). */
+  practitionerIds: string[];
+};
 
 export class AffectedRepository {
   /**
@@ -56,7 +61,7 @@ export class AffectedRepository {
                  SELECT 1 FROM appointment_resource x
                   WHERE x.tenant_id = a.tenant_id AND x.appointment_id = a.id AND x.resource_id = ANY (${resourceIds}::uuid[])))
       ), checked AS (
-        SELECT c.id, r.name AS resource_name,
+        SELECT c.id, r.name AS resource_name, r.id AS resource_id, r.kind AS resource_kind,
                CASE
                  WHEN NOT b.active THEN format('%s is closed for booking', b.name)
                  WHEN NOT s.active THEN format('%s is no longer offered', s.name)
@@ -88,14 +93,15 @@ export class AffectedRepository {
           LEFT JOIN time_off t ON t.tenant_id = c.tenant_id AND t.id = o.id
       )
       SELECT c.id, c.version, c.branch_id AS "branchId", c.status::text AS status, c.starts_at AS "startsAt", c.ends_at AS "endsAt",
-             s.name AS "serviceName", p.id AS "patientId", p.name AS "patientName",
+             c.service_id AS "serviceId", s.name AS "serviceName", p.id AS "patientId", p.name AS "patientName",
+             coalesce(array_agg(k.resource_id::text ORDER BY k.resource_id) FILTER (WHERE k.resource_kind = 'PRACTITIONER'), '{}') AS "practitionerIds",
              array_agg(k.resource_name ORDER BY k.resource_name) AS "resourceNames",
              string_agg(DISTINCT k.reason, '; ') AS reason
         FROM candidate c
         JOIN checked k ON k.id = c.id
         JOIN service s ON s.tenant_id = c.tenant_id AND s.id = c.service_id
         LEFT JOIN patient p ON p.tenant_id = c.tenant_id AND p.id = c.patient_id
-       GROUP BY c.id, c.version, c.branch_id, c.status, c.starts_at, c.ends_at, s.name, p.id, p.name
+       GROUP BY c.id, c.version, c.branch_id, c.status, c.starts_at, c.ends_at, c.service_id, s.name, p.id, p.name
       HAVING bool_or(k.reason IS NOT NULL)
        ORDER BY c.starts_at, c.id`;
     return rows.map((r) => ({ ...r, startsAt: r.startsAt.toISOString(), endsAt: r.endsAt.toISOString() }));
@@ -114,6 +120,14 @@ export class AffectedRepository {
     if (ids.length === 0) return;
     await tx.$queryRaw`
       SELECT id FROM appointment WHERE tenant_id = ${tenantId}::uuid AND id = ANY (${[...ids]}::uuid[]) ORDER BY id FOR UPDATE`;
+  }
+
+  /** Lets go of a live hold (RELEASED, as a desk's release does); false when it is no longer live. */
+  async release(tx: Tx, tenantId: string, appointmentId: string): Promise<boolean> {
+    const count = await tx.$executeRaw`
+      UPDATE appointment SET status = 'RELEASED', hold_expires_at = NULL, version = version + 1, updated_at = now()
+       WHERE tenant_id = ${tenantId}::uuid AND id = ${appointmentId}::uuid AND status = 'HELD'`;
+    return count === 1;
   }
 
   /** Cancels a live appointment with a reason; false when it is no longer live. */

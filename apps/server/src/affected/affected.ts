@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { DomainError, type AffectedAppointment, type AppointmentView, type resolutionsInput } from '@frontdesk/shared';
 import { mayActIn, type Actor } from '../auth/scope.js';
 import type { Tx } from '../db/tx.js';
+import type { AvailabilityService } from '../availability/availability.service.js';
 import type { Appointments } from '../booking/appointments.js';
 import type { BookingRepository } from '../booking/booking.repository.js';
 import { appointmentEvent, author, stockEvents } from '../booking/events.js';
@@ -10,7 +11,11 @@ import { appendEvents, type AnyNewEvent } from '../sync/append.js';
 import type { AffectedRepository, AffectedRow } from './affected.repository.js';
 
 export interface SettleScope {
-  /** Limit the search (any combination; all given filters apply). */
+  /**
+   * Limit the search (any combination; all given filters apply). The
+   * schedules locked against bookings in flight are the resources' when
+   * given, else the branches'.
+   */
   branchIds?: string[];
   resourceIds?: string[];
   serviceIds?: string[];
@@ -45,12 +50,15 @@ export class AffectedAppointments {
     private readonly bookings: BookingRepository,
     private readonly appointments: Appointments,
     private readonly mover: MoveWithinTransaction,
+    /** Suggests free times for the affected, inside the change's transaction. */
+    private readonly availability: AvailabilityService,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   async settle(tx: Tx, actor: Actor, scope: SettleScope, resolutions: Resolutions): Promise<Settled> {
     // Bookings in flight on these schedules finish first and are found below; later ones see the change (migration hours_guard).
-    await this.repo.lockSchedules(tx, [...(scope.resourceIds ?? []), ...(scope.branchIds ?? [])]);
+    // A change of some resources locks theirs; one of whole branches (a holiday, a closure) the branches'.
+    await this.repo.lockSchedules(tx, scope.resourceIds?.length ? scope.resourceIds : (scope.branchIds ?? []));
     const affected = await this.repo.find(tx, {
       tenantId: actor.tenantId,
       branchIds: scope.branchIds ?? null,
@@ -78,13 +86,13 @@ export class AffectedAppointments {
         count === 1
           ? 'This change affects 1 appointment. Choose whether to keep, cancel or move it.'
           : `This change affects ${count} appointments. Choose whether to keep, cancel or move each.`,
-        { affected: booked.map(toAffected) },
+        { affected: await this.withAlternatives(tx, actor, booked) },
       );
     }
 
     const events: AnyNewEvent[] = [];
     for (const hold of holds) {
-      if (!(await this.repo.cancel(tx, actor.tenantId, hold.id, 'Hold released', ['HELD']))) continue;
+      if (!(await this.repo.release(tx, actor.tenantId, hold.id))) continue;
       events.push(appointmentEvent('appointment.released', actor, await this.appointments.view(tx, hold.id)));
       settled.released.push(hold.id);
     }
@@ -113,7 +121,28 @@ export class AffectedAppointments {
     }
     return settled;
   }
+
+  /** The affected as the person deciding sees them, the first few with the nearest free times under the new schedule (read in this transaction). */
+  private async withAlternatives(tx: Tx, actor: Actor, rows: readonly AffectedRow[]): Promise<AffectedAppointment[]> {
+    const out: AffectedAppointment[] = [];
+    for (const [i, row] of rows.entries()) {
+      const view = toAffected(row);
+      if (i < SUGGESTED_FOR) {
+        const alternatives = await this.availability
+          .alternatives({ tenantId: actor.tenantId, branchId: row.branchId, serviceId: row.serviceId, around: new Date(row.startsAt), resourceIds: row.practitionerIds, excludeAppointmentId: row.id, limit: SUGGESTIONS_EACH, tx })
+          // A service no longer offered has no free times to suggest.
+          .catch((error: unknown) => (error instanceof DomainError ? [] : Promise.reject(error)));
+        view.alternatives = alternatives;
+      }
+      out.push(view);
+    }
+    return out;
+  }
 }
+
+/** How many affected appointments come with suggested times (each is a slot search). */
+const SUGGESTED_FOR = 10;
+const SUGGESTIONS_EACH = 3;
 
 function toAffected(row: AffectedRow): AffectedAppointment {
   return {

@@ -1,4 +1,4 @@
-import type { ResourceKind, WeeklyHours } from '@frontdesk/shared';
+import type { HoursExceptions, ResourceKind, WeeklyHours } from '@frontdesk/shared';
 import type { Db, Tx } from '../db/tx.js';
 
 // Reads for slot finding. The catalogue (service, requirements, candidate
@@ -21,6 +21,8 @@ export interface CatalogueResource {
   tags: string[];
   /** Weekly hours per branch the resource works at (empty array: linked, no hours). */
   hoursByBranch: Record<string, WeeklyHours[]>;
+  /** Date exceptions per branch, from yesterday on: on those dates they replace the weekly hours. */
+  exceptionsByBranch?: Record<string, HoursExceptions>;
 }
 
 export interface Catalogue {
@@ -71,7 +73,17 @@ export class AvailabilityRepository {
                        SELECT coalesce(json_agg(json_build_object('weekday', h.weekday, 'startMinute', h.start_minute, 'endMinute', h.end_minute)
                                                 ORDER BY h.weekday, h.start_minute), '[]'::json)
                          FROM working_hours h WHERE h.resource_id = r.id AND h.branch_id = rb.branch_id)), '{}'::json)
-                       FROM resource_branch rb WHERE rb.resource_id = r.id)
+                       FROM resource_branch rb WHERE rb.resource_id = r.id),
+                   'exceptionsByBranch', (
+                     SELECT coalesce(json_object_agg(d.branch_id, d.days), '{}'::json)
+                       FROM (SELECT x.branch_id, json_object_agg(x.date, x.hours) AS days
+                               FROM (SELECT e.branch_id, e.date::text AS date,
+                                            json_agg(json_build_object('startMinute', e.start_minute, 'endMinute', e.end_minute) ORDER BY e.start_minute) AS hours
+                                       FROM working_hours_exception e
+                                      -- Two days back covers yesterday in every zone; older dates cannot be booked.
+                                      WHERE e.tenant_id = r.tenant_id AND e.resource_id = r.id AND e.date >= current_date - 2
+                                      GROUP BY e.branch_id, e.date) x
+                              GROUP BY x.branch_id) d)
                  ) ORDER BY r.name, r.id), '[]'::json)
             FROM resource r
            WHERE r.tenant_id = ${tenantId}::uuid AND r.active

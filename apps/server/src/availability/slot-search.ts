@@ -148,7 +148,7 @@ export function checkStart(service: CatalogueService, plan: BranchPlan, busy: re
     busy.filter((b) => b.source === 'time_off' && (b.resourceId === r.id || (b.resourceId === null && b.branchId === branch.id)) && overlapping(b, occupy));
   const appointmentsOf = (r: CatalogueResource) => busy.filter((b) => b.source === 'appointment' && b.resourceId === r.id && overlapping(b, occupy));
   const isOff = (r: CatalogueResource) =>
-    !inside(workingIntervals(occupy, r.hoursByBranch[branch.id] ?? [], branch.timeZone), occupy) || timeOffOf(r).length > 0;
+    !inside(workingIntervals(occupy, r.hoursByBranch[branch.id] ?? [], branch.timeZone, r.exceptionsByBranch?.[branch.id]), occupy) || timeOffOf(r).length > 0;
   const failing = plan.requirements.filter((req) => !req.candidates.some((c) => inside(free.get(c.id) ?? [], occupy)));
 
   const closed = failing.filter((req) => req.candidates.every(isOff));
@@ -194,7 +194,7 @@ function freeByResource(plan: BranchPlan, window: Interval, busy: readonly Busy[
   const branchOff = busy.filter((b) => b.source === 'time_off' && b.resourceId === null && b.branchId === plan.branch.id).map(toInterval);
   const free = new Map<string, Interval[]>();
   for (const r of new Set(plan.requirements.flatMap((req) => req.candidates))) {
-    const working = workingIntervals(window, r.hoursByBranch[plan.branch.id] ?? [], plan.branch.timeZone);
+    const working = workingIntervals(window, r.hoursByBranch[plan.branch.id] ?? [], plan.branch.timeZone, r.exceptionsByBranch?.[plan.branch.id]);
     const taken = busy.filter((b) => b.resourceId === r.id).map(toInterval);
     free.set(r.id, subtract(working, [...taken, ...branchOff]));
   }

@@ -23,7 +23,8 @@ export class DaySheetRepository {
     return rows[0]?.seq ?? '0';
   }
 
-  async resources(db: Db | Tx, tenantId: string, branchId: string) {
+  /** The branch's active resources with their weekly hours there and their exceptions on `date` (YYYY-MM-DD). */
+  async resources(db: Db | Tx, tenantId: string, branchId: string, date: string) {
     return db.resource.findMany({
       where: { tenantId, active: true, branches: { some: { branchId } } },
       select: {
@@ -33,6 +34,7 @@ export class DaySheetRepository {
         tags: true,
         colour: true,
         hours: { where: { branchId }, select: { weekday: true, startMinute: true, endMinute: true } },
+        hourExceptions: { where: { branchId, date: new Date(`${date}T00:00:00Z`) }, select: { startMinute: true, endMinute: true }, orderBy: { startMinute: 'asc' } },
       },
       orderBy: [{ kind: 'asc' }, { name: 'asc' }],
     });

@@ -25,7 +25,7 @@ export class DaySheetService {
     const bounds = localDayBounds(input.date, branch.timeZone);
     const from = new Date(bounds.start);
     const to = new Date(bounds.end);
-    const resources = await this.repo.resources(this.db, actor.tenantId, branch.id);
+    const resources = await this.repo.resources(this.db, actor.tenantId, branch.id, input.date);
     const [appointments, timeOff, sessions] = await Promise.all([
       this.repo.appointments(this.db, actor.tenantId, branch.id, from, to),
       this.repo.timeOff(this.db, actor.tenantId, branch.id, resources.map((r) => r.id), from, to),
@@ -45,7 +45,8 @@ export class DaySheetService {
         name: r.name,
         tags: r.tags,
         colour: r.colour,
-        working: workingIntervals(bounds, r.hours, branch.timeZone).map((i) => ({ startsAt: new Date(i.start).toISOString(), endsAt: new Date(i.end).toISOString() })),
+        // A date exception replaces the weekly hours on that date.
+        working: workingIntervals(bounds, r.hours, branch.timeZone, r.hourExceptions.length > 0 ? { [input.date]: r.hourExceptions } : undefined).map((i) => ({ startsAt: new Date(i.start).toISOString(), endsAt: new Date(i.end).toISOString() })),
       })),
       appointments: appointments.map((a) => toAppointmentView(a, now)),
       timeOff: timeOff.map(toTimeOffView),

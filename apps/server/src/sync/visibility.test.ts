@@ -34,6 +34,7 @@ const appointment: AppointmentView = {
   products: [],
   createdBy: 'staff-1',
   updatedAt: '2026-01-01T08:00:00.000Z',
+  keptOutsideHours: false,
 };
 
 const staffChanged = (branchIds: string[], previousBranchIds?: string[]) =>

@@ -54,6 +54,7 @@ function appt(id: string, version: number, startsAt: string, status: Appointment
     products: [],
     createdBy: 'x',
     updatedAt: startsAt,
+    keptOutsideHours: false,
   };
 }
 
