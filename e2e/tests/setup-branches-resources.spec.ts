@@ -1,9 +1,9 @@
-import { expect, futureWeekday, openDesk, screenshotPath, showDay, test } from '../fixtures/desk.js';
+import { apiAs, at, bookVia, expect, futureWeekday, openDesk, screenshotPath, showDay, test } from '../fixtures/desk.js';
 
 const ADMIN = 'admin@demo.frontdesk.test';
 const CALL_CENTRE = 'callcentre@demo.frontdesk.test';
 
-test('an admin sets up a branch with split hours and a holiday, then a practitioner and a room there; another desk sees the new column appear live', async ({ browser, db }) => {
+test('an admin sets up a branch with split hours and a holiday, then a practitioner and a room there; another desk sees the new columns appear live, and the practitioner deactivated over a booking goes once it is kept', async ({ browser, db, demo }) => {
   // Each run has a database of its own (fixtures/stack.ts), so the names can read like a clinic's.
   const branchName = 'Harbourside (London)';
   const doctor = 'Dr Amelia Wren';
@@ -114,12 +114,31 @@ test('an admin sets up a branch with split hours and a holiday, then a practitio
   await expect(desk.getByTestId('day-grid').getByText(room)).toBeVisible();
   await admin.screenshot({ path: screenshotPath('setup-resources') });
 
-  // Deactivated, the room's column goes from the other desk too.
-  await roomRow.getByTestId('resource-deactivate').click();
-  await roomRow.getByTestId('resource-deactivate-confirm').click();
-  await expect(roomRow.getByTestId('resource-status')).toHaveText('Inactive');
-  await expect(desk.getByTestId('day-grid').getByText(room)).toHaveCount(0);
-  await expect(desk.getByTestId('day-grid').getByText(doctor)).toBeVisible();
+  // Dr Wren works Monday mornings there and has a GP booking; deactivating her asks what becomes of it first.
+  await db.query(`INSERT INTO working_hours (tenant_id, resource_id, branch_id, weekday, start_minute, end_minute) SELECT tenant_id, $1, $2, 1, 540, 780 FROM branch WHERE id = $2`, [doc[0]!.id, branchId]);
+  const booked = await bookVia(await apiAs(CALL_CENTRE), { branchId, serviceId: demo.service('GP consultation'), startsAt: at(monday, '10:00', 'Europe/London'), resourceIds: [doc[0]!.id] });
+  const doctorRow = resources.getByTestId('resource-row').filter({ hasText: doctor });
+  await doctorRow.getByTestId('resource-deactivate').click();
+  await doctorRow.getByTestId('resource-deactivate-confirm').click();
+  const dialog = admin.getByTestId('affected-dialog');
+  await expect(dialog.getByTestId('affected-row')).toHaveCount(1);
+  await expect(dialog.getByTestId('affected-row')).toContainText(booked.patientName);
+  await expect(dialog.getByTestId('affected-row')).toContainText(`${doctor} is no longer active`);
+  // Closing it changes nothing.
+  await dialog.getByTestId('affected-close').click();
+  await expect(dialog).toBeHidden();
+  await expect(doctorRow.getByTestId('resource-status')).toHaveText('Active');
+  await doctorRow.getByTestId('resource-deactivate').click();
+  await doctorRow.getByTestId('resource-deactivate-confirm').click();
+  await dialog.getByTestId('affected-keep-all').click();
+  await dialog.getByTestId('affected-apply').click();
+  await expect(dialog).toBeHidden();
+  await expect(doctorRow.getByTestId('resource-status')).toHaveText('Inactive');
+  const { rows: kept } = await db.query('SELECT status, kept_outside_hours FROM appointment WHERE id = $1', [booked.id]);
+  expect(kept).toEqual([{ status: 'BOOKED', kept_outside_hours: true }]);
+  // The other desk loses her column; the room stays.
+  await expect(column).toHaveCount(0);
+  await expect(desk.getByTestId('day-grid').getByText(room)).toBeVisible();
 
   await desk.context().close();
   await admin.context().close();

@@ -127,6 +127,9 @@ export function BranchesSection({ branch: current }: SetupSectionProps) {
         </tbody>
       </table>
 
+      {commands.setActive.dialog}
+      {commands.setOpeningHours.dialog}
+      {commands.addClosure.dialog}
       {chosen && (
         <>
           <h3 className="setup-detail-head" data-testid="branch-detail-name">

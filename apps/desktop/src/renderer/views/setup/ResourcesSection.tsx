@@ -72,6 +72,8 @@ export function ResourcesSection({ branch }: SetupSectionProps) {
         />
       )}
 
+      {commands.setBranches.dialog}
+      {commands.setActive.dialog}
       <ErrorLine message={rowError} testId="resource-row-error" />
       {resources.isError && <p className="error">Could not load the resources. {formRefusal(resources.error).message}</p>}
       <table data-testid="resource-list">

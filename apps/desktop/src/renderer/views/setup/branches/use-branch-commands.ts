@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../../lib/trpc.js';
+import { useSettledMutation } from '../affected.js';
 
 /**
  * The branch commands. Each reloads the branch list, the catalogue, the day
@@ -18,9 +19,10 @@ export function useBranchCommands() {
   return {
     create: useMutation(trpc.setup.branches.create.mutationOptions(options)),
     update: useMutation(trpc.setup.branches.update.mutationOptions(options)),
-    setOpeningHours: useMutation(trpc.setup.branches.setOpeningHours.mutationOptions(options)),
-    setActive: useMutation(trpc.setup.branches.setActive.mutationOptions(options)),
-    addClosure: useMutation(trpc.setup.branches.addClosure.mutationOptions(options)),
+    // These may affect appointments: refused with the list, each opens the dialog to settle them (render `dialog`).
+    setOpeningHours: useSettledMutation(trpc.setup.branches.setOpeningHours.mutationOptions(options)),
+    setActive: useSettledMutation(trpc.setup.branches.setActive.mutationOptions(options)),
+    addClosure: useSettledMutation(trpc.setup.branches.addClosure.mutationOptions(options)),
     removeClosure: useMutation(trpc.schedule.removeTimeOff.mutationOptions(options)),
   };
 }

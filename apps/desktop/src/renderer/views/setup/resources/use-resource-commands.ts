@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../../lib/trpc.js';
+import { useSettledMutation } from '../affected.js';
 
 /** The resource commands. Each reloads the setup lists, the catalogue and the day views (columns, colours) once answered. */
 export function useResourceCommands() {
@@ -14,8 +15,9 @@ export function useResourceCommands() {
   return {
     create: useMutation(trpc.setup.resources.create.mutationOptions(options)),
     update: useMutation(trpc.setup.resources.update.mutationOptions(options)),
-    setBranches: useMutation(trpc.setup.resources.setBranches.mutationOptions(options)),
-    setActive: useMutation(trpc.setup.resources.setActive.mutationOptions(options)),
+    // These may affect appointments: refused with the list, each opens the dialog to settle them (render `dialog`).
+    setBranches: useSettledMutation(trpc.setup.resources.setBranches.mutationOptions(options)),
+    setActive: useSettledMutation(trpc.setup.resources.setActive.mutationOptions(options)),
   };
 }
 
