@@ -1,4 +1,3 @@
-// Over 300 lines: every branch command shares one seeded clinic (and a second one for other-tenant ids); splitting would seed it again per file.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { localDayBounds, type AffectedAppointment } from '@frontdesk/shared';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
