@@ -6,6 +6,7 @@ import { clock, instantAt, prettyDate } from '../lib/time.js';
 import { useTRPC } from '../lib/trpc.js';
 import type { Branch } from '../lib/types.js';
 import { sheetRows, toCsv } from './day-sheet-rows.js';
+import { useSettledMutation } from './setup/affected.js';
 
 /** The manager's sheet: every appointment of the day, print, CSV, and blocking time. */
 export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
@@ -19,7 +20,8 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
   const [kind, setKind] = useState<'LEAVE' | 'HOLIDAY' | 'BLOCKED'>('BLOCKED');
   const [reason, setReason] = useState('');
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.availability.day.pathKey() });
-  const addTimeOff = useMutation(trpc.schedule.addTimeOff.mutationOptions({ onSuccess: refresh }));
+  // Time off over bookings asks what to do with them (keep, cancel, move) before anything changes.
+  const addTimeOff = useSettledMutation(trpc.schedule.addTimeOff.mutationOptions({ onSuccess: refresh }));
   const removeTimeOff = useMutation(trpc.schedule.removeTimeOff.mutationOptions({ onSuccess: refresh }));
   const [showLapsedHolds, setShowLapsedHolds] = useState(false);
   const table = useMemo(() => (day ? sheetRows(day, showLapsedHolds) : []), [day, showLapsedHolds]);
@@ -83,7 +85,14 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
                 {r.patient} <span className="muted">{r.phone}</span>
               </td>
               <td>{r.service}</td>
-              <td>{r.status.replace('_', ' ').toLowerCase()}</td>
+              <td>
+                {r.status.replace('_', ' ').toLowerCase()}
+                {r.kept && (
+                  <span className="kept-badge" data-testid="kept-outside-hours" title="Kept on purpose when the hours changed: outside the working hours now.">
+                    kept outside hours
+                  </span>
+                )}
+              </td>
               <td>{r.note}</td>
             </tr>
           ))}
@@ -123,7 +132,7 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
             });
           }}
         >
-          <select data-testid="timeoff-resource" value={resourceId} onChange={(e) => setResourceId(e.target.value)}>
+          <select data-testid="timeoff-resource" aria-label="Whose time" value={resourceId} onChange={(e) => setResourceId(e.target.value)}>
             <option value="">Whole branch</option>
             {day.resources.map((r) => (
               <option key={r.id} value={r.id}>
@@ -131,20 +140,34 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
               </option>
             ))}
           </select>
-          <input data-testid="timeoff-from" type="time" step={900} value={from} onChange={(e) => setFrom(e.target.value)} />
-          <input data-testid="timeoff-to" type="time" step={900} value={to} onChange={(e) => setTo(e.target.value)} />
-          <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+          <input data-testid="timeoff-from" aria-label="From" type="time" step={900} value={from} onChange={(e) => setFrom(e.target.value)} />
+          <input data-testid="timeoff-to" aria-label="To" type="time" step={900} value={to} onChange={(e) => setTo(e.target.value)} />
+          <select aria-label="Kind of time off" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
             <option value="BLOCKED">Blocked</option>
             <option value="LEAVE">Leave</option>
             <option value="HOLIDAY">Holiday</option>
           </select>
-          <input data-testid="timeoff-reason" placeholder="Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+          <input data-testid="timeoff-reason" aria-label="Reason" placeholder="Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
           <button data-testid="timeoff-add" disabled={!online || addTimeOff.isPending}>
             Block time
           </button>
         </form>
         {(addTimeOff.error ?? removeTimeOff.error) && <p className="error">{sentenceFor(addTimeOff.error ?? removeTimeOff.error)}</p>}
+        {addTimeOff.data && <p className="notice" role="status" data-testid="timeoff-settled">{settledWords(addTimeOff.data.settled)}</p>}
+        {addTimeOff.dialog}
       </section>
     </div>
   );
+}
+
+/** What became of the appointments in the blocked time, in a sentence. */
+function settledWords(s: { kept: string[]; cancelled: string[]; moved: string[]; released: string[] }): string {
+  const many = (n: number, one: string, more: string) => (n === 0 ? null : n === 1 ? one : `${n} ${more}`);
+  const parts = [
+    many(s.moved.length, '1 appointment moved', 'appointments moved'),
+    many(s.cancelled.length, '1 appointment cancelled', 'appointments cancelled'),
+    many(s.kept.length, '1 appointment kept as an exception', 'appointments kept as exceptions'),
+    many(s.released.length, '1 hold let go', 'holds let go'),
+  ].filter(Boolean);
+  return parts.length === 0 ? 'Time blocked.' : `Time blocked; ${parts.join(', ')}.`;
 }

@@ -27,6 +27,8 @@ export function sheetRows(day: DayView, showLapsedHolds = false) {
       service: a.serviceName,
       status: a.status,
       note: a.note,
+      /** Kept on purpose outside working hours (a setup change would have moved or cancelled it). */
+      kept: a.keptOutsideHours,
     }));
 }
 

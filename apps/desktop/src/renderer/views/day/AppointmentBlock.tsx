@@ -59,7 +59,14 @@ export function AppointmentBlock({
           <span className="status">{a.status === 'CHECKED_IN' ? 'arrived' : a.status.toLowerCase()}</span>
         )}
       </div>
-      <div className="appt-what">{a.patient?.name ?? (a.status === 'HELD' ? 'Being booked…' : 'Booked')}</div>
+      <div className="appt-what">
+        {a.patient?.name ?? (a.status === 'HELD' ? 'Being booked…' : 'Booked')}
+        {a.keptOutsideHours && primary && (
+          <span className="kept-badge" data-testid="kept-outside-hours" title="Kept on purpose when the hours changed: outside the working hours now.">
+            kept
+          </span>
+        )}
+      </div>
       <div className="appt-svc muted">{a.serviceName}</div>
     </div>
   );

@@ -3,7 +3,7 @@ import { useMutation, useQuery, type MutateOptions, type UseMutationOptions } fr
 import { domainErrorOf, type AffectedAppointment, type Resolution, type ResolutionsInput, type SlotSuggestion } from '@frontdesk/shared';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { sentenceFor } from '../../lib/errors.js';
-import { clock, instantAt, prettyDate } from '../../lib/time.js';
+import { clock, instantAt } from '../../lib/time.js';
 import { useTRPC } from '../../lib/trpc.js';
 
 // A setup change that would break appointments comes back as
@@ -176,7 +176,7 @@ function AffectedRow({
   onChoose: (choice: Choice | undefined) => void;
 }) {
   const date = localDate(a.startsAt, timeZone);
-  const when = `${prettyDate(date)}, ${clock(a.startsAt, timeZone)}–${clock(a.endsAt, timeZone)}`;
+  const when = `${shortDate(a.startsAt, timeZone)}, ${clock(a.startsAt, timeZone)}–${clock(a.endsAt, timeZone)}`;
   const who = a.patientName ?? 'A held time';
   const alternatives = a.alternatives ?? [];
   return (
@@ -216,7 +216,7 @@ function AffectedRow({
             >
               {alternatives.map((s) => (
                 <option key={slotKey(s)} value={slotKey(s)}>
-                  {prettyDate(localDate(s.startsAt, timeZone))}, {clock(s.startsAt, timeZone)}
+                  {shortDate(s.startsAt, timeZone)}, {clock(s.startsAt, timeZone)}
                 </option>
               ))}
               <option value="other">Another time…</option>
@@ -266,6 +266,11 @@ const slotKey = (s: SlotSuggestion) => `${s.startsAt}|${s.resourceIds.join(',')}
 /** The branch-local date (YYYY-MM-DD) of an instant. */
 function localDate(instant: string, timeZone: string): string {
   return new Date(instant).toLocaleDateString('en-CA', { timeZone });
+}
+
+/** "Wed 24 Feb": enough to tell the days of a change apart. */
+function shortDate(instant: string, timeZone: string): string {
+  return new Date(instant).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone });
 }
 
 /** HH:mm on a 24-hour clock, for a datetime-local input. */
