@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { at, expect, futureWeekday, openDesk, screenshotPath, showDay, STAFF, test } from '../fixtures/desk.js';
+import { apiAs, at, bookVia, expect, futureWeekday, openDesk, screenshotPath, showDay, STAFF, test } from '../fixtures/desk.js';
 
 const ADMIN = 'admin@demo.frontdesk.test';
 
@@ -92,4 +92,39 @@ test('an admin sets up a service needing a dentist and a chair, offered by one d
   await expect(managerRow.getByTestId('service-price-cell')).not.toContainText('Lakeview');
   const priced = await db.query<{ price_cents: number }>('SELECT price_cents FROM service_price WHERE service_id = $1 AND branch_id = $2', [rows[0]!.id, demo.east]);
   expect(priced.rows).toEqual([{ price_cents: 21_000 }]);
+});
+
+test('stopping a service with a booked appointment asks what to do with it first; kept, it stays booked and marked', async ({ browser, db, demo }) => {
+  const name = `Whitening ${randomUUID().slice(0, 4)}`;
+  const admin = await apiAs(ADMIN);
+  const { service } = await admin.setup.services.create.mutate({
+    name,
+    durationMin: 30,
+    requirements: [{ kind: 'PRACTITIONER', tag: 'dentist' }, { kind: 'CHAIR', tag: 'dental' }],
+    basePriceCents: 15_000,
+  });
+  const monday = futureWeekday(9, 1);
+  const booked = await bookVia(await apiAs(STAFF.reception), { branchId: demo.east, serviceId: service.id, startsAt: at(monday, '11:00'), resourceIds: [demo.resource('Dr Priya Nair')] });
+
+  const page = await openDesk(browser, ADMIN);
+  await page.getByTestId('tab-setup').click();
+  await page.getByTestId('setup-tab-services').click();
+  const row = page.getByTestId('setup-services').locator(`[data-testid="service-row"][data-name="${name}"]`);
+  await row.getByTestId('service-deactivate').click();
+
+  const dialog = page.getByTestId('affected-dialog');
+  await expect(dialog.getByTestId('affected-row')).toHaveCount(1);
+  await expect(dialog.getByTestId('affected-row')).toContainText(booked.patientName);
+  await expect(row.getByTestId('service-status')).toHaveText('Offered');
+  await dialog.getByTestId('affected-keep-all').click();
+  await dialog.getByTestId('affected-apply').click();
+  await expect(dialog).toBeHidden();
+  await expect(row.getByTestId('service-status')).toHaveText('Not offered');
+  await expect(page.getByTestId('service-notice')).toHaveText(`${name} is no longer offered.`);
+
+  const { rows } = await db.query<{ status: string; kept_outside_hours: boolean; active: boolean }>(
+    'SELECT a.status, a.kept_outside_hours, s.active FROM appointment a JOIN service s ON s.id = a.service_id WHERE a.id = $1',
+    [booked.id],
+  );
+  expect(rows).toEqual([{ status: 'BOOKED', kept_outside_hours: true, active: false }]);
 });

@@ -75,6 +75,8 @@ export function ServicesSection(_props: SetupSectionProps) {
         />
       )}
 
+      {commands.update.dialog}
+      {commands.deactivate.dialog}
       <ErrorLine message={rowError} testId="service-row-error" />
       {services.isError && <p className="error">Could not load the services. {formRefusal(services.error).message}</p>}
       <table data-testid="service-list">

@@ -2,11 +2,17 @@ import type { inferRouterOutputs } from '@trpc/server';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { AppRouter } from '@frontdesk/server/router';
 import { useTRPC } from '../../../lib/trpc.js';
+import { useSettledMutation } from '../affected.js';
 
 /** A service as the setup screen lists it. */
 export type SetupService = inferRouterOutputs<AppRouter>['setup']['services']['list'][number];
 
-/** The services setup's commands; each reloads the list and the desk's catalogue once the server has answered. */
+/**
+ * The services setup's commands; each reloads the list and the desk's
+ * catalogue once the server has answered. Those that can meet booked
+ * appointments (an edit taking practitioners off, stopping the service)
+ * ask what to do with them first: render their `dialog`.
+ */
 export function useServiceCommands() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -18,8 +24,8 @@ export function useServiceCommands() {
   const options = { onSettled: reload };
   return {
     create: useMutation(trpc.setup.services.create.mutationOptions(options)),
-    update: useMutation(trpc.setup.services.update.mutationOptions(options)),
-    deactivate: useMutation(trpc.setup.services.deactivate.mutationOptions(options)),
+    update: useSettledMutation(trpc.setup.services.update.mutationOptions(options)),
+    deactivate: useSettledMutation(trpc.setup.services.deactivate.mutationOptions(options)),
     activate: useMutation(trpc.setup.services.activate.mutationOptions(options)),
   };
 }
