@@ -25,7 +25,7 @@ export function ImportReport({ result }: { result: ImportResult }) {
           <dd data-testid="import-skipped">{count(result.skipped)}</dd>
         </div>
         <div className={result.errorCount > 0 ? 'bad' : ''}>
-          <dt>Rows with errors</dt>
+          <dt>Errors</dt>
           <dd data-testid="import-error-count">{count(result.errorCount)}</dd>
         </div>
       </dl>
