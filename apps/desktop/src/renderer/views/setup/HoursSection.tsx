@@ -58,6 +58,8 @@ export function HoursSection({ branch: topBranch }: SetupSectionProps) {
 
   return (
     <div className="hours" data-testid="hours-section">
+      {commands.dialogs}
+      {dragCommands.dialogs}
       <h2>Working hours</h2>
       <div className="hours-toolbar">
         <label>
