@@ -179,6 +179,15 @@ describe('importing patients from CSV', () => {
     expect(found.map((p) => p.name)).toEqual(['Gwen Importa']);
   });
 
+  it('lists the imports that wrote something, newest first, with who made them', async () => {
+    const caller = await callerFor(setup.db.deps, setup.demo.staff.admin.email, setup.demo.password);
+    const runs = await caller.setup.imports.runs();
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs[0]).toMatchObject({ kind: 'patients', createdBy: 'Ada Admin' });
+    expect(runs.map((r) => r.createdAt)).toEqual([...runs.map((r) => r.createdAt)].sort().reverse());
+    expect(runs.some((r) => r.fileName === 'patients.csv' && r.created === 3)).toBe(true);
+  });
+
   it('streams progress while reading a large file', async () => {
     const lines = ['name,phone'];
     for (let i = 0; i < 12_000; i++) lines.push(`Stream Person ${i},+9 ${String(100000 + i)}`);
@@ -301,6 +310,27 @@ describe('a malformed file gets a plain error and the server stays up', () => {
     const answer = await post('preview', huge());
     expect(answer.failure?.message).toMatch(/larger than 50 MB/);
     await alive();
+  });
+
+  it('a desk that goes away in the middle of its file leaves the server up and nothing written', async () => {
+    const before = await patients();
+    const abort = new AbortController();
+    async function* slow() {
+      yield Buffer.from('name,phone\nHalf Way,555 1501\n');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      abort.abort();
+      yield Buffer.from('More Rows,555 1502\n');
+    }
+    const sent = fetch(`${running.url}/import/patients?mode=apply`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${admin}` },
+      body: slow() as unknown as ReadableStream,
+      duplex: 'half',
+      signal: abort.signal,
+    } as RequestInit);
+    await expect(sent).rejects.toThrow();
+    await alive();
+    expect(await patients()).toBe(before);
   });
 
   it('more rows than the limit', async () => {
