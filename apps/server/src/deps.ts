@@ -37,6 +37,7 @@ import { IdempotencyRepository } from './idempotency/idempotency.repository.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { ImportsRepository } from './imports/imports.repository.js';
 import { ImportsService } from './imports/imports.service.js';
+import { PatientProfileRepository } from './patients/patient-profile.repository.js';
 import { PatientsRepository } from './patients/patients.repository.js';
 import { PatientsService } from './patients/patients.service.js';
 import type { Logger } from './logger.js';
@@ -145,7 +146,7 @@ export function createDeps(options: DepsOptions): Deps {
     tokens: new TokensService(db, new TokensRepository(), idempotency),
     holdExpiry,
     holds: new HoldChanges(db, bookings, appointments, availability, conflicts, serviceTerms, sessionHolds),
-    patients: new PatientsService(db, new PatientsRepository()),
+    patients: new PatientsService(db, new PatientsRepository(), new PatientProfileRepository()),
     catalog: new CatalogService(db, new CatalogRepository()),
     clinic: new ClinicService(db, new ClinicRepository()),
     affected,

@@ -37,6 +37,10 @@ export type EventPayloads = {
   'appointment.kept_outside_hours': { appointment: AppointmentView };
   'import.completed': { importId: string; kind: 'patients' | 'resources'; rows: number; created: number; skipped: number };
   'patient.viewed': { patientId: string };
+  /** A patient's record changed: which fields (never the values of sensitive ones). */
+  'patient.updated': { patientId: string; fields: string[] };
+  /** A duplicate record was merged into the survivor: its appointments and tokens moved, and it points at the survivor. */
+  'patient.merged': { survivorId: string; duplicateId: string; appointments: number; tokens: number };
   /** The clinic's settings changed (the clock format): every desk writes times the new way. */
   'clinic.settings_changed': { timeFormat: '24h' | '12h' };
   /** A staff account changed; never carries secrets. `previousBranchIds`: the branches before a change of branches (absent otherwise, and on older events). */

@@ -16,3 +16,5 @@ export * from './firstrun-schemas.js';
 export * from './product-schemas.js';
 export * from './session-schemas.js';
 export * from './imports.js';
+export * from './patient-schemas.js';
+export * from './zone-countries.js';

@@ -185,18 +185,7 @@ export const patientSearchInput = z.object({
   limit: z.number().int().min(1, 'Ask for at least 1 result.').max(PATIENT_SEARCH_MAX_RESULTS, `Ask for at most ${PATIENT_SEARCH_MAX_RESULTS} results.`).default(20),
 });
 
-export const patientCreateInput = z.object({
-  name: text(200).min(1, "Enter the patient's name."),
-  phone: z
-    .string()
-    .trim()
-    .min(5, 'Enter a phone number with at least 5 digits.')
-    .max(30, 'A phone number has at most 30 characters.')
-    .regex(/^\+?[0-9 ()-]+$/, 'A phone number has only digits, spaces and ( ) - +.'),
-  email: z.email('Enter an email address, e.g. name@example.com.').max(200, 'An email address has at most 200 characters.').optional(),
-  dateOfBirth: localDate.optional(),
-});
-
+// patientCreateInput and the rest of the record: patient-schemas.ts.
 export const patientGetInput = z.object({ patientId: id });
 export const appointmentGetInput = z.object({ appointmentId: id });
 

@@ -37,6 +37,10 @@ export function summarize(type: string, payload: unknown): string {
       return "Viewed the patient's record";
     case 'patient.created':
       return 'Created the patient record';
+    case 'patient.updated':
+      return `Changed the patient's ${((p.fields as string[] | undefined) ?? []).join(', ') || 'record'}`;
+    case 'patient.merged':
+      return 'Merged a duplicate record into this one';
     case 'staff.changed':
       return `Staff account ${String(p.change ?? 'changed')}`;
     case 'staff.signed_out':

@@ -118,7 +118,7 @@ describe('the request scope set by the procedure builder', () => {
   });
 
   it('a repository query with its tenant filter removed still returns only the caller’s patients', async () => {
-    vi.spyOn(PatientsRepository.prototype, 'search').mockImplementation((client: Db) =>
+    vi.spyOn(PatientsRepository.prototype, 'search').mockImplementation((client: Db | Tx) =>
       client.$queryRaw`SELECT id::text AS id, name, phone FROM patient ORDER BY name`,
     );
     const desk = await callerFor(setup.db.deps, setup.a.staff.receptionist.email, setup.a.password);

@@ -1,39 +1,231 @@
-import type { PatientSummary } from '@frontdesk/shared';
-import type { Prisma } from '../db/prisma.js';
+import { formatPhone, type PatientHit, type PatientQuery, type PatientRecord, type PatientSex, type ContactChannel } from '@frontdesk/shared';
+import { Prisma } from '../db/prisma.js';
 import type { Db, Tx } from '../db/tx.js';
 
-const patientSelect = { id: true, name: true, phone: true, email: true, dateOfBirth: true } satisfies Prisma.PatientSelect;
-export type PatientRow = Prisma.PatientGetPayload<{ select: typeof patientSelect }>;
+const recordSelect = {
+  id: true,
+  name: true,
+  phone: true,
+  otherPhones: true,
+  email: true,
+  dateOfBirth: true,
+  sex: true,
+  address: true,
+  preferredContact: true,
+  consentToMessages: true,
+  alerts: true,
+  notes: true,
+  nationalId: true,
+  insuranceId: true,
+  version: true,
+  createdAt: true,
+  updatedAt: true,
+  mergedIntoId: true,
+} satisfies Prisma.PatientSelect;
+export type PatientRow = Prisma.PatientGetPayload<{ select: typeof recordSelect }>;
+
+/** The columns a create or an update writes (phones already E.164). */
+export interface PatientData {
+  name: string;
+  phone: string;
+  otherPhones: string[];
+  email: string | null;
+  dateOfBirth: string | null;
+  sex: PatientSex | null;
+  address: string;
+  preferredContact: ContactChannel;
+  consentToMessages: boolean;
+  alerts: string[];
+  notes: string;
+  nationalId: string | null;
+  insuranceId: string | null;
+}
+
+const dateOnly = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+
+export function toRecord(row: PatientRow): PatientRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    phone: formatPhone(row.phone),
+    phoneE164: row.phone,
+    otherPhones: row.otherPhones.map(formatPhone),
+    email: row.email,
+    dateOfBirth: dateOnly(row.dateOfBirth),
+    sex: row.sex as PatientSex | null,
+    address: row.address,
+    preferredContact: row.preferredContact as ContactChannel,
+    consentToMessages: row.consentToMessages,
+    alerts: row.alerts,
+    notes: row.notes,
+    nationalId: row.nationalId,
+    insuranceId: row.insuranceId,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    mergedIntoId: row.mergedIntoId,
+  };
+}
+
+interface HitRow {
+  id: string;
+  name: string;
+  phone: string;
+  date_of_birth: Date | null;
+  alerts: string[];
+  match: PatientHit['match'];
+}
+
+const RANK = { phone: 0, id: 0, dob: 1, name: 2, similar: 3 } as const;
+/** Similar names are looked for only for this many letters or more: shorter ones resemble everybody. */
+const SIMILAR_MIN_CHARS = 4;
 
 export class PatientsRepository {
   /**
-   * By phone digits (anywhere in the number) or by name prefix of any word.
-   * The query is matched literally: LIKE's wildcards in it are escaped.
+   * Ranked: an exact phone or id first, then a date of birth (with the name's
+   * words, when typed), then names whose words each begin with a typed word,
+   * then (`similar`, asked only when nothing else was found) names that
+   * merely look alike: a typo ('garsia'). Merged records are never listed: their
+   * survivor is. Each branch of the union is served by an index of its own.
    */
-  async search(db: Db, tenantId: string, query: string, limit: number): Promise<PatientSummary[]> {
-    const digits = query.replace(/\D/g, '');
-    const byPhone = digits.length >= 3;
-    const prefix = escapeLike(query);
-    const rows = await db.$queryRaw<PatientSummary[]>`
-      SELECT id, name, phone FROM patient
-       WHERE tenant_id = ${tenantId}::uuid
-         AND (${byPhone} AND regexp_replace(phone, '\\D', '', 'g') LIKE '%' || ${digits} || '%'
-              OR lower(name) LIKE lower(${prefix}) || '%' ESCAPE '\\'
-              OR lower(name) LIKE '% ' || lower(${prefix}) || '%' ESCAPE '\\')
-       ORDER BY name, id LIMIT ${limit}::int`;
-    return rows;
+  async search(db: Db | Tx, tenantId: string, q: PatientQuery & { literals: string[] }, limit: number, similar = false): Promise<PatientHit[]> {
+    if (similar && q.nameTokens.length === 0) return [];
+    const branches: Prisma.Sql[] = [];
+    const live = Prisma.sql`p.tenant_id = ${tenantId}::uuid AND p.merged_into_id IS NULL`;
+    // Each word must begin a word of the name; the column starts with a space so ' ' || word is a word's start.
+    const tokens = q.nameTokens.slice(0, 6);
+    const nameMatch = tokens.length
+      ? Prisma.join(tokens.map((t) => Prisma.sql`p.search_name LIKE ${`% ${t}%`}`), ' AND ')
+      : Prisma.sql`true`;
+    // Punctuation typed in a name (Jo_Bloggs, 50%) is matched as typed, never as a pattern.
+    const literal = q.literals.length
+      ? Prisma.join(q.literals.map((l) => Prisma.sql`lower(p.name) LIKE ${`%${escapeLike(l)}%`} ESCAPE '\\'`), ' AND ')
+      : Prisma.sql`true`;
+    const hit = (match: PatientHit['match'], where: Prisma.Sql) =>
+      Prisma.sql`(SELECT p.id, ${RANK[match]}::int AS rank, ${match}::text AS match FROM patient p WHERE ${live} AND ${where} LIMIT ${limit * 4}::int)`;
+
+    if (q.phoneE164) branches.push(hit('phone', Prisma.sql`(p.phone = ${q.phoneE164} OR p.other_phones @> ARRAY[${q.phoneE164}]::text[])`));
+    if (q.phoneDigits) branches.push(hit('phone', Prisma.sql`p.search_phones LIKE ${`%${q.phoneDigits}%`}`));
+    if (q.idKey) {
+      branches.push(hit('id', Prisma.sql`patient_id_key(p.national_id) = ${q.idKey}`));
+      branches.push(hit('id', Prisma.sql`patient_id_key(p.insurance_id) = ${q.idKey}`));
+    }
+    if (q.datesOfBirth.length) branches.push(hit('dob', Prisma.sql`p.date_of_birth = ANY(${q.datesOfBirth}::date[]) AND ${nameMatch} AND ${literal}`));
+    if (tokens.length && !q.datesOfBirth.length) {
+      const folded = tokens.join(' ');
+      if (!similar) branches.push(hit('name', Prisma.sql`${nameMatch} AND ${literal}`));
+      else if (folded.replace(/ /g, '').length >= SIMILAR_MIN_CHARS && q.literals.length === 0) {
+        branches.push(hit('similar', Prisma.sql`p.search_name % ${folded}`));
+      }
+    }
+    if (branches.length === 0) return [];
+
+    const first = tokens[0] ?? '';
+    const rows = await db.$queryRaw<HitRow[]>`
+      WITH hits AS (${Prisma.join(branches, ' UNION ALL ')}),
+      best AS (SELECT DISTINCT ON (id) id, rank, match FROM hits ORDER BY id, rank)
+      SELECT p.id, p.name, p.phone, p.date_of_birth, p.alerts, b.match
+        FROM best b JOIN patient p ON p.tenant_id = ${tenantId}::uuid AND p.id = b.id
+       ORDER BY b.rank,
+                (p.search_name LIKE ${` ${first}%`}) DESC,
+                similarity(p.search_name, ${tokens.join(' ')}) DESC,
+                p.name, p.id
+       LIMIT ${limit}::int`;
+    return rows.map((r) => ({ id: r.id, name: r.name, phone: formatPhone(r.phone), dateOfBirth: dateOnly(r.date_of_birth), alerts: r.alerts, match: r.match }));
   }
 
-  create(tx: Tx, tenantId: string, data: { name: string; phone: string; email?: string | undefined; dateOfBirth?: string | undefined }): Promise<PatientRow> {
-    return tx.patient.create({
-      data: { tenantId, name: data.name, phone: data.phone, email: data.email ?? null, dateOfBirth: data.dateOfBirth ? new Date(`${data.dateOfBirth}T00:00:00Z`) : null },
-      select: patientSelect,
-    });
+  /** Live records with the same accent-free name and date of birth, or sharing one of these phones. */
+  async duplicates(tx: Tx, tenantId: string, name: string, dateOfBirth: string | null, phones: string[]): Promise<(HitRow & { why: 'same name and date of birth' | 'same phone' })[]> {
+    return tx.$queryRaw`
+      SELECT p.id, p.name, p.phone, p.date_of_birth, p.alerts,
+             CASE WHEN p.search_name = patient_search_name(${name}) AND p.date_of_birth = ${dateOfBirth}::date
+                  THEN 'same name and date of birth' ELSE 'same phone' END AS why,
+             'name' AS match
+        FROM patient p
+       WHERE p.tenant_id = ${tenantId}::uuid AND p.merged_into_id IS NULL
+         AND ((${dateOfBirth}::date IS NOT NULL AND p.search_name = patient_search_name(${name}) AND p.date_of_birth = ${dateOfBirth}::date)
+              OR p.phone = ANY(${phones}::text[]) OR p.other_phones && ${phones}::text[])
+       ORDER BY why, p.name, p.id
+       LIMIT 10`;
+  }
+
+  create(tx: Tx, tenantId: string, data: PatientData): Promise<PatientRow> {
+    return tx.patient.create({ data: { tenantId, ...dataColumns(data) }, select: recordSelect });
   }
 
   get(db: Db | Tx, tenantId: string, patientId: string): Promise<PatientRow | null> {
-    return db.patient.findFirst({ where: { id: patientId, tenantId }, select: patientSelect });
+    return db.patient.findFirst({ where: { id: patientId, tenantId }, select: recordSelect });
   }
+
+  /** Locks the record for a change (FOR UPDATE), so two desks' edits or merges queue. */
+  async lock(tx: Tx, tenantId: string, patientIds: string[]): Promise<void> {
+    await tx.$queryRaw`SELECT id FROM patient WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${patientIds}::uuid[]) ORDER BY id FOR UPDATE`;
+  }
+
+  /** Writes the record if it is still at `version`; null when another desk changed it first. */
+  async update(tx: Tx, tenantId: string, patientId: string, version: number, data: PatientData): Promise<PatientRow | null> {
+    const { count } = await tx.patient.updateMany({
+      where: { tenantId, id: patientId, version, mergedIntoId: null },
+      data: { ...dataColumns(data), version: { increment: 1 }, updatedAt: new Date() },
+    });
+    return count === 1 ? this.get(tx, tenantId, patientId) : null;
+  }
+
+  /** The duplicate's active appointments that overlap one of the survivor's (the database refuses two at once for one patient). */
+  overlapping(tx: Tx, tenantId: string, survivorId: string, duplicateId: string): Promise<{ startsAt: Date; serviceName: string }[]> {
+    return tx.$queryRaw`
+      SELECT d.starts_at AS "startsAt", s.name AS "serviceName"
+        FROM appointment d JOIN appointment k ON k.tenant_id = d.tenant_id AND k.patient_id = ${survivorId}::uuid
+        JOIN service s ON s.tenant_id = d.tenant_id AND s.id = d.service_id
+       WHERE d.tenant_id = ${tenantId}::uuid AND d.patient_id = ${duplicateId}::uuid
+         AND d.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED') AND k.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED')
+         AND tstzrange(d.starts_at, d.ends_at) && tstzrange(k.starts_at, k.ends_at)
+       ORDER BY d.starts_at LIMIT 5`;
+  }
+
+  /** Sessions where both records hold a live token (a patient holds one per session). */
+  sharedLiveTokens(tx: Tx, tenantId: string, survivorId: string, duplicateId: string): Promise<{ name: string; startsAt: Date }[]> {
+    return tx.$queryRaw`
+      SELECT c.name, c.starts_at AS "startsAt"
+        FROM token d JOIN token k ON k.tenant_id = d.tenant_id AND k.session_id = d.session_id AND k.patient_id = ${survivorId}::uuid AND k.status = 'ISSUED'
+        JOIN capacity_session c ON c.tenant_id = d.tenant_id AND c.id = d.session_id
+       WHERE d.tenant_id = ${tenantId}::uuid AND d.patient_id = ${duplicateId}::uuid AND d.status = 'ISSUED'`;
+  }
+
+  /** Moves the duplicate's appointments and tokens to the survivor; the duplicate then points at it. */
+  async merge(tx: Tx, tenantId: string, survivorId: string, duplicateId: string): Promise<{ appointments: number; tokens: number }> {
+    const appointments = await tx.$executeRaw`UPDATE appointment SET patient_id = ${survivorId}::uuid, version = version + 1, updated_at = now()
+      WHERE tenant_id = ${tenantId}::uuid AND patient_id = ${duplicateId}::uuid`;
+    const tokens = await tx.$executeRaw`UPDATE token SET patient_id = ${survivorId}::uuid WHERE tenant_id = ${tenantId}::uuid AND patient_id = ${duplicateId}::uuid`;
+    // Records merged into the duplicate earlier now point straight at the survivor.
+    await tx.$executeRaw`UPDATE patient SET merged_into_id = ${survivorId}::uuid WHERE tenant_id = ${tenantId}::uuid AND merged_into_id = ${duplicateId}::uuid`;
+    await tx.$executeRaw`UPDATE patient SET merged_into_id = ${survivorId}::uuid, merged_at = now(), version = version + 1, updated_at = now()
+      WHERE tenant_id = ${tenantId}::uuid AND id = ${duplicateId}::uuid`;
+    return { appointments, tokens };
+  }
+
+  /** Every record merged into this one (directly, after the re-pointing above). */
+  mergedFrom(db: Db | Tx, tenantId: string, patientId: string): Promise<{ id: string; name: string; mergedAt: Date }[]> {
+    return db.$queryRaw`SELECT id, name, merged_at AS "mergedAt" FROM patient WHERE tenant_id = ${tenantId}::uuid AND merged_into_id = ${patientId}::uuid ORDER BY merged_at`;
+  }
+}
+
+function dataColumns(data: PatientData) {
+  return {
+    name: data.name,
+    phone: data.phone,
+    otherPhones: data.otherPhones,
+    email: data.email,
+    dateOfBirth: data.dateOfBirth ? new Date(`${data.dateOfBirth}T00:00:00Z`) : null,
+    sex: data.sex,
+    address: data.address,
+    preferredContact: data.preferredContact,
+    consentToMessages: data.consentToMessages,
+    alerts: data.alerts,
+    notes: data.notes,
+    nationalId: data.nationalId,
+    insuranceId: data.insuranceId,
+  };
 }
 
 /** `text` as a LIKE pattern that matches only itself (backslash is the escape character). */

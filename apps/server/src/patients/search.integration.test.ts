@@ -32,7 +32,7 @@ describe('patient search matches what was typed, never a pattern', () => {
     for (const query of ['%', '_', 'a', '  m  ']) {
       const error = await failure(desk.patients.search({ query }));
       expect(failureCode(error)).toBe('BAD_REQUEST');
-      expect(inputProblem(error)).toEqual({ field: 'query', message: 'type at least 2 characters of a name or phone number' });
+      expect(inputProblem(error)).toEqual({ field: 'query', message: 'Type at least 2 characters of a name or phone number.' });
     }
   });
 

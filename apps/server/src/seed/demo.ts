@@ -129,7 +129,7 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoC
       const patients: string[] = [];
       for (let i = 0; i < patientCount; i++) {
         const name = `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}${i >= FIRST.length * LAST.length ? ` ${i}` : ''}`;
-        const p = await tx.patient.create({ data: { tenantId, name, phone: `+1 212 555 ${String(1000 + i).padStart(4, '0')}` }, select: { id: true } });
+        const p = await tx.patient.create({ data: { tenantId, name, phone: `+1212555${String(1000 + i).padStart(4, '0')}` }, select: { id: true } });
         patients.push(p.id);
       }
 

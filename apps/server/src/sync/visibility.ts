@@ -41,6 +41,8 @@ export function viewFor(actor: Pick<Actor, 'role'>, scope: Scope, may: (permissi
       case 'staff.signed_out':
         return null;
       case 'patient.created':
+      case 'patient.updated':
+      case 'patient.merged':
         return seesPatients ? event : null;
       default:
         break;
