@@ -5,7 +5,8 @@ import { ErrorLine } from '../../components/ErrorLine.js';
 import { sentenceFor } from '../../lib/errors.js';
 import { useTRPC } from '../../lib/trpc.js';
 import { ImportReport } from './imports/ImportReport.js';
-import { fractionDone, useImport, type ImportState } from './imports/use-import.js';
+import { fractionDone, type Running } from './imports/progress.js';
+import { useImport } from './imports/use-import.js';
 import type { SetupSectionProps } from './sections.js';
 
 const KINDS: { kind: ImportKind; label: string }[] = [
@@ -25,7 +26,7 @@ const PHASE_WORDS = { reading: 'Reading the file', checking: 'Checking against t
 /** A file is the same one while its name, size and date are. */
 const identity = (file: File) => `${file.name}|${file.size}|${file.lastModified}`;
 
-function Progress({ state }: { state: Extract<ImportState, { status: 'running' }> }) {
+function Progress({ state }: { state: Running }) {
   const p = state.progress;
   const words = p ? `${PHASE_WORDS[p.phase]}… ${p.rows.toLocaleString('en')}${p.total ? ` of ${p.total.toLocaleString('en')}` : ''} rows` : 'Sending the file…';
   return (

@@ -1,7 +1,8 @@
 import { useCallback, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { DomainErrorShape, ImportKind, ImportMessage, ImportMode, ImportProgress, ImportResult } from '@frontdesk/shared';
+import type { DomainErrorShape, ImportKind, ImportMessage, ImportMode, ImportResult } from '@frontdesk/shared';
 import { getToken, setSession } from '../../../lib/session.js';
+import type { Running } from './progress.js';
 import { useTRPC } from '../../../lib/trpc.js';
 
 // One import's lifecycle: the file posted to the server's import endpoint (not
@@ -10,7 +11,7 @@ import { useTRPC } from '../../../lib/trpc.js';
 
 export type ImportState =
   | { status: 'idle' }
-  | { status: 'running'; mode: ImportMode; progress: ImportProgress | null; fileBytes: number }
+  | Running
   | { status: 'done'; mode: ImportMode; result: ImportResult }
   | { status: 'failed'; mode: ImportMode; message: string };
 
@@ -25,17 +26,6 @@ function refusalOf(text: string): DomainErrorShape | null {
   } catch {
     return null;
   }
-}
-
-/** How far along the whole import is, 0..1: reading is most of a preview, writing most of an apply. */
-export function fractionDone(state: Extract<ImportState, { status: 'running' }>): number {
-  const p = state.progress;
-  if (!p) return 0;
-  const share = (done: number, of: number | null) => (of ? Math.min(1, done / of) : 0);
-  const [read, check] = state.mode === 'preview' ? [0.85, 0.15] : [0.4, 0.1];
-  if (p.phase === 'reading') return read * (state.fileBytes ? Math.min(1, p.bytes / state.fileBytes) : share(p.rows, p.total));
-  if (p.phase === 'checking') return read + check * share(p.rows, p.total);
-  return read + check + (1 - read - check) * share(p.rows, p.total);
 }
 
 export function useImport() {
