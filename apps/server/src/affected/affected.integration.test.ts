@@ -103,6 +103,10 @@ describe('a change that affects appointments', () => {
     expect(listed[0]).toMatchObject<Partial<AffectedAppointment>>({ branchId: demo.branches.east, status: 'BOOKED', serviceName: 'GP consultation', resourceNames: ['Consult room 1', 'Dr James Carter'] });
     expect(listed[0]!.patientName).toBeTruthy();
     expect(listed[0]!.reason).toBe('Dr James Carter does not work at 15:00 on Monday any more');
+    // Suggested times come from the hours as they would be: that Monday's only before noon.
+    const suggested = listed[0]!.alternatives ?? [];
+    expect(suggested.length).toBeGreaterThan(0);
+    for (const s of suggested) expect(!s.startsAt.startsWith(day) || Date.parse(s.endsAt) <= local(day, '12:00').getTime()).toBe(true);
     expect(await carterHours()).toEqual(before);
     expect((await appointment(late.id)).kept).toBe(false);
     expect(await eventsOf(r('drCarter'))).not.toContain('hours.changed');
@@ -213,6 +217,19 @@ describe('a change that affects appointments', () => {
     expect(ids).not.toContain(theirs.id);
     expect(affectedOf(error)[0]!.reason).toBe('Midtown (New York) is closed then (Founders day)');
     expect((await appointment(theirs.id)).status).toBe('BOOKED');
+  });
+
+  it('a manager whose change would reach an appointment at a branch not his is refused (FORBIDDEN), told nothing of it, and nothing changes', async () => {
+    // Dr Rao works in New York on Mondays and in Chicago on Tuesdays; her leave follows her to both.
+    const tuesday = DateTime.fromISO(monday(10)).plus({ days: 1 }).toISODate()!;
+    const westReception = await callerFor(db.deps, demo.staff.receptionistWest.email, demo.password);
+    const chicago = (hhmm: string) => new Date(localMinuteToInstant(tuesday, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)), 'America/Chicago')).toISOString();
+    const west = await westReception.booking.book({ branchId: demo.branches.west, serviceId: demo.services.gp, startsAt: chicago('10:00'), resourceIds: [r('drRao')], patientId: demo.patients[30]! });
+    const error = await refusal(manager.schedule.addTimeOff({ branchId: demo.branches.east, resourceId: r('drRao'), kind: 'LEAVE', startsAt: iso(tuesday, '00:00'), endsAt: iso(tuesday, '23:00'), resolutions: { all: { action: 'keep' } } }));
+    expect(error.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(error.details)).not.toContain(west.id);
+    expect(await appointment(west.id)).toMatchObject({ status: 'BOOKED', kept: false });
+    expect(await db.sql.query(`SELECT 1 FROM time_off WHERE resource_id = $1 AND starts_at = $2`, [r('drRao'), iso(tuesday, '00:00')]).then((q) => q.rowCount)).toBe(0);
   });
 
   it('moving a kept appointment back into the schedule clears the mark', async () => {
