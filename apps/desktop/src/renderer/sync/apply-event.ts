@@ -108,6 +108,8 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
         cached.id === appointment.id && cached.version < appointment.version ? appointment : cached,
       );
       void queryClient.invalidateQueries(trpc.admin.audit.appointment.pathFilter());
+      // The working-hours week counts bookings per day.
+      void queryClient.invalidateQueries(trpc.setup.hours.week.pathFilter());
       return 'applied';
     }
     case 'token.issued': {
@@ -127,6 +129,8 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
     case 'time_off.removed': {
       const removed = event.type === 'time_off.removed';
       patchDays(queryClient, trpc, (day) => (newerThanDay(day) ? patchTimeOff(day, event.payload.timeOff, removed) : day));
+      void queryClient.invalidateQueries(trpc.setup.hours.pathFilter());
+      void queryClient.invalidateQueries(trpc.admin.audit.setup.pathFilter());
       return 'applied';
     }
     case 'hours.changed': {
@@ -134,6 +138,8 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
       void queryClient.invalidateQueries(
         trpc.availability.day.pathFilter({ predicate: (q) => (q.state.data as DayView | undefined)?.branchId === branchId }),
       );
+      void queryClient.invalidateQueries(trpc.setup.hours.pathFilter());
+      void queryClient.invalidateQueries(trpc.admin.audit.setup.pathFilter());
       return 'applied';
     }
     case 'stock.changed':
