@@ -1,4 +1,4 @@
-// Over 300 lines: every way a setup change can meet the appointments it affects (keep, cancel, move, conflicts, holds, tenants) shares one seeded clinic.
+// Every way a setup change can meet the appointments it affects: refused with the list, kept, cancelled, moved (or refused into a conflict), holds let go, other branches and tenants out of reach.
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, domainErrorOf, localMinuteToInstant, type AffectedAppointment, type ErrorDetails } from '@frontdesk/shared';
