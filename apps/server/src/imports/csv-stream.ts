@@ -95,16 +95,20 @@ export class CsvStream {
       record_delimiter: '\n',
       // A row with too few or too many fields is the caller's to report, line by line.
       relax_column_count: true,
-      skip_empty_lines: true,
       // One value (or row) of 64 kB is a file gone wrong, e.g. a quote never closed.
       max_record_size: 64 * 1024,
-      info: true,
-      raw: true,
     });
     let batch: CsvRecord[] = [];
     let failure: unknown = null;
-    parser.on('data', ({ record, info, raw }: { record: string[]; info: { lines: number }; raw: string }) => {
-      batch.push({ line: info.lines - linesSpanned(raw), fields: record });
+    // Lines are counted here: a record starts where the last one ended and spans one line more per line break inside its values.
+    let line = 1;
+    parser.on('data', (fields: string[]) => {
+      const start = line;
+      line += 1;
+      for (const value of fields) for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) line++;
+      // A blank line (or one of commas only) is no row.
+      if (fields.every((value) => value.trim() === '')) return;
+      batch.push({ line: start, fields });
     });
     parser.on('error', (error) => {
       failure ??= error;
@@ -127,19 +131,6 @@ export class CsvStream {
       throw readable(error);
     }
   }
-}
-
-/**
- * How many line breaks a record has inside it: csv-parse numbers a record by
- * the line it ends on, and its raw text starts with any blank lines skipped
- * before it and ends with its own line break.
- */
-function linesSpanned(raw: string): number {
-  let breaks = 0;
-  for (let i = raw.indexOf('\n'); i !== -1; i = raw.indexOf('\n', i + 1)) breaks++;
-  let leading = 0;
-  while (raw.charCodeAt(leading) === 10) leading++;
-  return breaks - leading - (raw.length > leading && raw.endsWith('\n') ? 1 : 0);
 }
 
 /** csv-parse's failures (an unclosed or stray quote) as a plain sentence with the line. */
