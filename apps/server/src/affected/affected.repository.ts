@@ -3,7 +3,7 @@ import type { Tx } from '../db/tx.js';
 
 // The reads and writes of settling appointments a setup change affects. The
 // schedule rule itself (hours, exceptions, time off) lives in the database
-// (frontdesk_working_time, frontdesk_time_off_over; migration hours_guard),
+// (frontdesk_schedule_allows, frontdesk_time_off_over; migrations hours_guard*),
 // so this search and the booking guard can never disagree.
 
 export interface AffectedQuery {
@@ -78,8 +78,8 @@ export class AffectedRepository {
                    THEN CASE WHEN t.resource_id IS NULL
                              THEN format('%s is closed then (%s)', b.name, coalesce(nullif(t.reason, ''), lower(t.kind::text)))
                              ELSE format('%s is off then (%s)', r.name, coalesce(nullif(t.reason, ''), lower(t.kind::text))) END
-                 WHEN NOT tstzrange(ar.starts_at, ar.ends_at, '[)')
-                          <@ frontdesk_working_time(c.tenant_id, r.id, c.branch_id, ar.starts_at, ar.ends_at)
+                 -- Time off was named above: what is left is the hours (the quick check for most rows, the full one otherwise).
+                 WHEN NOT frontdesk_schedule_allows(c.tenant_id, r.id, c.branch_id, ar.starts_at, ar.ends_at)
                    THEN format('%s does not work at %s on %s any more', r.name,
                                to_char(ar.starts_at AT TIME ZONE b.time_zone, 'HH24:MI'),
                                trim(to_char(ar.starts_at AT TIME ZONE b.time_zone, 'Day')))
