@@ -200,15 +200,19 @@ export async function seedDemoDay(tx: Tx, clinic: DemoDayClinic, now: Date): Pro
   await seedQueue(tx, clinic, now, patients);
 }
 
-/** The morning walk-in clinic under way: tokens issued, the earlier ones served. */
+/**
+ * The morning walk-in clinic under way: tokens issued, the earlier ones
+ * served (capacity_session.now_serving). Written with the token's first
+ * columns only, so the queue's own columns take their defaults.
+ */
 async function seedQueue(tx: Tx, clinic: DemoDayClinic, now: Date, patients: string[]): Promise<void> {
   const issued = Math.min(14, patients.length);
   const serving = Math.min(9, issued);
   for (let number = 1; number <= issued; number++) {
-    await tx.token.create({
-      data: { tenantId: clinic.tenantId, sessionId: clinic.sessionId, number, patientId: patients[patients.length - number]!, issuedBy: clinic.staff.receptionist.id, createdAt: new Date(now.getTime() - (issued - number + 1) * 9 * MINUTE) },
-      select: { id: true },
-    });
+    const at = new Date(now.getTime() - (issued - number + 1) * 9 * MINUTE);
+    await tx.$executeRaw`
+      INSERT INTO token (tenant_id, session_id, number, patient_id, issued_by, created_at)
+      VALUES (${clinic.tenantId}::uuid, ${clinic.sessionId}::uuid, ${number}::int, ${patients[patients.length - number]!}::uuid, ${clinic.staff.receptionist.id}::uuid, ${at})`;
   }
   await tx.capacitySession.update({ where: { id: clinic.sessionId }, data: { issued, nowServing: serving }, select: { id: true } });
 }
