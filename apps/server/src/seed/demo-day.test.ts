@@ -11,9 +11,9 @@ const rosters: Roster[] = [
 ];
 
 describe("the demo clinic's day", () => {
-  it('"now" is the local time, kept within 11:30–15:00 so a seed run early or late still has a past and a future', () => {
+  it('"now" is the local time, kept within 10:00–15:00 so a seed run early or late still has a past and a future', () => {
     expect(demoAnchor(13 * 60 + 7)).toBe(13 * 60);
-    expect(demoAnchor(6 * 60)).toBe(11 * 60 + 30);
+    expect(demoAnchor(6 * 60)).toBe(10 * 60);
     expect(demoAnchor(22 * 60)).toBe(15 * 60);
   });
 
@@ -28,7 +28,7 @@ describe("the demo clinic's day", () => {
   });
 
   it("keeps within each practitioner's hours and never overlaps them or their room, buffers included", () => {
-    for (const anchor of [11 * 60 + 30, 13 * 60, 15 * 60]) {
+    for (const anchor of [10 * 60, 13 * 60, 15 * 60]) {
       const plan = planDemoDay(rosters, anchor);
       for (const r of rosters) {
         const mine = plan.filter((a) => a.practitioner === r.practitioner).sort((a, b) => a.occupied.start - b.occupied.start);

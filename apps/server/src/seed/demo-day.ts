@@ -36,11 +36,11 @@ const roundUp = (minute: number) => Math.ceil(minute / 15) * 15;
 
 /**
  * "Now" on the demo's clock: the real local time, kept within the working
- * day (11:30–15:00) so that a seed run early or late still has a past, a
+ * day (10:00–15:00) so that a seed run early or late still has a past, a
  * present and a future.
  */
 export function demoAnchor(localMinute: number): number {
-  return Math.min(15 * 60, Math.max(11 * 60 + 30, Math.floor(localMinute / 15) * 15));
+  return Math.min(15 * 60, Math.max(10 * 60, Math.floor(localMinute / 15) * 15));
 }
 
 /** One branch's appointments around `anchor` (a minute of the local day). */
