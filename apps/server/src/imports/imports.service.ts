@@ -43,7 +43,7 @@ const RUNS_LISTED = 20;
 const IMPORT_TX_TIMEOUT_MS = 120_000;
 
 /** One import of a kind at a time per clinic: two desks applying the same file at once cannot both write it. */
-function importLock(tenantId: string, kind: ImportKind): bigint {
+export function importLock(tenantId: string, kind: ImportKind): bigint {
   return createHash('sha256').update(`frontdesk import:${tenantId}:${kind}`).digest().readBigInt64BE(0);
 }
 

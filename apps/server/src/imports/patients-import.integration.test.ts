@@ -6,6 +6,7 @@ import { anonymousCaller, callerFor } from '../testing/callers.js';
 import { demoDatabase } from '../testing/file-database.js';
 import { postImport } from '../testing/imports.js';
 import { rawRequest } from '../testing/raw-http.js';
+import { importLock } from './imports.service.js';
 
 // Patients from CSV through the real endpoint: the preview's row errors, the
 // duplicates, one transaction, a re-run that changes nothing, and who may.
@@ -170,6 +171,23 @@ describe('importing patients from CSV', () => {
     const answers = await Promise.all([post('apply', csv), post('apply', csv), post('apply', csv)]);
     expect(answers.filter((a) => a.result?.applied)).toHaveLength(1);
     expect(await patients()).toBe(before + 2);
+  });
+
+  it('while another import of patients holds the clinic’s import lock, an apply waits a little, then says so and writes nothing', async () => {
+    const holder = await setup.db.sql.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1::bigint)', [importLock(setup.demo.tenantId, 'patients').toString()]);
+      const before = { patients: await patients(), runs: await runs() };
+      const answer = await post('apply', 'name,phone\nLou Lock,555 0451\n');
+      expect(answer.failure).toMatchObject({ error: { code: 'INVALID_STATE' }, message: expect.stringMatching(/^Another import of patients is under way; nothing was imported/) });
+      expect({ patients: await patients(), runs: await runs() }).toEqual(before);
+      // Resources are another kind: not held up.
+      expect((await postImport(running.url, admin, 'resources', 'apply', 'kind,name,branch\nroom,Lock room,Midtown (New York)\n')).result?.applied).toBe(true);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      holder.release();
+    }
+    expect((await post('apply', 'name,phone\nLou Lock,555 0451\n')).result?.applied).toBe(true);
   });
 
   it('an imported patient is found by the desk’s patient search', async () => {
