@@ -47,7 +47,7 @@ test('the day view by keyboard: shortcuts, focus on the patient search, and form
   let created = 0;
   page.on('request', (r) => { if (r.url().includes('patients.create')) created++; });
   await panel.getByTestId('patient-create-submit').click();
-  await expect(panel.getByTestId('patient-create-phone-problem')).toHaveText('At least 5 characters');
+  await expect(panel.getByTestId('patient-create-phone-problem')).toHaveText('Enter a phone number with at least 5 digits.');
   expect(created).toBe(0);
   await panel.getByTestId('patient-create-phone').fill('+1 917 555 0199');
   await panel.getByTestId('patient-create-submit').click();
@@ -58,7 +58,7 @@ test('the day view by keyboard: shortcuts, focus on the patient search, and form
   page.on('request', (r) => { if (r.url().includes('booking.confirm')) confirms++; });
   await panel.getByTestId('booking-note').fill('x'.repeat(1001));
   await panel.getByTestId('confirm-booking').click();
-  await expect(panel.getByTestId('booking-note-problem')).toHaveText('At most 1000 characters');
+  await expect(panel.getByTestId('booking-note-problem')).toHaveText('A note has at most 1000 characters.');
   expect(confirms).toBe(0);
   await panel.getByTestId('booking-note').fill('fine');
   await panel.getByTestId('booking-note').press('Control+Enter');

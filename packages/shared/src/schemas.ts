@@ -51,6 +51,7 @@ export const idempotencyKey = z
   .regex(/^[A-Za-z0-9_.:-]+$/, 'An idempotency key uses letters, digits and _.:- only.');
 
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`);
+const note = () => z.string().trim().max(1000, 'A note has at most 1000 characters.').default('');
 
 export const HOLD_MINUTES_DEFAULT = 5;
 export const HOLD_MINUTES_MAX = 30;
@@ -112,12 +113,14 @@ export const confirmInput = z.object({
   patientId: id.optional(),
   products: productLines,
   note: text(1000).default(''),
+  note: note(),
 });
 
 export const bookInput = holdInput.omit({ holdMinutes: true, patientId: true }).extend({
   patientId: id,
   products: productLines,
   note: text(1000).default(''),
+  note: note(),
 });
 
 export const releaseInput = z.object({

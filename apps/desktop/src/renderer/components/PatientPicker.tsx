@@ -1,7 +1,7 @@
 import { useEffect, useState, type Ref } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { PATIENT_SEARCH_MIN_CHARS, patientCreateInput, type PatientSummary } from '@frontdesk/shared';
-import { sentenceFor } from '../lib/errors.js';
+import { formRefusal } from '../lib/form-errors.js';
 import { useTRPC } from '../lib/trpc.js';
 import { problemsWith } from '../lib/validate.js';
 import { ErrorLine } from './ErrorLine.js';
@@ -87,6 +87,9 @@ function NewPatientForm({ from, disabled, onCreated }: { from: string; disabled:
   const [phone, setPhone] = useState(looksLikePhone ? from : '');
   const [problems, setProblems] = useState<Record<string, string>>({});
   const create = useMutation(trpc.patients.create.mutationOptions());
+  // The server's refusal goes beside the field it names, like the desk's own checks.
+  const refusal = create.error ? formRefusal(create.error) : null;
+  const problem = (field: 'name' | 'phone') => problems[field] ?? (refusal?.field === field ? refusal.message : undefined);
   return (
     <form
       className="create"
@@ -98,14 +101,14 @@ function NewPatientForm({ from, disabled, onCreated }: { from: string; disabled:
         if (!found) create.mutate(input, { onSuccess: (p) => onCreated({ id: p.id, name: p.name, phone: p.phone }) });
       }}
     >
-      <input data-testid="patient-create-name" placeholder="Full name" value={name} onChange={(e) => setName(e.target.value)} required />
-      <ErrorLine message={problems.name} testId="patient-create-name-problem" />
-      <input data-testid="patient-create-phone" placeholder="Phone" value={phone} onChange={(e) => setPhone(e.target.value)} required />
-      <ErrorLine message={problems.phone} testId="patient-create-phone-problem" />
+      <input data-testid="patient-create-name" aria-label="Full name" placeholder="Full name" value={name} onChange={(e) => setName(e.target.value)} required />
+      <ErrorLine message={problem('name')} testId="patient-create-name-problem" />
+      <input data-testid="patient-create-phone" aria-label="Phone" placeholder="Phone" value={phone} onChange={(e) => setPhone(e.target.value)} required />
+      <ErrorLine message={problem('phone')} testId="patient-create-phone-problem" />
       <button data-testid="patient-create-submit" disabled={disabled || create.isPending}>
         Create
       </button>
-      <ErrorLine message={create.error ? sentenceFor(create.error) : null} />
+      <ErrorLine message={refusal && refusal.field !== 'name' && refusal.field !== 'phone' ? refusal.message : null} testId="patient-create-error" />
     </form>
   );
 }

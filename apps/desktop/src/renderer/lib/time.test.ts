@@ -5,6 +5,8 @@ describe("the clinic's clock", () => {
   it('writes a time 24-hour or 12-hour, midnight and noon included', () => {
     expect([formatClock(0, 5, '24h'), formatClock(9, 0, '24h'), formatClock(14, 30, '24h')]).toEqual(['00:05', '09:00', '14:30']);
     expect([formatClock(0, 5, '12h'), formatClock(9, 0, '12h'), formatClock(12, 0, '12h'), formatClock(14, 30, '12h')]).toEqual(['12:05 AM', '9:00 AM', '12:00 PM', '2:30 PM']);
+    // A narrow label (the grid's hours) drops ":00" in 12-hour only.
+    expect([formatClock(14, 0, '12h', true), formatClock(14, 30, '12h', true), formatClock(14, 0, '24h', true)]).toEqual(['2 PM', '2:30 PM', '14:00']);
   });
 
   it("an instant in the branch's zone, a range and a grid label all follow the clinic's setting", () => {

@@ -31,12 +31,15 @@ export function useTimeFormat(): TimeFormat {
   );
 }
 
-/** The one way a time of day is written for people: 14:30, or 2:30 PM. */
-export function formatClock(hours: number, minutes: number, format: TimeFormat = clinicFormat): string {
+/**
+ * The one way a time of day is written for people: 14:30, or 2:30 PM.
+ * `compact` (a narrow label, the grid's hours): 2 PM on the hour in 12-hour.
+ */
+export function formatClock(hours: number, minutes: number, format: TimeFormat = clinicFormat, compact = false): string {
   const mm = String(minutes).padStart(2, '0');
   if (format === '24h') return `${String(hours).padStart(2, '0')}:${mm}`;
   const h = hours % 12 === 0 ? 12 : hours % 12;
-  return `${h}:${mm} ${hours < 12 ? 'AM' : 'PM'}`;
+  return `${h}${compact && minutes === 0 ? '' : `:${mm}`} ${hours < 12 ? 'AM' : 'PM'}`;
 }
 
 /** An instant as the branch's wall clock, for people. */
@@ -46,9 +49,9 @@ export function clock(instant: string | number, timeZone: string, format: TimeFo
 }
 
 /** A minute of the local day (the grid's labels), for people. */
-export function clockAt(minute: number, format: TimeFormat = clinicFormat): string {
+export function clockAt(minute: number, format: TimeFormat = clinicFormat, compact = false): string {
   const m = ((minute % 1440) + 1440) % 1440;
-  return formatClock(Math.floor(m / 60), m % 60, format);
+  return formatClock(Math.floor(m / 60), m % 60, format, compact);
 }
 
 export const STEP_MIN = 15;

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useOnline } from '../lib/connection.js';
 import { sentenceFor } from '../lib/errors.js';
-import { clock, instantAt, prettyDate } from '../lib/time.js';
+import { clock, instantAt, prettyDate, useTimeFormat } from '../lib/time.js';
 import { useTRPC } from '../lib/trpc.js';
 import type { Branch } from '../lib/types.js';
 import { sheetRows, toCsv } from './day-sheet-rows.js';
@@ -24,7 +24,9 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
   const addTimeOff = useSettledMutation(trpc.schedule.addTimeOff.mutationOptions({ onSuccess: refresh }));
   const removeTimeOff = useMutation(trpc.schedule.removeTimeOff.mutationOptions({ onSuccess: refresh }));
   const [showLapsedHolds, setShowLapsedHolds] = useState(false);
-  const table = useMemo(() => (day ? sheetRows(day, showLapsedHolds) : []), [day, showLapsedHolds]);
+  // The rows write times in the clinic's clock: a change of it redraws them.
+  const format = useTimeFormat();
+  const table = useMemo(() => (day ? sheetRows(day, showLapsedHolds) : []), [day, showLapsedHolds, format]);
 
   if (!day) return <div className="empty">Loading the day sheet…</div>;
   const minuteOf = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));

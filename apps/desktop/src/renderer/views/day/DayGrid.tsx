@@ -82,7 +82,7 @@ export function DayGrid({
           .filter((m) => m % 60 === 0)
           .map((m) => (
             <div key={m} className="timelabel" style={{ top: y(m) }}>
-              {clockAt(m)}
+              {clockAt(m, undefined, true)}
             </div>
           ))}
       </div>
