@@ -112,14 +112,12 @@ export const confirmInput = z.object({
   version: version,
   patientId: id.optional(),
   products: productLines,
-  note: text(1000).default(''),
   note: note(),
 });
 
 export const bookInput = holdInput.omit({ holdMinutes: true, patientId: true }).extend({
   patientId: id,
   products: productLines,
-  note: text(1000).default(''),
   note: note(),
 });
 
