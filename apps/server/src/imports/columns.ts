@@ -74,7 +74,7 @@ export class Columns {
 }
 
 // Line breaks, NUL and other control characters: never part of a name, a phone or a tag.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /\p{Cc}/u;
 
 export function hasControlCharacters(value: string): boolean {
   return CONTROL.test(value);

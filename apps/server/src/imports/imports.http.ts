@@ -34,7 +34,7 @@ function shapeOf(error: unknown): { status: number; shape: DomainErrorShape | nu
 /** A file name for the record: no path, no control characters, at most 200 characters. */
 function cleanFileName(raw: string | null): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
-  return base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  return base.replace(/\p{Cc}/gu, '').trim().slice(0, 200);
 }
 
 /** text/csv (or text/plain, which some systems give a .csv), UTF-8 if a charset is named. */

@@ -75,47 +75,42 @@ export class ImportsService {
       request.kind === 'patients'
         ? new PatientImport(this.repo, tenantId, this.now().toISOString().slice(0, 10), findings)
         : new ResourceImport(this.repo, tenantId, await inTransaction(this.db, { tenantId }, (tx) => this.repo.branches(tx, tenantId)), findings);
-
     const file = new CsvStream(request.body, { maxBytes: this.limits.maxBytes });
     const rows = await this.read(request.kind, file, plan, findings, progress);
-    const base = { kind: request.kind, mode: request.mode, fileName: request.fileName, fileSha256: file.sha256, rows };
-    const result = (r: Omit<ImportResult, keyof typeof base | 'type' | 'errors' | 'errorCount' | 'duplicates' | 'duplicateCount'>, found: ImportDuplicate[] = []): ImportResult => {
-      for (const d of found) findings.duplicate(d);
-      findings.sortDuplicates();
-      return { type: 'result', ...base, errors: findings.errors, errorCount: findings.errorCount, duplicates: findings.duplicates, duplicateCount: findings.duplicateCount, ...r };
-    };
-    const checking = (done: number, total: number) => progress({ type: 'progress', phase: 'checking', rows: done, bytes: file.bytes, total });
+    const job: Job = { actor, request, plan, findings, file, rows, progress };
+    return request.mode === 'preview' ? this.preview(job) : this.apply(job);
+  }
 
-    const faulty =
-      findings.errorCount > 0
-        ? `${plural(findings.errorCount, 'error')} in the file: nothing ${request.mode === 'apply' ? 'was' : 'will be'} imported. Fix ${findings.errorCount === 1 ? 'it' : 'them'} and preview again.`
-        : null;
-    if (faulty && request.mode === 'apply') {
-      return result({ created: 0, skipped: findings.duplicateCount, alreadyImported: null, applied: false, importId: null, message: faulty });
-    }
+  /** Checked against the clinic even when some rows are wrong: one preview tells everything there is to fix or know. */
+  private async preview(job: Job): Promise<ImportResult> {
+    const { tenantId } = job.actor;
+    const { previous, found } = await inTransaction(this.db, { tenantId, timeoutMs: IMPORT_TX_TIMEOUT_MS }, async (tx) => {
+      await this.repo.allowLongStatements(tx);
+      return { previous: await this.repo.previousRun(tx, tenantId, job.request.kind, job.file.sha256), found: await job.plan.checkExisting(tx, checking(job)) };
+    });
+    const skipped = job.findings.duplicateCount + found.length;
+    const message = faultsMessage(job) ?? previewMessage(job.request.kind, job.plan.toCreate, skipped, previous);
+    return outcome(job, { created: job.plan.toCreate, skipped, alreadyImported: earlier(previous), applied: false, importId: null, message }, found);
+  }
 
-    if (request.mode === 'preview') {
-      // Checked against the clinic even when some rows are wrong: one preview tells everything there is to fix or know.
-      const { previous, found } = await inTransaction(this.db, { tenantId, timeoutMs: IMPORT_TX_TIMEOUT_MS }, async (tx) => {
-        await this.repo.allowLongStatements(tx);
-        return { previous: await this.repo.previousRun(tx, tenantId, request.kind, file.sha256), found: await plan.checkExisting(tx, checking) };
-      });
-      const skipped = findings.duplicateCount + found.length;
-      const message = faulty ?? previewMessage(request.kind, plan.toCreate, skipped, previous);
-      return result({ created: plan.toCreate, skipped, alreadyImported: earlier(previous), applied: false, importId: null, message }, found);
-    }
+  /** All in one transaction, or nothing: not when a row is wrong, not a file already imported, not rows the clinic has. */
+  private async apply(job: Job): Promise<ImportResult> {
+    const { actor, request, plan, findings, file, rows } = job;
+    const { tenantId } = actor;
+    const faults = faultsMessage(job);
+    if (faults) return outcome(job, { created: 0, skipped: findings.duplicateCount, alreadyImported: null, applied: false, importId: null, message: faults });
 
-    const outcome = await inTransaction(this.db, { tenantId, timeoutMs: IMPORT_TX_TIMEOUT_MS }, async (tx) => {
+    const done = await inTransaction(this.db, { tenantId, timeoutMs: IMPORT_TX_TIMEOUT_MS }, async (tx) => {
       await this.repo.allowLongStatements(tx);
       if (!(await this.repo.lockImports(tx, importLock(tenantId, request.kind)))) {
         throw new DomainError('INVALID_STATE', `Another import of ${request.kind} is under way; nothing was imported. Try again when it has finished.`, { status: 'importing' });
       }
       const previous = await this.repo.previousRun(tx, tenantId, request.kind, file.sha256);
       if (previous) return { previous, found: [], run: null, created: 0 };
-      const found = await plan.checkExisting(tx, checking);
+      const found = await plan.checkExisting(tx, checking(job));
       // A file that adds nothing leaves no trace: re-running it is a no-op either way.
       if (plan.toCreate === 0) return { previous: null, found, run: null, created: 0 };
-      const { created, events } = await plan.write(tx, (done, total) => progress({ type: 'progress', phase: 'writing', rows: done, bytes: file.bytes, total }));
+      const { created, events } = await plan.write(tx, (n, total) => job.progress({ type: 'progress', phase: 'writing', rows: n, bytes: file.bytes, total }));
       const skipped = findings.duplicateCount + found.length;
       const run = await this.repo.recordRun(tx, tenantId, { kind: request.kind, sha256: file.sha256, fileName: request.fileName, rows, created, skipped, staffId: actor.staffId });
       await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
@@ -124,19 +119,10 @@ export class ImportsService {
       ]);
       return { previous: null, found, run, created };
     });
-    if (request.kind === 'resources' && outcome.created > 0) this.catalogues.invalidate(tenantId);
-    const skipped = outcome.previous ? rows : findings.duplicateCount + outcome.found.length;
-    return result(
-      {
-        created: outcome.created,
-        skipped,
-        alreadyImported: earlier(outcome.previous),
-        applied: outcome.run !== null,
-        importId: outcome.run?.id ?? null,
-        message: applyMessage(request.kind, outcome.created, skipped, outcome.previous),
-      },
-      outcome.found,
-    );
+    if (request.kind === 'resources' && done.created > 0) this.catalogues.invalidate(tenantId);
+    const skipped = done.previous ? rows : findings.duplicateCount + done.found.length;
+    const message = applyMessage(request.kind, done.created, skipped, done.previous);
+    return outcome(job, { created: done.created, skipped, alreadyImported: earlier(done.previous), applied: done.run !== null, importId: done.run?.id ?? null, message }, done.found);
   }
 
   /** Reads the whole file, row by row: the header first, then each row checked by `plan`. Returns the number of data rows. */
@@ -175,6 +161,52 @@ export class ImportsService {
     progress({ type: 'progress', phase: 'reading', rows, bytes: file.bytes, total: rows });
     return rows;
   }
+}
+
+/** One file being imported: who, what, and what reading it found. */
+interface Job {
+  actor: Actor;
+  request: ImportRequest;
+  plan: ImportPlan;
+  findings: Findings;
+  file: CsvStream;
+  rows: number;
+  progress: (p: ImportProgress) => void;
+}
+
+const checking =
+  (job: Job) =>
+  (done: number, total: number): void =>
+    job.progress({ type: 'progress', phase: 'checking', rows: done, bytes: job.file.bytes, total });
+
+function faultsMessage({ findings, request }: Job): string | null {
+  const n = findings.errorCount;
+  if (n === 0) return null;
+  return `${plural(n, 'error')} in the file: nothing ${request.mode === 'apply' ? 'was' : 'will be'} imported. Fix ${n === 1 ? 'it' : 'them'} and preview again.`;
+}
+
+/** The result line: what the job found while reading, with the duplicates the clinic's data added. */
+function outcome(
+  job: Job,
+  r: Pick<ImportResult, 'created' | 'skipped' | 'alreadyImported' | 'applied' | 'importId' | 'message'>,
+  found: readonly ImportDuplicate[] = [],
+): ImportResult {
+  const { findings, request, file, rows } = job;
+  for (const d of found) findings.duplicate(d);
+  findings.sortDuplicates();
+  return {
+    type: 'result',
+    kind: request.kind,
+    mode: request.mode,
+    fileName: request.fileName,
+    fileSha256: file.sha256,
+    rows,
+    errors: findings.errors,
+    errorCount: findings.errorCount,
+    duplicates: findings.duplicates,
+    duplicateCount: findings.duplicateCount,
+    ...r,
+  };
 }
 
 function earlier(previous: ImportRunRow | null): ImportResult['alreadyImported'] {
