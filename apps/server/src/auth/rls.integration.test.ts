@@ -160,6 +160,7 @@ describe('the narrow system paths', () => {
       { name: 'frontdesk_first_run_code_valid', definer: true, public: false },
       { name: 'frontdesk_first_run_open', definer: true, public: false },
       { name: 'frontdesk_login_lookup', definer: true, public: false },
+      { name: 'frontdesk_patient_candidates', definer: true, public: false },
       { name: 'frontdesk_session_actor', definer: true, public: false },
       { name: 'frontdesk_session_template_tenants', definer: true, public: false },
     ]);

@@ -76,59 +76,54 @@ interface HitRow {
   match: PatientHit['match'];
 }
 
-const RANK = { phone: 0, id: 0, dob: 1, name: 2, similar: 3 } as const;
 /** Similar names are looked for only for this many letters or more: shorter ones resemble everybody. */
 const SIMILAR_MIN_CHARS = 4;
 
 export class PatientsRepository {
   /**
    * Ranked: an exact phone or id first, then a date of birth (with the name's
-   * words, when typed), then names whose words each begin with a typed word,
-   * then (`similar`, asked only when nothing else was found) names that
-   * merely look alike: a typo ('garsia'). Merged records are never listed: their
-   * survivor is. Each branch of the union is served by an index of its own.
+   * words, when typed), then phone digits anywhere in a number and names
+   * whose words each begin with a typed word, then (`similar`, asked only when
+   * nothing else was found) names that merely look alike: a typo ('garsia').
+   * Merged records are never listed: their survivor is. Candidates by name,
+   * phone and id come from frontdesk_patient_candidates, which can use the
+   * trigram indexes that row-level security keeps a plain query from (see
+   * migration 20261123118100); the rows are then read under the policy.
    */
   async search(db: Db | Tx, tenantId: string, q: PatientQuery & { literals: string[] }, limit: number, similar = false): Promise<PatientHit[]> {
-    if (similar && q.nameTokens.length === 0) return [];
-    const branches: Prisma.Sql[] = [];
-    const live = Prisma.sql`p.tenant_id = ${tenantId}::uuid AND p.merged_into_id IS NULL`;
-    // Each word must begin a word of the name; the column starts with a space so ' ' || word is a word's start.
     const tokens = q.nameTokens.slice(0, 6);
-    const nameMatch = tokens.length
-      ? Prisma.join(tokens.map((t) => Prisma.sql`p.search_name LIKE ${`% ${t}%`}`), ' AND ')
-      : Prisma.sql`true`;
+    if (similar && tokens.length === 0) return [];
+    const nameMatch = tokens.length ? Prisma.join(tokens.map((t) => Prisma.sql`p.search_name LIKE ${`% ${t}%`}`), ' AND ') : Prisma.sql`true`;
     // Punctuation typed in a name (Jo_Bloggs, 50%) is matched as typed, never as a pattern.
     const literal = q.literals.length
       ? Prisma.join(q.literals.map((l) => Prisma.sql`lower(p.name) LIKE ${`%${escapeLike(l)}%`} ESCAPE '\\'`), ' AND ')
       : Prisma.sql`true`;
-    const hit = (match: PatientHit['match'], where: Prisma.Sql) =>
-      Prisma.sql`(SELECT p.id, ${RANK[match]}::int AS rank, ${match}::text AS match FROM patient p WHERE ${live} AND ${where} LIMIT ${limit * 4}::int)`;
-
-    if (q.phoneE164) branches.push(hit('phone', Prisma.sql`(p.phone = ${q.phoneE164} OR p.other_phones @> ARRAY[${q.phoneE164}]::text[])`));
-    if (q.phoneDigits) branches.push(hit('phone', Prisma.sql`p.search_phones LIKE ${`%${q.phoneDigits}%`}`));
-    if (q.idKey) {
-      branches.push(hit('id', Prisma.sql`patient_id_key(p.national_id) = ${q.idKey}`));
-      branches.push(hit('id', Prisma.sql`patient_id_key(p.insurance_id) = ${q.idKey}`));
-    }
-    if (q.datesOfBirth.length) branches.push(hit('dob', Prisma.sql`p.date_of_birth = ANY(${q.datesOfBirth}::date[]) AND ${nameMatch} AND ${literal}`));
-    if (tokens.length && !q.datesOfBirth.length) {
-      const folded = tokens.join(' ');
-      if (!similar) branches.push(hit('name', Prisma.sql`${nameMatch} AND ${literal}`));
-      else if (folded.replace(/ /g, '').length >= SIMILAR_MIN_CHARS && q.literals.length === 0) {
-        branches.push(hit('similar', Prisma.sql`p.search_name % ${folded}`));
-      }
-    }
-    if (branches.length === 0) return [];
-
+    const folded = tokens.join(' ');
+    const byDate = q.datesOfBirth.length > 0;
+    const words = !similar && !byDate && tokens.length ? tokens : null;
+    const alike = similar && !byDate && folded.replace(/ /g, '').length >= SIMILAR_MIN_CHARS && q.literals.length === 0 ? folded : null;
+    const cap = limit * 4;
+    const dobHits = byDate
+      ? Prisma.sql`UNION ALL (SELECT p.id, 'dob'::text AS kind FROM patient p
+           WHERE p.tenant_id = ${tenantId}::uuid AND p.merged_into_id IS NULL AND p.date_of_birth = ANY(${q.datesOfBirth}::date[]) AND ${nameMatch} LIMIT ${cap}::int)`
+      : Prisma.empty;
     const first = tokens[0] ?? '';
     const rows = await db.$queryRaw<HitRow[]>`
-      WITH hits AS (${Prisma.join(branches, ' UNION ALL ')}),
-      best AS (SELECT DISTINCT ON (id) id, rank, match FROM hits ORDER BY id, rank)
-      SELECT p.id, p.name, p.phone, p.date_of_birth, p.alerts, b.match
+      WITH hits AS (
+        SELECT c.id, c.kind FROM frontdesk_patient_candidates(${words}::text[], ${similar ? null : q.phoneDigits}::text, ${similar ? null : q.phoneE164}::text,
+                                                              ${similar ? null : q.idKey}::text, ${alike}::text, ${cap}::int) c
+        ${dobHits}),
+      best AS (
+        SELECT DISTINCT ON (id) id, kind,
+               CASE kind WHEN 'phone_exact' THEN 0 WHEN 'id' THEN 0 WHEN 'dob' THEN 1 WHEN 'phone' THEN 2 WHEN 'name' THEN 2 ELSE 3 END AS rank
+          FROM hits ORDER BY id, rank)
+      SELECT p.id, p.name, p.phone, p.date_of_birth, p.alerts,
+             CASE b.kind WHEN 'phone_exact' THEN 'phone' ELSE b.kind END AS match
         FROM best b JOIN patient p ON p.tenant_id = ${tenantId}::uuid AND p.id = b.id
+       WHERE b.kind NOT IN ('name', 'dob') OR ${literal}
        ORDER BY b.rank,
                 (p.search_name LIKE ${` ${first}%`}) DESC,
-                similarity(p.search_name, ${tokens.join(' ')}) DESC,
+                similarity(p.search_name, ${folded}) DESC,
                 p.name, p.id
        LIMIT ${limit}::int`;
     return rows.map((r) => ({ id: r.id, name: r.name, phone: formatPhone(r.phone), dateOfBirth: dateOnly(r.date_of_birth), alerts: r.alerts, match: r.match }));
