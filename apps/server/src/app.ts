@@ -12,6 +12,7 @@ import { API_CSP, setSecurityHeaders } from './http/headers.js';
 import { InFlight } from './http/in-flight.js';
 import { isOpsPath, opsHandler } from './http/ops.js';
 import { importHandler, isImportPath } from './imports/imports.http.js';
+import { displayHandler, isDisplayPath } from './queue/display.http.js';
 import { rendererHandler } from './http/renderer.js';
 import { observeStreams } from './observability/metrics.js';
 import { Readiness } from './observability/readiness.js';
@@ -78,6 +79,7 @@ export function createServer(options: ServerOptions) {
   const readiness = new Readiness({ db: options.deps.db, logReader: options.deps.logReader });
   const ops = opsHandler({ readiness, metricsToken: options.metricsToken });
   const imports = importHandler(options.deps);
+  const display = displayHandler(options.deps);
   observeStreams(changesStats);
   const inFlight = new InFlight();
   const requestLog = { quiet: isOpsPath, path: loggablePath };
@@ -120,6 +122,10 @@ export function createServer(options: ServerOptions) {
     if (isImportPath(url)) {
       setSecurityHeaders(res, API_CSP);
       return refuseAtEdge(req, res, { ...limits, maxBodyBytes: IMPORT_MAX_BYTES }, ['POST']) ? undefined : imports(req, res);
+    }
+    if (isDisplayPath(url)) {
+      // The waiting-room page: public, read-only, its own CSP (display.http.ts).
+      return refuseAtEdge(req, res, limits, READ_METHODS) ? undefined : display(req, res);
     }
     if (isOpsPath(url)) {
       setSecurityHeaders(res, API_CSP);

@@ -40,6 +40,10 @@ import { ImportsService } from './imports/imports.service.js';
 import { PatientProfileRepository } from './patients/patient-profile.repository.js';
 import { PatientsRepository } from './patients/patients.repository.js';
 import { PatientsService } from './patients/patients.service.js';
+import { DisplayRepository } from './queue/display.repository.js';
+import { DisplayService } from './queue/display.service.js';
+import { QueueRepository } from './queue/queue.repository.js';
+import { QueueService } from './queue/queue.service.js';
 import type { Logger } from './logger.js';
 import { ResourcesRepository } from './resources/resources.repository.js';
 import { ResourcesService } from './resources/resources.service.js';
@@ -73,6 +77,10 @@ export interface Deps {
   daySheet: DaySheetService;
   booking: BookingService;
   tokens: TokensService;
+  /** The walk-in queue: call next, recall, skip, served, walk-ins by name. */
+  queue: QueueService;
+  /** Waiting-room display links and the public page's state (served at /display/<secret>). */
+  display: DisplayService;
   /** Expires lapsed holds with their events; the hold sweeper runs it. */
   holdExpiry: HoldExpiry;
   /** A desk's own hold: another service in its place, or let go when the desk moves on. */
@@ -144,6 +152,8 @@ export function createDeps(options: DepsOptions): Deps {
     daySheet: new DaySheetService(db, new DaySheetRepository(), now),
     booking: new BookingService(db, bookings, appointments, availability, conflicts, serviceTerms, idempotency, sessionHolds, now),
     tokens: new TokensService(db, new TokensRepository(), idempotency),
+    queue: new QueueService(db, new QueueRepository(), new TokensRepository()),
+    display: new DisplayService(db, new DisplayRepository(), now),
     holdExpiry,
     holds: new HoldChanges(db, bookings, appointments, availability, conflicts, serviceTerms, sessionHolds),
     patients: new PatientsService(db, new PatientsRepository(), new PatientProfileRepository()),

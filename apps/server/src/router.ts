@@ -5,6 +5,7 @@ import { bookingRouter } from './booking/booking.router.js';
 import { catalogRouter } from './catalog/catalog.router.js';
 import { clinicRouter } from './clinic/clinic.router.js';
 import { patientsRouter } from './patients/patients.router.js';
+import { queueRouter } from './queue/queue.router.js';
 import { scheduleRouter } from './schedule/schedule.router.js';
 import { setupRouter } from './setup/setup.router.js';
 import { changesProcedure } from './sync/changes.router.js';
@@ -22,6 +23,7 @@ export const appRouter = router({
   changes: changesProcedure,
   booking: bookingRouter,
   patients: patientsRouter,
+  queue: queueRouter,
   setup: setupRouter,
 });
 

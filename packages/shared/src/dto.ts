@@ -52,7 +52,9 @@ export interface TokenView {
   id: string;
   sessionId: string;
   number: number;
-  patientId: string;
+  /** Null for a walk-in known by name only (`walkInName`) until a patient is attached. */
+  patientId: string | null;
+  walkInName?: string | null;
   status: 'ISSUED' | 'CANCELLED';
   createdAt: string;
 }

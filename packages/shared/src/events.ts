@@ -1,4 +1,5 @@
 import type { AppointmentView, CapacitySessionView, StaffRole, TimeOffView, TokenView } from './dto.js';
+import type { QueueTokenChange } from './queue.js';
 
 // Event types of the log. Each payload carries what a desk needs to patch its
 // cache without a refetch.
@@ -15,6 +16,15 @@ export type EventPayloads = {
   'appointment.checked_in': { appointment: AppointmentView };
   'appointment.no_show': { appointment: AppointmentView };
   'token.issued': { token: TokenView; session: CapacitySessionView };
+  /** A token called to a counter (`recall`: the same token called again). */
+  'token.called': QueueTokenChange & { recall: boolean };
+  /** Skipped to the back of the queue, or out of it. */
+  'token.skipped': QueueTokenChange & { to: 'back' | 'out' };
+  'token.served': QueueTokenChange;
+  /** A walk-in's token now belongs to a registered patient. */
+  'token.patient_attached': QueueTokenChange;
+  /** A waiting-room display link made or revoked, or first names on the displays turned on or off. */
+  'display.changed': { change: 'created' | 'revoked' | 'first_names'; linkId?: string; firstNames?: boolean };
   /** `reason`: why stock was received or adjusted (absent on older events). */
   'stock.changed': { productId: string; branchId: string; quantity: number; delta: number; reason?: string };
   'price.changed': { serviceId: string; branchId: string; priceCents: number };

@@ -155,6 +155,7 @@ describe('the narrow system paths', () => {
     expect(rows.rows).toEqual([
       { name: 'frontdesk_archive_events', definer: true, public: false },
       { name: 'frontdesk_claim_first_run', definer: true, public: false },
+      { name: 'frontdesk_display_lookup', definer: true, public: false },
       { name: 'frontdesk_due_hold_tenants', definer: true, public: false },
       { name: 'frontdesk_first_run_code_add', definer: true, public: false },
       { name: 'frontdesk_first_run_code_valid', definer: true, public: false },

@@ -44,6 +44,14 @@ export function viewFor(actor: Pick<Actor, 'role'>, scope: Scope, may: (permissi
       case 'patient.updated':
       case 'patient.merged':
         return seesPatients ? event : null;
+      case 'token.issued':
+        return seesPatients || !event.payload.token.walkInName ? event : ({ ...event, payload: { ...event.payload, token: { ...event.payload.token, walkInName: null } } } as AnyLogEvent);
+      // A queue token's name is a patient's (or a walk-in's): the number and counter only, without patients.read.
+      case 'token.called':
+      case 'token.skipped':
+      case 'token.served':
+      case 'token.patient_attached':
+        return seesPatients ? event : ({ ...event, payload: { ...event.payload, token: { ...event.payload.token, name: '', patientId: null } } } as AnyLogEvent);
       default:
         break;
     }
