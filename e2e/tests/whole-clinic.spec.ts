@@ -49,7 +49,7 @@ async function addResource(page: Page, kind: 'PRACTITIONER' | 'ROOM', name: stri
   await expect(section.getByTestId('resource-row').filter({ hasText: name })).toBeVisible();
 }
 
-/** Monday to Friday, 09:00–13:00 and 14:00–18:00, by the weekly pattern form. */
+/** Monday to Friday, 09:00–13:00 and 14:00–17:00 (within the branch's opening hours), by the weekly pattern form. */
 async function setWeekdayHours(page: Page, resourceId: string): Promise<void> {
   const section = page.getByTestId('hours-section');
   await section.getByTestId('hours-resource').selectOption(resourceId);
@@ -60,7 +60,7 @@ async function setWeekdayHours(page: Page, resourceId: string): Promise<void> {
     await form.getByLabel(`${day} until (1)`).fill('13:00');
     await form.getByRole('button', { name: `+ Add hours on ${day}` }).click();
     await form.getByLabel(`${day} from (2)`).fill('14:00');
-    await form.getByLabel(`${day} until (2)`).fill('18:00');
+    await form.getByLabel(`${day} until (2)`).fill('17:00');
   }
   await form.getByTestId('hours-pattern-save').click();
   await expect(form.getByTestId('hours-pattern-saved')).toBeVisible();

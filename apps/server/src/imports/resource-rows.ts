@@ -1,6 +1,7 @@
 import { minuteLabel, RESOURCE_KINDS, resourceColour, resourceTags, type ImportDuplicate, type ImportRowError, type ResourceKind, type WeeklyHours } from '@frontdesk/shared';
 import type { CsvRecord } from './csv-stream.js';
 import { collapseSpaces, hasControlCharacters, type Columns } from './columns.js';
+import { outsideOpeningHours } from '../branches/opening-hours.js';
 import { parseWeeklyHours, type WeeklyInterval } from './weekly-hours.js';
 
 // The rows of a resources file: kind, name, branch (required), tags, colour,
@@ -28,33 +29,7 @@ export interface ResourcePlan {
 }
 
 const NAME_MAX = 100;
-const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 
-/**
- * Opening hours bound everyone's weekly hours at a branch (Setup → Branches
- * trims them when the opening hours shrink): the first interval that does not
- * fit, in words, or null. Touching opening intervals count as one.
- */
-export function outsideOpeningHours(hours: readonly WeeklyInterval[], branch: BranchRef): string | null {
-  if (branch.openingHours.length === 0) return null;
-  for (const h of hours) {
-    const day = branch.openingHours.filter((o) => o.weekday === h.weekday).sort((a, b) => a.startMinute - b.startMinute);
-    const label = DAY_NAMES[h.weekday - 1]!;
-    if (day.length === 0) return `${branch.name} is closed on ${label}s; change its opening hours in Setup → Branches first, or these hours.`;
-    const runs: { start: number; end: number }[] = [];
-    for (const o of day) {
-      const last = runs.at(-1);
-      if (last && o.startMinute <= last.end) last.end = Math.max(last.end, o.endMinute);
-      else runs.push({ start: o.startMinute, end: o.endMinute });
-    }
-    const fits = runs.some((r) => r.start <= h.startMinute && h.endMinute <= r.end);
-    if (!fits) {
-      const open = day.map((o) => `${minuteLabel(o.startMinute)}–${minuteLabel(o.endMinute)}`).join(', ');
-      return `${label} ${minuteLabel(h.startMinute)}–${minuteLabel(h.endMinute)} is outside the opening hours of ${branch.name} (${label} ${open}); change them in Setup → Branches first, or these hours.`;
-    }
-  }
-  return null;
-}
 const KIND_WORDS = RESOURCE_KINDS.map((k) => k.toLowerCase()).join(', ');
 
 export function resourceKey(kind: string, name: string): string {

@@ -5,7 +5,10 @@ import { timeOffSelect, type TimeOffRow } from '../views/time-off.js';
 // Writes to working hours and time off; every method runs in the caller's transaction.
 export class ScheduleRepository {
   async branch(tx: Tx, tenantId: string, branchId: string) {
-    return tx.branch.findFirst({ where: { tenantId, id: branchId }, select: { id: true } });
+    return tx.branch.findFirst({
+      where: { tenantId, id: branchId },
+      select: { id: true, name: true, openingHours: { select: { weekday: true, startMinute: true, endMinute: true } } },
+    });
   }
 
   /** The resource, with the branches it works at, when it belongs to the tenant. */

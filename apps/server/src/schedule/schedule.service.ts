@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import type { TimeOffView, WeeklyHours, addTimeOffInput, removeTimeOffInput, setHoursInput } from '@frontdesk/shared';
+import { DomainError, type TimeOffView, type WeeklyHours, type addTimeOffInput, type removeTimeOffInput, type setHoursInput } from '@frontdesk/shared';
 import { assertBranch, type Actor } from '../auth/scope.js';
+import { outsideOpeningHours } from '../branches/opening-hours.js';
 import { forbidden, notFound } from '../errors.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
@@ -96,9 +97,13 @@ export class ScheduleService {
     assertBranch(actor, input.branchId);
     const hours = [...input.hours].sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute);
     const result = await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      if (!(await this.repo.branch(tx, actor.tenantId, input.branchId))) throw notFound('branch');
+      const branch = await this.repo.branch(tx, actor.tenantId, input.branchId);
+      if (!branch) throw notFound('branch');
       const resource = await this.repo.resource(tx, actor.tenantId, input.resourceId);
       if (!resource || !resource.branches.some((b) => b.branchId === input.branchId)) throw notFound('resource');
+      // Weekly hours lie within the branch's opening hours (date exceptions may go beyond: a one-off, chosen for that date).
+      const outside = outsideOpeningHours(hours, branch);
+      if (outside) throw new DomainError('BAD_INPUT', outside, { field: 'hours' });
       await this.repo.replaceHours(tx, input.resourceId, input.branchId, hours);
       await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
         { type: 'hours.changed', tenantId: actor.tenantId, branchId: input.branchId, aggregateId: input.resourceId, payload: { resourceId: input.resourceId, branchId: input.branchId } },
