@@ -79,10 +79,11 @@ function withStatuses(planned: PlannedAppointment[], anchor: number, first: stri
   const byStart = [...planned].sort((a, b) => a.startMinute - b.startMinute || a.practitioner.localeCompare(b.practitioner));
   const past = byStart.filter((a) => a.endMinute <= anchor);
   const upcoming = byStart.filter((a) => a.startMinute > anchor);
+  // Most came; two did not (one early, one lately), and one called off.
   past.forEach((a, i) => {
-    a.status = i % 4 === 2 ? 'NO_SHOW' : 'COMPLETED';
+    a.status = i === 2 || (past.length > 8 && i === past.length - 3) ? 'NO_SHOW' : 'COMPLETED';
   });
-  const cancelledEarlier = past.find((a) => a.status === 'COMPLETED' && a.practitioner === first && a !== past[0]);
+  const cancelledEarlier = [...past].reverse().find((a) => a.status === 'COMPLETED' && a.practitioner === second && a !== past[0]);
   if (cancelledEarlier) Object.assign(cancelledEarlier, { status: 'CANCELLED', cancelReason: 'Patient called in sick' });
   for (const a of byStart) if (a.startMinute <= anchor && anchor < a.endMinute) a.status = 'CHECKED_IN';
   // Arrived early for the next appointment: waiting, checked in.
@@ -215,4 +216,11 @@ async function seedQueue(tx: Tx, clinic: DemoDayClinic, now: Date, patients: str
       VALUES (${clinic.tenantId}::uuid, ${clinic.sessionId}::uuid, ${number}::int, ${patients[patients.length - number]!}::uuid, ${clinic.staff.receptionist.id}::uuid, ${at})`;
   }
   await tx.capacitySession.update({ where: { id: clinic.sessionId }, data: { issued, nowServing: serving }, select: { id: true } });
+  // The queue's own state to match: the earlier tokens served at counter 1, the one now serving called there.
+  await tx.$executeRaw`
+    UPDATE token SET counter = 'Counter 1', called_by = ${clinic.staff.receptionist.id}::uuid, call_count = 1,
+           called_at = ${now}::timestamptz - ((${serving} - number + 1) * interval '9 minutes'),
+           queue_state = CASE WHEN number < ${serving} THEN 'SERVED' ELSE 'CALLED' END::"QueueState",
+           served_at = CASE WHEN number < ${serving} THEN ${now}::timestamptz - ((${serving} - number) * interval '9 minutes') END
+     WHERE tenant_id = ${clinic.tenantId}::uuid AND session_id = ${clinic.sessionId}::uuid AND number <= ${serving}`;
 }

@@ -123,8 +123,28 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
         return { ...day, sessions };
       });
       void queryClient.invalidateQueries(trpc.catalog.sessions.pathFilter());
+      void queryClient.invalidateQueries(trpc.queue.session.queryFilter({ sessionId: session.id }));
       return 'applied';
     }
+    case 'token.called':
+    case 'token.skipped':
+    case 'token.served':
+    case 'token.patient_attached': {
+      // Another desk moved the queue: its now serving and waiting list are read again.
+      const { sessionId, token } = event.payload;
+      void queryClient.invalidateQueries(trpc.queue.session.queryFilter({ sessionId }));
+      if (event.type === 'token.called') {
+        patchDays(queryClient, trpc, (day) =>
+          day.sessions.some((s) => s.id === sessionId && s.nowServing !== token.number)
+            ? { ...day, sessions: day.sessions.map((s) => (s.id === sessionId ? { ...s, nowServing: token.number } : s)) }
+            : day,
+        );
+      }
+      return 'applied';
+    }
+    case 'display.changed':
+      void queryClient.invalidateQueries(trpc.queue.displays.pathFilter());
+      return 'applied';
     case 'time_off.added':
     case 'time_off.removed': {
       const removed = event.type === 'time_off.removed';

@@ -9,6 +9,7 @@ import { sentenceFor } from '../../lib/errors.js';
 import { newIdempotencyKey } from '../../lib/idempotency.js';
 import { timeRange } from '../../lib/time.js';
 import { useTRPC } from '../../lib/trpc.js';
+import { QueueSection } from '../queue/QueueSection.js';
 
 /** Queue tokens for the day's capacity sessions (walk-in clinics); `searchRef` is its patient search. */
 export function TokensPanel({ day, searchRef, onClose }: { day: DayView; searchRef: RefObject<HTMLInputElement | null>; onClose: () => void }) {
@@ -66,6 +67,7 @@ export function TokensPanel({ day, searchRef, onClose }: { day: DayView; searchR
           Token <strong>{issued.number}</strong> for {issued.name}
         </div>
       )}
+      <QueueSection day={day} sessionId={sessionId} />
     </div>
   );
 }
