@@ -9,6 +9,7 @@ import { freePort, startServerProcess } from '@frontdesk/server/testing';
 import { benchDirectSql, benchHotContention, benchThroughput, overlapCount, seedBenchClinic } from './booking.js';
 import { benchPropagation } from './propagation.js';
 import { benchImport } from './imports.js';
+import { benchPatientSearch } from './patient-search.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -58,7 +59,10 @@ async function main(): Promise<void> {
     const propagation = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: 120, ratePerSecond: 20, bookingLoadPerSecond: 20, durationMs: seconds * 1000 });
 
     console.log(`bench: import of ${IMPORT_ROWS.toLocaleString('en')} patients from CSV (preview, apply, the same file again, the file with one row more)`);
-    const imports = await benchImport(await freshDatabase(adminUrl, `frontdesk_bench_import_${Date.now()}`), { rows: IMPORT_ROWS });
+    const importDb = await freshDatabase(adminUrl, `frontdesk_bench_import_${Date.now()}`);
+    const imports = await benchImport(importDb, { rows: IMPORT_ROWS });
+    console.log(`bench: patient search on the ${IMPORT_ROWS.toLocaleString('en')} imported patients (name words, phone, date of birth)`);
+    const patientSearch = await benchPatientSearch(importDb, { rows: IMPORT_ROWS });
 
     console.log('bench: renderer in Chromium (demo clinic)');
     if (!existsSync(path.join(ROOT, 'apps/desktop/out/renderer/index.html'))) {
@@ -84,6 +88,7 @@ async function main(): Promise<void> {
       propagation: { withoutBookingLoad: propagationQuiet, withBookingLoad: propagation },
       renderer,
       imports,
+      patientSearch,
     };
     await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -99,6 +104,7 @@ async function main(): Promise<void> {
     console.log(`propagation commit→desk, beside booking load: p50 ${propagation.p50Ms} ms, p99 ${propagation.p99Ms} ms over ${propagation.subscribers} subscribers, ${propagation.processes} processes, missing ${propagation.missing}, with ${propagation.bookingLoad.booked} bookings made meanwhile (${propagation.bookingLoad.failed} failed)`);
     console.log(`renderer: launch to interactive day view p50 ${renderer.coldMs.p50} ms (empty cache), ${renderer.warmMs.p50} ms (persisted cache); change on a second desk p50 ${renderer.secondDeskMs.p50} ms, p95 ${renderer.secondDeskMs.p95} ms`);
     console.log(`import of ${imports.rows.toLocaleString('en')} patients (${imports.fileMiB} MiB): preview ${imports.preview.seconds} s (${imports.preview.rowsPerSecond} rows/s), apply ${imports.apply.seconds} s (${imports.apply.rowsPerSecond} rows/s), same file again ${imports.sameFileAgain.seconds} s, with one row more ${imports.editedFileAgain.seconds} s (created ${imports.editedFileAgain.created}); patients in SQL ${imports.patientsInSql}`);
+    console.log(`patient search on ${patientSearch.patients.toLocaleString('en')} patients: name words p50 ${patientSearch.nameTokens.p50Ms} ms, p99 ${patientSearch.nameTokens.p99Ms} ms; phone p50 ${patientSearch.phone.p50Ms} ms, p99 ${patientSearch.phone.p99Ms} ms; date of birth p50 ${patientSearch.dateOfBirth.p50Ms} ms, p99 ${patientSearch.dateOfBirth.p99Ms} ms`);
     console.log(`written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);

@@ -7,6 +7,7 @@ import { DayView } from './views/day/DayView.js';
 import { Finder } from './views/Finder.js';
 import { DaySheet } from './views/DaySheet.js';
 import { SetupView, maySetUp } from './views/setup/SetupView.js';
+import { PatientsView } from './views/patients/PatientsView.js';
 import { ShortcutsOverlay } from './components/ShortcutsOverlay.js';
 import { useOnline } from './lib/connection.js';
 import { rememberPlace, storedPlace, type Place } from './lib/desk-memory.js';
@@ -18,7 +19,7 @@ import { useLiveSync } from './sync/use-live-sync.js';
 import { useClinicClock } from './lib/clinic.js';
 import { useReleaseOnUnload } from './lib/unload.js';
 
-export type Screen = 'day' | 'finder' | 'sheet' | 'setup';
+export type Screen = 'day' | 'finder' | 'sheet' | 'setup' | 'patients';
 
 /** Where each role starts its day: the call centre searches, managers review, the rest book. */
 const HOME_SCREEN: Record<StaffRole, Screen> = {
@@ -53,6 +54,7 @@ function Desk({ serverUrl }: { serverUrl: string }) {
   // The printable day sheet, with its CSV export and time blocking, is for those who manage the schedule.
   const mayReviewSheet = roleMay(session.staff.role, 'schedule.manage');
   const maySetup = maySetUp(session.staff.role);
+  const mayFindPatients = roleMay(session.staff.role, 'patients.read');
   const [screen, setScreen] = useState<Screen>(session.landing ?? HOME_SCREEN[session.staff.role]);
   const [help, setHelp] = useState(false);
   const [newBooking, setNewBooking] = useState(0);
@@ -79,6 +81,7 @@ function Desk({ serverUrl }: { serverUrl: string }) {
     { key: 'd', label: 'Day sheet', run: () => setScreen('sheet'), when: () => mayReviewSheet },
     { key: 'g', label: 'Day grid', run: () => setScreen('day') },
     { key: 's', label: 'Setup', run: () => setScreen('setup'), when: () => maySetup },
+    { key: 'p', label: 'Patients', run: () => setScreen('patients'), when: () => mayFindPatients },
     { key: 't', label: 'Today', run: () => setDate(today) },
     { key: 'ArrowLeft', label: 'Previous day', run: () => setDate(addDays(day, -1)) },
     { key: 'ArrowRight', label: 'Next day', run: () => setDate(addDays(day, 1)) },
@@ -126,6 +129,11 @@ function Desk({ serverUrl }: { serverUrl: string }) {
           <button data-testid="tab-finder" className={screen === 'finder' ? 'on' : ''} onClick={() => setScreen('finder')}>
             Finder <kbd>F</kbd>
           </button>
+          {mayFindPatients && (
+            <button data-testid="tab-patients" className={screen === 'patients' ? 'on' : ''} onClick={() => setScreen('patients')}>
+              Patients <kbd>P</kbd>
+            </button>
+          )}
           {mayReviewSheet && (
             <button data-testid="tab-sheet" className={screen === 'sheet' ? 'on' : ''} onClick={() => setScreen('sheet')}>
               Day sheet <kbd>D</kbd>
@@ -169,6 +177,8 @@ function Desk({ serverUrl }: { serverUrl: string }) {
           />
         ) : screen === 'setup' ? (
           <SetupView branch={branch} />
+        ) : screen === 'patients' ? (
+          <PatientsView timeZone={timeZone} />
         ) : (
           <DaySheet branch={branch} date={day} />
         )}

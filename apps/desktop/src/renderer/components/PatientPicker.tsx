@@ -5,6 +5,7 @@ import { formRefusal } from '../lib/form-errors.js';
 import { useTRPC } from '../lib/trpc.js';
 import { problemsWith } from '../lib/validate.js';
 import { ErrorLine } from './ErrorLine.js';
+import { PatientProfile } from '../views/patients/PatientProfile.js';
 
 /** Find a patient by phone or name, or create one, in a few keystrokes. `ref` is the search field. */
 export function PatientPicker({
@@ -22,6 +23,7 @@ export function PatientPicker({
   const [query, setQuery] = useState('');
   const [debounced, setDebounced] = useState('');
   const [creating, setCreating] = useState(false);
+  const [profileOpen, setProfileOpen] = useState(false);
   useEffect(() => {
     // What is searched is what the server will count: spaces around it do not make a search longer.
     const t = setTimeout(() => setDebounced(query.trim()), 200);
@@ -36,6 +38,17 @@ export function PatientPicker({
         <button className="link" onClick={() => onChange(null)} disabled={disabled}>
           change
         </button>
+        <button className="link" data-testid="patient-profile-open" onClick={() => setProfileOpen(true)}>
+          profile
+        </button>
+        {profileOpen && (
+          <div className="patient-profile-overlay" role="dialog" aria-label={`Profile of ${value.name}`} onKeyDown={(e) => e.key === 'Escape' && setProfileOpen(false)}>
+            <button className="link patient-profile-close" data-testid="patient-profile-close" onClick={() => setProfileOpen(false)} autoFocus>
+              Close
+            </button>
+            <PatientProfile patientId={value.id} timeZone={Intl.DateTimeFormat().resolvedOptions().timeZone} editable={false} />
+          </div>
+        )}
       </div>
     );
   }
@@ -86,7 +99,8 @@ function NewPatientForm({ from, disabled, onCreated }: { from: string; disabled:
   const [name, setName] = useState(looksLikePhone ? '' : from);
   const [phone, setPhone] = useState(looksLikePhone ? from : '');
   const [problems, setProblems] = useState<Record<string, string>>({});
-  const create = useMutation(trpc.patients.create.mutationOptions());
+  // The desk's create checks for duplicates first: same name and date of birth, or the same phone.
+  const create = useMutation(trpc.patients.register.mutationOptions());
   // The server's refusal goes beside the field it names, like the desk's own checks.
   const refusal = create.error ? formRefusal(create.error) : null;
   const problem = (field: 'name' | 'phone') => problems[field] ?? (refusal?.field === field ? refusal.message : undefined);
@@ -98,7 +112,7 @@ function NewPatientForm({ from, disabled, onCreated }: { from: string; disabled:
         const input = { name, phone };
         const found = problemsWith(patientCreateInput, input);
         setProblems(found ?? {});
-        if (!found) create.mutate(input, { onSuccess: (p) => onCreated({ id: p.id, name: p.name, phone: p.phone }) });
+        if (!found) create.mutate(input, { onSuccess: (r) => r.outcome === 'created' && onCreated({ id: r.patient.id, name: r.patient.name, phone: r.patient.phone }) });
       }}
     >
       <input data-testid="patient-create-name" aria-label="Full name" placeholder="Full name" value={name} onChange={(e) => setName(e.target.value)} required />
@@ -108,6 +122,24 @@ function NewPatientForm({ from, disabled, onCreated }: { from: string; disabled:
       <button data-testid="patient-create-submit" disabled={disabled || create.isPending}>
         Create
       </button>
+      {create.data?.outcome === 'possible_duplicates' && (
+        <div className="patient-duplicates" role="alert" data-testid="patient-duplicates">
+          <p>This may be a patient already on file:</p>
+          <ul>
+            {create.data.duplicates.map((d) => (
+              <li key={d.id}>
+                <strong>{d.name}</strong> <span className="muted">{d.phone}{d.dateOfBirth ? ` · born ${d.dateOfBirth}` : ''} · {d.why}</span>{' '}
+                <button type="button" data-testid={`patient-use-existing-${d.id}`} onClick={() => onCreated({ id: d.id, name: d.name, phone: d.phone })}>
+                  Use existing
+                </button>
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="link" data-testid="patient-create-anyway" onClick={() => create.mutate({ name, phone, confirmNotDuplicate: true }, { onSuccess: (r) => r.outcome === 'created' && onCreated({ id: r.patient.id, name: r.patient.name, phone: r.patient.phone }) })}>
+            Not the same person: create a new record
+          </button>
+        </div>
+      )}
       <ErrorLine message={refusal && refusal.field !== 'name' && refusal.field !== 'phone' ? refusal.message : null} testId="patient-create-error" />
     </form>
   );
