@@ -83,7 +83,8 @@ function withStatuses(planned: PlannedAppointment[], anchor: number, first: stri
   past.forEach((a, i) => {
     a.status = i === 2 || (past.length > 8 && i === past.length - 3) ? 'NO_SHOW' : 'COMPLETED';
   });
-  const cancelledEarlier = [...past].reverse().find((a) => a.status === 'COMPLETED' && a.practitioner === second && a !== past[0]);
+  const completed = [...past].reverse().filter((a) => a.status === 'COMPLETED' && a !== past[0]);
+  const cancelledEarlier = completed.find((a) => a.practitioner === second) ?? completed[1];
   if (cancelledEarlier) Object.assign(cancelledEarlier, { status: 'CANCELLED', cancelReason: 'Patient called in sick' });
   for (const a of byStart) if (a.startMinute <= anchor && anchor < a.endMinute) a.status = 'CHECKED_IN';
   // Arrived early for the next appointment: waiting, checked in.
