@@ -105,7 +105,7 @@ function Desk({ serverUrl }: { serverUrl: string }) {
         >
           {branches.data?.map((b) => (
             <option key={b.id} value={b.id}>
-              {b.name}
+              {b.active ? b.name : `${b.name} (closed for booking)`}
             </option>
           ))}
         </select>

@@ -30,6 +30,8 @@ export interface Catalogue {
   requirements: { kind: ResourceKind; tag: string | null }[];
   /** Branches open for booking (active). */
   branches: { id: string; name: string; timeZone: string }[];
+  /** Branches of the tenant closed for booking, by id and name: a desk asking there is told so in words. */
+  closedBranches?: { id: string; name: string }[];
   /** Active resources of the tenant that meet at least one requirement (practitioners: only the listed ones, when there is a list). */
   resources: CatalogueResource[];
   /** Who offers the service, each with an own length where set; empty: any practitioner meeting the requirements. */
@@ -65,6 +67,9 @@ export class AvailabilityRepository {
         'branches', (
           SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name, 'timeZone', b.time_zone) ORDER BY b.created_at, b.id), '[]'::json)
             FROM branch b WHERE b.tenant_id = ${tenantId}::uuid AND b.active),
+        'closedBranches', (
+          SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name)), '[]'::json)
+            FROM branch b WHERE b.tenant_id = ${tenantId}::uuid AND NOT b.active),
         'resources', (
           SELECT coalesce(json_agg(json_build_object(
                    'id', r.id, 'kind', r.kind, 'name', r.name, 'tags', r.tags,
@@ -95,7 +100,7 @@ export class AvailabilityRepository {
                   OR EXISTS (SELECT 1 FROM service_practitioner sp WHERE sp.service_id = ${serviceId}::uuid AND sp.tenant_id = ${tenantId}::uuid AND sp.resource_id = r.id)))
       ) AS doc`;
     const doc = rows[0]?.doc;
-    if (!doc) return { service: null, requirements: [], branches: [], resources: [], practitioners: [] };
+    if (!doc) return { service: null, requirements: [], branches: [], closedBranches: [], resources: [], practitioners: [] };
     return doc;
   }
 

@@ -113,7 +113,7 @@ export class AvailabilityService {
     const service = cat.service!;
     if (!service.active) throw new DomainError('BAD_INPUT', 'That service is no longer offered.', { field: 'serviceId' });
     const branch = cat.branches.find((b) => b.id === q.branchId);
-    if (!branch) throw notFound('branch');
+    if (!branch) throw branchNotBookable(cat, q.branchId);
     const plan = planBranch(cat, branch, chosen);
     if (!isServable(plan)) return notServed(branch, chosen, plan);
 
@@ -210,4 +210,10 @@ export class AvailabilityService {
     if (chosen.length > cat.requirements.length) throw new DomainError('BAD_INPUT', 'More resources were chosen than this service needs.', { field: 'resourceIds' });
     return chosen;
   }
+}
+
+/** A branch missing from the catalogue: closed for booking (said by name), or not the tenant's at all. */
+function branchNotBookable(cat: Catalogue, branchId: string): DomainError {
+  const closed = cat.closedBranches?.find((b) => b.id === branchId);
+  return closed ? new DomainError('BAD_INPUT', `${closed.name} is closed for booking.`, { field: 'branchId' }) : notFound('branch');
 }

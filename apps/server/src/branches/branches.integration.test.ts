@@ -204,6 +204,9 @@ describe('open or closed for booking', () => {
     expect(await rows('SELECT status, cancel_reason FROM appointment WHERE id = $1', [booked.id])).toEqual([{ status: 'CANCELLED', cancel_reason: 'Branch closing' }]);
     const search = { serviceId: setup.demo.services.gp, branchIds: [branchId], from: at(monday, '08:00', CHI) };
     expect(await admin.availability.findSlots(search)).toEqual([]);
+    // A desk that still tries to book there is told why, in words.
+    const refused = await failure(callCentre.booking.hold({ branchId, serviceId: setup.demo.services.gp, startsAt: at(monday, '11:00', CHI) }));
+    expect(domainOf(refused)).toMatchObject({ code: 'BAD_INPUT', message: 'Lakeview (Chicago) is closed for booking.' });
     expect((await eventsOf(branchId)).at(-1)).toMatchObject({ type: 'branch.changed', payload: { change: 'deactivated' } });
 
     await admin.setup.branches.setActive({ branchId, active: true });

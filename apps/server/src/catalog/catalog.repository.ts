@@ -8,7 +8,7 @@ export class CatalogRepository {
   branches(db: Db, tenantId: string, branchIds: readonly string[]) {
     return db.branch.findMany({
       where: { tenantId, id: { in: [...branchIds] } },
-      select: { id: true, name: true, timeZone: true },
+      select: { id: true, name: true, timeZone: true, active: true },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     });
   }

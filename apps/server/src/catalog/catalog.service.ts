@@ -18,6 +18,8 @@ export interface BranchView {
   id: string;
   name: string;
   timeZone: string;
+  /** False: closed for booking (Setup › Branches); the desk still shows its past days. */
+  active: boolean;
 }
 
 export interface ServiceView {
