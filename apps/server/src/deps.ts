@@ -164,7 +164,7 @@ export function createDeps(options: DepsOptions): Deps {
     hours: new HoursService(db, new HoursRepository(), schedule, affected, catalogues, now),
     branches: new BranchesService(db, new BranchesRepository(), schedule, affected, catalogues, now),
     resources: new ResourcesService(db, new ResourcesRepository(), affected, catalogues, now),
-    staff: new StaffService(db, new StaffRepository(), now),
+    staff: new StaffService(db, new StaffRepository(), now, sessionHolds),
     firstRun: new FirstRunService(db, new FirstRunRepository(), auth),
     audit: new AuditService(db, new AuditRepository()),
     imports: new ImportsService(db, new ImportsRepository(), catalogues, now),

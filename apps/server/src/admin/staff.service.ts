@@ -6,6 +6,7 @@ import { forbidden, notFound } from '../errors.js';
 import { PG, sqlStateOf } from '../db/errors.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
+import type { SessionHolds } from '../booking/session-holds.js';
 import type { StaffAccountRow, StaffRepository } from './staff.repository.js';
 import { temporaryPassword } from './temporary-password.js';
 
@@ -40,6 +41,8 @@ export class StaffService {
     private readonly db: Db,
     private readonly repo: StaffRepository,
     private readonly now: () => Date,
+    /** Ending someone's sessions releases their desks' holds, in the same transaction. */
+    private readonly holds: SessionHolds,
   ) {}
 
   async list(actor: Actor, input: { branchId?: string | undefined; includeDisabled: boolean }): Promise<StaffAccountView[]> {
@@ -94,6 +97,7 @@ export class StaffService {
     const staff = await this.inTenant(actor, async (tx) => {
       const target = await this.manageable(tx, actor, input.staffId);
       const row = await this.repo.setTemporaryPassword(tx, target.id, passwordHash, this.now());
+      await this.holds.release(tx, actor.tenantId, { staffId: target.id }, { actorId: actor.staffId, desk: actor.desk });
       await this.log(tx, actor, row, 'password_reset');
       return view(row);
     });
@@ -127,6 +131,7 @@ export class StaffService {
     return this.inTenant(actor, async (tx) => {
       const target = await this.manageable(tx, actor, input.staffId);
       const row = await this.repo.setDisabled(tx, target.id, input.disabled, this.now());
+      if (input.disabled) await this.holds.release(tx, actor.tenantId, { staffId: target.id }, { actorId: actor.staffId, desk: actor.desk });
       await this.log(tx, actor, row, input.disabled ? 'disabled' : 'enabled');
       return view(row);
     });

@@ -172,6 +172,19 @@ describe('holds end with the sign-in that made them', () => {
     expect((await row(theirs.id)).status).toBe('RELEASED');
   });
 
+  it("an admin disabling an account releases that person's holds with the revocation, in one transaction", async () => {
+    const day = upcoming(4, 'America/Chicago');
+    const west = await callerFor(setup.db.deps, setup.demo.staff.receptionistWest.email, setup.demo.password, 'lakeview desk');
+    const hold = await west.booking.hold({ branchId: setup.demo.branches.west, serviceId: setup.demo.services.gp, resourceIds: [r('drOkafor')], startsAt: at(day, '10:00', 'America/Chicago') });
+    const admin = await callerFor(setup.db.deps, setup.demo.staff.admin.email, setup.demo.password, 'admin office');
+    await admin.admin.staff.disable({ staffId: setup.demo.staff.receptionistWest.id, disabled: true });
+    expect((await row(hold.id)).status).toBe('RELEASED');
+    const released = (await eventsOf(hold.id)).at(-1)!;
+    expect(released).toMatchObject({ type: 'appointment.released', desk: 'admin office' });
+    const disabled = await rows(`SELECT tx_id::text AS tx FROM event WHERE type = 'staff.changed' AND aggregate_id = $1 ORDER BY seq DESC LIMIT 1`, [setup.demo.staff.receptionistWest.id]);
+    expect(disabled[0]!.tx).toBe(released.tx);
+  });
+
   it('a sign-in that expires (or is revoked elsewhere) has its holds released by the sweeper, as "sign-in ended"', async () => {
     const day = upcoming(4, NY);
     const desk = await callerFor(setup.db.deps, setup.demo.staff.admin.email, setup.demo.password, 'admin desk');
