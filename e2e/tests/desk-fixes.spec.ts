@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import type pg from 'pg';
 import { localDateOf } from '@frontdesk/shared';
 import { activeOn, apiAs, at, bookVia, EAST_TZ, expect, futureWeekday, newPatient, openDesk, screenshotPath, showDay, STAFF, test } from '../fixtures/desk.js';
 
@@ -11,7 +12,7 @@ import { activeOn, apiAs, at, bookVia, EAST_TZ, expect, futureWeekday, newPatien
 const ADMIN = 'admin@demo.frontdesk.test';
 const HELD = '[data-status="HELD"]:not([data-testid^="appt-part-"])';
 
-async function statusOf(db: import('pg').Pool, id: string): Promise<string> {
+async function statusOf(db: pg.Pool, id: string): Promise<string> {
   return (await db.query<{ status: string }>('SELECT status FROM appointment WHERE id = $1', [id])).rows[0]!.status;
 }
 
