@@ -1,3 +1,4 @@
+// Over 300 lines: every statement of the booking commands (holds, their sign-ins and the patient clash included) kept in one place, as the service reads them.
 import { createHash, randomUUID } from 'node:crypto';
 import type { AppointmentStatus } from '@frontdesk/shared';
 import { Prisma } from '../db/prisma.js';
