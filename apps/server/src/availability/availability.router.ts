@@ -9,4 +9,8 @@ export const availabilityRouter = router({
   day: staffProcedure('appointments.read')
     .input(dayInput)
     .query(({ ctx, input }) => ctx.deps.daySheet.day(ctx.actor, input)),
+  // The manager's totals for the day sheet.
+  daySummary: staffProcedure('schedule.manage')
+    .input(dayInput)
+    .query(({ ctx, input }) => ctx.deps.daySheet.summary(ctx.actor, input)),
 });

@@ -56,4 +56,40 @@ export class DaySheetRepository {
   async sessions(db: Db | Tx, tenantId: string, branchId: string, from: Date, to: Date) {
     return db.capacitySession.findMany({ where: { tenantId, branchId, ...during(from, to) }, select: sessionSelect, orderBy: byStart });
   }
+
+  /**
+   * The day's appointments (by local start) counted per practitioner, status and cancel reason,
+   * with their service prices and the products sold on them. Holds never count.
+   */
+  async summaryRows(db: Db | Tx, tenantId: string, branchId: string, from: Date, to: Date) {
+    return db.$queryRaw<{ practitioner_id: string | null; practitioner_name: string | null; status: string; cancel_reason: string | null; count: number; price_cents: number; product_cents: number }[]>`
+      SELECT p.id AS practitioner_id, p.name AS practitioner_name, a.status::text AS status, a.cancel_reason,
+             count(*)::int AS count, coalesce(sum(a.price_cents), 0)::int AS price_cents,
+             coalesce(sum((SELECT sum(ap.quantity * ap.unit_price_cents) FROM appointment_product ap
+                            WHERE ap.tenant_id = a.tenant_id AND ap.appointment_id = a.id)), 0)::int AS product_cents
+        FROM appointment a
+        LEFT JOIN LATERAL (
+          SELECT r.id, r.name FROM appointment_resource ar
+            JOIN resource r ON r.tenant_id = ar.tenant_id AND r.id = ar.resource_id AND r.kind = 'PRACTITIONER'
+           WHERE ar.tenant_id = a.tenant_id AND ar.appointment_id = a.id
+           ORDER BY r.name LIMIT 1) p ON true
+       WHERE a.tenant_id = ${tenantId}::uuid AND a.branch_id = ${branchId}::uuid
+         AND a.starts_at >= ${from} AND a.starts_at < ${to}
+         AND a.status IN ('BOOKED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW')
+       GROUP BY p.id, p.name, a.status, a.cancel_reason`;
+  }
+
+  /** Products sold on the day's kept appointments (booked, arrived or completed), with quantities. */
+  async productsSold(db: Db | Tx, tenantId: string, branchId: string, from: Date, to: Date) {
+    return db.$queryRaw<{ product_id: string; name: string; quantity: number; cents: number }[]>`
+      SELECT pr.id AS product_id, pr.name, sum(ap.quantity)::int AS quantity, sum(ap.quantity * ap.unit_price_cents)::int AS cents
+        FROM appointment a
+        JOIN appointment_product ap ON ap.tenant_id = a.tenant_id AND ap.appointment_id = a.id
+        JOIN product pr ON pr.tenant_id = ap.tenant_id AND pr.id = ap.product_id
+       WHERE a.tenant_id = ${tenantId}::uuid AND a.branch_id = ${branchId}::uuid
+         AND a.starts_at >= ${from} AND a.starts_at < ${to}
+         AND a.status IN ('BOOKED', 'CHECKED_IN', 'COMPLETED')
+       GROUP BY pr.id, pr.name
+       ORDER BY pr.name`;
+  }
 }
