@@ -174,6 +174,13 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
     case 'price.changed':
       patchEach<Service[]>(queryClient, trpc.catalog.services.pathFilter(), (services) => patchPrice(services, event.payload));
       return 'applied';
+    case 'patient.updated':
+    case 'patient.merged':
+      // A renamed or merged record: searches, profiles and the days that show the patient's name.
+      void queryClient.invalidateQueries(trpc.patients.pathFilter());
+      void queryClient.invalidateQueries(trpc.availability.day.pathFilter());
+      void queryClient.invalidateQueries(trpc.booking.get.pathFilter());
+      return 'applied';
     case 'staff.changed':
       // Another admin's change to an account: the staff list and the history follow.
       void queryClient.invalidateQueries(trpc.admin.staff.pathFilter());
