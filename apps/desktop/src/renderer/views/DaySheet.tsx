@@ -1,8 +1,8 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useOnline } from '../lib/connection.js';
 import { sentenceFor } from '../lib/errors.js';
-import { clock, instantAt, prettyDate, useTimeFormat } from '../lib/time.js';
+import { clock, instantAt, money, prettyDate, useTimeFormat } from '../lib/time.js';
 import { useTRPC } from '../lib/trpc.js';
 import type { Branch } from '../lib/types.js';
 import { sheetRows, toCsv } from './day-sheet-rows.js';
@@ -14,12 +14,22 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
   const queryClient = useQueryClient();
   const online = useOnline();
   const day = useQuery(trpc.availability.day.queryOptions({ branchId: branch.id, date })).data;
+  const summaryQuery = useQuery({ ...trpc.availability.daySummary.queryOptions({ branchId: branch.id, date }), retry: false });
+  const summary = summaryQuery.data;
+  // Every change that reaches the sheet changes the totals too.
+  useEffect(() => {
+    if (day) void summaryQuery.refetch();
+  }, [day]);
   const [resourceId, setResourceId] = useState('');
+  const [firstDay, setFirstDay] = useState(date);
+  const [lastDay, setLastDay] = useState(date);
+  const [wholeDays, setWholeDays] = useState(false);
+  const [blocked, setBlocked] = useState<Settled | null>(null);
   const [from, setFrom] = useState('12:00');
   const [to, setTo] = useState('13:00');
   const [kind, setKind] = useState<'LEAVE' | 'HOLIDAY' | 'BLOCKED'>('BLOCKED');
   const [reason, setReason] = useState('');
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.availability.day.pathKey() });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.availability.pathKey() });
   // Time off over bookings asks what to do with them (keep, cancel, move) before anything changes.
   const addTimeOff = useSettledMutation(trpc.schedule.addTimeOff.mutationOptions({ onSuccess: refresh }));
   const removeTimeOff = useMutation(trpc.schedule.removeTimeOff.mutationOptions({ onSuccess: refresh }));
@@ -27,6 +37,7 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
   // The rows write times in the clinic's clock: a change of it redraws them.
   const format = useTimeFormat();
   const table = useMemo(() => (day ? sheetRows(day, showLapsedHolds) : []), [day, showLapsedHolds, format]);
+  const groups = useMemo(() => (day ? byPractitioner(day, table) : []), [day, table]);
 
   if (!day) return <div className="empty">Loading the day sheet…</div>;
   const minuteOf = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));
@@ -76,8 +87,14 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
             <th>Note</th>
           </tr>
         </thead>
-        <tbody>
-          {table.map((r) => (
+        {groups.map((g) => (
+        <tbody key={g.name} data-testid={`sheet-group-${g.name}`}>
+          <tr className="sheet-group">
+            <th colSpan={6} scope="rowgroup">
+              {g.name} <span className="muted">· {g.rows.length} {g.rows.length === 1 ? 'appointment' : 'appointments'}</span>
+            </th>
+          </tr>
+          {g.rows.map((r) => (
             <tr key={r.id} data-testid={`sheet-row-${r.id}`} className={`s-${r.status.toLowerCase()}`}>
               <td>
                 {r.start}–{r.end}
@@ -98,6 +115,9 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
               <td>{r.note}</td>
             </tr>
           ))}
+        </tbody>
+        ))}
+        <tbody>
           {table.length === 0 && (
             <tr>
               <td colSpan={6} className="muted">
@@ -107,6 +127,7 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
           )}
         </tbody>
       </table>
+      {summary && <SummaryPanel summary={summary} />}
       <section className="noprint timeoff-editor" data-testid="time-off">
         <h3>Blocked time</h3>
         <ul>
@@ -124,14 +145,26 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            addTimeOff.mutate({
-              branchId: day.branchId,
-              resourceId: resourceId || undefined,
-              kind,
-              startsAt: instantAt(date, minuteOf(from), day.timeZone),
-              endsAt: instantAt(date, minuteOf(to), day.timeZone),
-              reason,
-            });
+            const last = lastDay < firstDay ? firstDay : lastDay;
+            const base = { branchId: day.branchId, resourceId: resourceId || undefined, kind, reason };
+            // Whole days are one stretch; a window each day is one time off per day, each settled in turn.
+            const spans = wholeDays
+              ? [{ startsAt: instantAt(firstDay, 0, day.timeZone), endsAt: instantAt(nextDay(last), 0, day.timeZone) }]
+              : daysFrom(firstDay, last).map((d) => ({ startsAt: instantAt(d, minuteOf(from), day.timeZone), endsAt: instantAt(d, minuteOf(to), day.timeZone) }));
+            let total: Settled = { kept: [], cancelled: [], moved: [], released: [] };
+            setBlocked(null);
+            const block = (i: number) =>
+              addTimeOff.mutate(
+                { ...base, ...spans[i]! },
+                {
+                  onSuccess: (data) => {
+                    total = { kept: [...total.kept, ...data.settled.kept], cancelled: [...total.cancelled, ...data.settled.cancelled], moved: [...total.moved, ...data.settled.moved], released: [...total.released, ...data.settled.released] };
+                    if (i + 1 < spans.length) block(i + 1);
+                    else setBlocked(total);
+                  },
+                },
+              );
+            block(0);
           }}
         >
           <select data-testid="timeoff-resource" aria-label="Whose time" value={resourceId} onChange={(e) => setResourceId(e.target.value)}>
@@ -142,8 +175,13 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
               </option>
             ))}
           </select>
-          <input data-testid="timeoff-from" aria-label="From" type="time" step={900} value={from} onChange={(e) => setFrom(e.target.value)} />
-          <input data-testid="timeoff-to" aria-label="To" type="time" step={900} value={to} onChange={(e) => setTo(e.target.value)} />
+          <input data-testid="timeoff-first-day" aria-label="First day" type="date" value={firstDay} onChange={(e) => setFirstDay(e.target.value)} />
+          <input data-testid="timeoff-last-day" aria-label="Last day" type="date" min={firstDay} value={lastDay} onChange={(e) => setLastDay(e.target.value)} />
+          <label className="small">
+            <input type="checkbox" data-testid="timeoff-whole-days" checked={wholeDays} onChange={(e) => setWholeDays(e.target.checked)} /> Whole days
+          </label>
+          <input data-testid="timeoff-from" aria-label="From" type="time" step={900} value={from} disabled={wholeDays} onChange={(e) => setFrom(e.target.value)} />
+          <input data-testid="timeoff-to" aria-label="To" type="time" step={900} value={to} disabled={wholeDays} onChange={(e) => setTo(e.target.value)} />
           <select aria-label="Kind of time off" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
             <option value="BLOCKED">Blocked</option>
             <option value="LEAVE">Leave</option>
@@ -155,15 +193,98 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
           </button>
         </form>
         {(addTimeOff.error ?? removeTimeOff.error) && <p className="error">{sentenceFor(addTimeOff.error ?? removeTimeOff.error)}</p>}
-        {addTimeOff.data && <p className="notice" role="status" data-testid="timeoff-settled">{settledWords(addTimeOff.data.settled)}</p>}
+        {blocked && <p className="notice" role="status" data-testid="timeoff-settled">{settledWords(blocked)}</p>}
         {addTimeOff.dialog}
       </section>
     </div>
   );
 }
 
+type Settled = { kept: string[]; cancelled: string[]; moved: string[]; released: string[] };
+type Summary = { totals: Totals; practitioners: { practitionerId: string | null; name: string; totals: Totals }[]; cancelReasons: { reason: string; count: number }[]; productsSold: { productId: string; name: string; quantity: number; revenueCents: number }[] };
+type Totals = { booked: number; arrived: number; completed: number; noShows: number; cancelled: number; revenueCents: number };
+
+const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+/** The local dates from first to last, both included (at most a year). */
+function daysFrom(first: string, last: string): string[] {
+  const out: string[] = [];
+  for (let d = first; d <= last && out.length < 366; d = nextDay(d)) out.push(d);
+  return out;
+}
+
+/** The rows under a heading per practitioner (by name), rows without one last. */
+function byPractitioner<R extends { id: string }>(day: { appointments: { id: string; resources: { resourceId: string }[] }[]; resources: { id: string; kind: string; name: string }[] }, rows: R[]) {
+  const practitioner = new Map(day.appointments.map((a) => [a.id, a.resources.map((r) => day.resources.find((x) => x.id === r.resourceId)).find((x) => x?.kind === 'PRACTITIONER')?.name]));
+  const groups = new Map<string, R[]>();
+  for (const r of rows) {
+    const name = practitioner.get(r.id) ?? 'No practitioner';
+    groups.set(name, [...(groups.get(name) ?? []), r]);
+  }
+  return [...groups].map(([name, rows]) => ({ name, rows })).sort((a, b) => (a.name === 'No practitioner' ? 1 : b.name === 'No practitioner' ? -1 : a.name.localeCompare(b.name)));
+}
+
+/** The day's totals, per practitioner, with cancel reasons and products sold. */
+function SummaryPanel({ summary }: { summary: Summary }) {
+  const t = summary.totals;
+  const cells: [string, string, string][] = [
+    ['booked', 'Booked', String(t.booked)],
+    ['arrived', 'Arrived', String(t.arrived)],
+    ['completed', 'Completed', String(t.completed)],
+    ['no-shows', 'No-shows', String(t.noShows)],
+    ['cancelled', 'Cancelled', String(t.cancelled)],
+    ['revenue', 'Revenue', money(t.revenueCents)],
+  ];
+  return (
+    <section className="sheet-summary" data-testid="day-summary">
+      <div className="sheet-totals" data-testid="day-totals">
+        {cells.map(([id, label, value]) => (
+          <div key={id} className="sheet-total">
+            <span className="muted small">{label}</span>
+            <strong data-testid={`total-${id}`}>{value}</strong>
+          </div>
+        ))}
+      </div>
+      <div className="sheet-summary-lists">
+        <div>
+          <h3>By practitioner</h3>
+          <ul data-testid="practitioner-totals">
+            {summary.practitioners.map((p) => (
+              <li key={p.practitionerId ?? 'none'}>
+                {p.name}: {p.totals.booked + p.totals.arrived + p.totals.completed} kept, {p.totals.noShows} no-show{p.totals.noShows === 1 ? '' : 's'}, {p.totals.cancelled} cancelled · {money(p.totals.revenueCents)}
+              </li>
+            ))}
+            {summary.practitioners.length === 0 && <li className="muted">No appointments.</li>}
+          </ul>
+        </div>
+        <div>
+          <h3>Cancel reasons</h3>
+          <ul data-testid="cancel-reasons">
+            {summary.cancelReasons.map((c) => (
+              <li key={c.reason}>
+                {c.reason} <span className="muted">× {c.count}</span>
+              </li>
+            ))}
+            {summary.cancelReasons.length === 0 && <li className="muted">No cancellations.</li>}
+          </ul>
+        </div>
+        <div>
+          <h3>Products sold</h3>
+          <ul data-testid="products-sold">
+            {summary.productsSold.map((p) => (
+              <li key={p.productId}>
+                {p.name} <span className="muted">× {p.quantity} · {money(p.revenueCents)}</span>
+              </li>
+            ))}
+            {summary.productsSold.length === 0 && <li className="muted">None sold.</li>}
+          </ul>
+        </div>
+      </div>
+    </section>
+  );
+}
+
 /** What became of the appointments in the blocked time, in a sentence. */
-function settledWords(s: { kept: string[]; cancelled: string[]; moved: string[]; released: string[] }): string {
+function settledWords(s: Settled): string {
   const many = (n: number, one: string, more: string) => (n === 0 ? null : n === 1 ? one : `${n} ${more}`);
   const parts = [
     many(s.moved.length, '1 appointment moved', 'appointments moved'),
