@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { localDateOf } from '@frontdesk/shared';
-import { prettyDate, wallTime } from '../../lib/time.js';
+import { clock, prettyDate, useTimeFormat } from '../../lib/time.js';
 import { useTRPC, useTRPCClient } from '../../lib/trpc.js';
 import type { SetupSectionProps } from './sections.js';
 
@@ -12,6 +12,8 @@ const ROLE_WORDS: Record<string, string> = { RECEPTIONIST: 'receptionist', CALL_
 export function HistorySection({ branch }: SetupSectionProps) {
   const trpc = useTRPC();
   const client = useTRPCClient();
+  // Re-render in the clinic's clock when the setting changes.
+  useTimeFormat();
   const history = useInfiniteQuery({
     // Under the procedure's path, so a setup event's invalidation reaches every page.
     queryKey: [...trpc.admin.audit.setup.pathKey(), 'pages'],
@@ -36,7 +38,7 @@ export function HistorySection({ branch }: SetupSectionProps) {
         <tbody>
           {rows.map((e) => (
             <tr key={e.seq} data-testid="setup-history-row">
-              <td className="small">{prettyDate(localDateOf(Date.parse(e.at), branch.timeZone))} {wallTime(e.at, branch.timeZone)}</td>
+              <td className="small">{prettyDate(localDateOf(Date.parse(e.at), branch.timeZone))} {clock(e.at, branch.timeZone)}</td>
               <td className="small">
                 {e.actor ? `${e.actor.name} (${ROLE_WORDS[e.actor.role] ?? e.actor.role})` : 'System'}
                 {e.desk && <span className="muted"> · {e.desk}</span>}

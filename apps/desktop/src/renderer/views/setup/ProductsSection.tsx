@@ -40,6 +40,7 @@ export function ProductsSection({ branch }: SetupSectionProps) {
   const [notice, setNotice] = useState<string | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
   const branchName = branches.data?.find((b) => b.id === branchId)?.name ?? 'this branch';
+  const branchZone = branches.data?.find((b) => b.id === branchId)?.timeZone ?? 'UTC';
   const close = () => setOpen({ kind: 'none' });
   const show = (next: Open) => {
     setNotice(null);
@@ -97,7 +98,7 @@ export function ProductsSection({ branch }: SetupSectionProps) {
         <StockForm key={`${open.change}-${open.product.id}`} kind={open.change} product={open.product} branchId={branchId} branchName={branchName} commands={commands} onDone={stockDone(open.product)} onCancel={close} />
       )}
       {open.kind === 'branch' && <BranchProductForm key={open.product.id} product={open.product} branchId={branchId} branchName={branchName} commands={commands} onDone={close} onCancel={close} />}
-      {open.kind === 'history' && <StockHistory product={open.product} branchId={branchId} branchName={branchName} onClose={close} />}
+      {open.kind === 'history' && <StockHistory product={open.product} branchId={branchId} branchName={branchName} timeZone={branchZone} onClose={close} />}
 
       <ErrorLine message={rowError} testId="products-row-error" />
       {products.isError && <p className="error">Could not load the products. {formRefusal(products.error).message}</p>}

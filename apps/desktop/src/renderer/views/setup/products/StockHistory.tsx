@@ -1,12 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
+import { localDateOf } from '@frontdesk/shared';
 import { formRefusal } from '../../../lib/form-errors.js';
+import { clock, prettyDate, useTimeFormat } from '../../../lib/time.js';
 import { useTRPC } from '../../../lib/trpc.js';
 import type { SetupProduct } from '../../../lib/types.js';
 
-const when = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-
 /** The latest stock changes of a product at a branch: how much, why, who and from which desk. */
-export function StockHistory({ product, branchId, branchName, onClose }: { product: SetupProduct; branchId: string; branchName: string; onClose: () => void }) {
+export function StockHistory({ product, branchId, branchName, timeZone, onClose }: { product: SetupProduct; branchId: string; branchName: string; timeZone: string; onClose: () => void }) {
+  useTimeFormat();
   const trpc = useTRPC();
   const history = useQuery(trpc.setup.products.stockHistory.queryOptions({ productId: product.id, branchId }));
   return (
@@ -35,7 +36,7 @@ export function StockHistory({ product, branchId, branchName, onClose }: { produ
           <tbody>
             {history.data.map((h) => (
               <tr key={h.seq} data-testid="stock-history-row">
-                <td className="small">{when.format(new Date(h.at))}</td>
+                <td className="small">{prettyDate(localDateOf(Date.parse(h.at), timeZone))} {clock(h.at, timeZone)}</td>
                 <td className={h.delta < 0 ? 'products-down' : 'products-up'}>{h.delta > 0 ? `+${h.delta}` : h.delta}</td>
                 <td>{h.quantity}</td>
                 <td>{h.reason ?? <span className="muted">not recorded</span>}</td>
