@@ -25,6 +25,11 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
   const [lastDay, setLastDay] = useState(date);
   const [wholeDays, setWholeDays] = useState(false);
   const [blocked, setBlocked] = useState<Settled | null>(null);
+  // The block-time form starts on the day being looked at.
+  useEffect(() => {
+    setFirstDay(date);
+    setLastDay(date);
+  }, [date]);
   const [from, setFrom] = useState('12:00');
   const [to, setTo] = useState('13:00');
   const [kind, setKind] = useState<'LEAVE' | 'HOLIDAY' | 'BLOCKED'>('BLOCKED');
