@@ -33,7 +33,7 @@ test("manager's day sheet: the print view renders and the CSV download matches t
   await page.getByTestId('date-input').fill(date);
   await page.getByTestId('date-input').blur();
   await expect(sheet).toContainText('3 appointments');
-  await page.screenshot({ path: screenshotPath('day-sheet') });
+  // The sheet's README screenshot is day-sheet-summary.spec.ts's, with totals on a fuller day.
 
   await page.getByTestId('print-day-sheet').click();
   expect(await page.evaluate(() => (window as unknown as { __printCalls: number }).__printCalls)).toBe(1);
