@@ -14,9 +14,9 @@ describe('weekly hours lie within the branch’s opening hours', () => {
 
     const refused = await failure(admin.schedule.setHours({ resourceId: resource.id, branchId: branch.id, hours: [h(1, 9, 13), h(1, 14, 19)] }));
     expect(failureCode(refused)).toBe('BAD_INPUT');
-    expect(refused.message).toBe('Monday 14:00–19:00 is outside the opening hours of Quayside (Monday 09:00–13:00, 14:00–18:00); change them in Setup → Branches first, or these hours.');
+    expect((refused as Error).message).toBe('Monday 14:00–19:00 is outside the opening hours of Quayside (Monday 09:00–13:00, 14:00–18:00); change them in Setup → Branches first, or these hours.');
     const closedDay = await failure(admin.schedule.setHours({ resourceId: resource.id, branchId: branch.id, hours: [h(3, 9, 12)] }));
-    expect(closedDay.message).toMatch(/^Quayside is closed on Wednesdays/);
+    expect((closedDay as Error).message).toMatch(/^Quayside is closed on Wednesdays/);
     const { rows: none } = await setup.db.sql.query('SELECT 1 FROM working_hours WHERE resource_id = $1', [resource.id]);
     expect(none).toEqual([]);
 
