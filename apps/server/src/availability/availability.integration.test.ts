@@ -360,7 +360,7 @@ describe('schedule commands', () => {
 describe('catalogue', () => {
   it('lists the actor’s branches, services with branch prices, resources and products with stock', async () => {
     const branches = await receptionist.catalog.branches();
-    expect(branches).toEqual([{ id: demo.branches.east, name: 'Midtown (New York)', timeZone: NY }]);
+    expect(branches).toEqual([{ id: demo.branches.east, name: 'Midtown (New York)', timeZone: NY, active: true }]);
     const services = await callCentre.catalog.services();
     const gp = services.find((s) => s.id === demo.services.gp)!;
     expect(gp.prices).toEqual(expect.arrayContaining([{ branchId: demo.branches.east, priceCents: 6500 }, { branchId: demo.branches.west, priceCents: 5500 }]));
