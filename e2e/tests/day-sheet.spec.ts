@@ -48,7 +48,7 @@ test("manager's day sheet: the print view renders and the CSV download matches t
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
   expect(download.suggestedFilename()).toBe(`day-sheet-midtown-new-york-${date}.csv`);
   const [header, ...lines] = parseCsv(await readFile((await download.path())!, 'utf8'));
-  expect(header).toEqual(['Start', 'End', 'With', 'Patient', 'Phone', 'Service', 'Status', 'Note']);
+  expect(header).toEqual(['Start', 'End', 'With', 'Patient', 'Phone', 'Service', 'Status', 'Note', 'Practitioner']);
 
   const { rows } = await db.query<{ starts_at: Date; ends_at: Date; patient: string; phone: string; service: string; status: string; note: string }>(
     `SELECT a.starts_at, a.ends_at, p.name AS patient, p.phone, s.name AS service, a.status, a.note
@@ -63,5 +63,6 @@ test("manager's day sheet: the print view renders and the CSV download matches t
   const fromCsv = lines.map(([start, end, , patient, phone, service, status, note]) => [start, end, patient, phone, service, status, note].join('|')).sort();
   expect(fromCsv).toEqual(fromDb);
   expect(lines.find((l) => l[6] === 'CANCELLED')?.[2]).toContain('Dr Anita Rao');
+  expect(lines.find((l) => l[6] === 'CANCELLED')?.[8]).toBe('Dr Anita Rao');
   await page.context().close();
 });

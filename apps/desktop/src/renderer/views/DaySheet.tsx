@@ -42,7 +42,7 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
   // The rows write times in the clinic's clock: a change of it redraws them.
   const format = useTimeFormat();
   const table = useMemo(() => (day ? sheetRows(day, showLapsedHolds) : []), [day, showLapsedHolds, format]);
-  const groups = useMemo(() => (day ? byPractitioner(day, table) : []), [day, table]);
+  const groups = useMemo(() => byPractitioner(table), [table]);
 
   if (!day) return <div className="empty">Loading the day sheet…</div>;
   const minuteOf = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));
@@ -218,11 +218,10 @@ function daysFrom(first: string, last: string): string[] {
 }
 
 /** The rows under a heading per practitioner (by name), rows without one last. */
-function byPractitioner<R extends { id: string }>(day: { appointments: { id: string; resources: { resourceId: string }[] }[]; resources: { id: string; kind: string; name: string }[] }, rows: R[]) {
-  const practitioner = new Map(day.appointments.map((a) => [a.id, a.resources.map((r) => day.resources.find((x) => x.id === r.resourceId)).find((x) => x?.kind === 'PRACTITIONER')?.name]));
+function byPractitioner<R extends { practitioner: string }>(rows: R[]) {
   const groups = new Map<string, R[]>();
   for (const r of rows) {
-    const name = practitioner.get(r.id) ?? 'No practitioner';
+    const name = r.practitioner || 'No practitioner';
     groups.set(name, [...(groups.get(name) ?? []), r]);
   }
   return [...groups].map(([name, rows]) => ({ name, rows })).sort((a, b) => (a.name === 'No practitioner' ? 1 : b.name === 'No practitioner' ? -1 : a.name.localeCompare(b.name)));

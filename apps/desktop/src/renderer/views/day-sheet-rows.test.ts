@@ -54,6 +54,9 @@ describe('the day sheet and its CSV', () => {
     expect(csv).not.toMatch(/RELEASED|EXPIRED|Hold released/);
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(3);
     expect(csv).toContain('"10:00","10:15","Dr James Carter","Maya Brown"');
+    // The practitioner the row is grouped under, last so the other columns keep their places.
+    expect(csv.split('\r\n')[0]).toMatch(/"Note","Practitioner"$/);
+    expect(csv.split('\r\n')[1]).toMatch(/,"Dr James Carter"$/);
   });
 
   it('show them when asked', () => {

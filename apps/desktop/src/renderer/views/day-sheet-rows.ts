@@ -15,6 +15,7 @@ export function isLapsedHold(a: Pick<AppointmentView, 'status' | 'cancelReason'>
 /** The sheet's rows, in start order. */
 export function sheetRows(day: DayView, showLapsedHolds = false) {
   const name = (id: string) => day.resources.find((r) => r.id === id)?.name ?? '';
+  const isPractitioner = (id: string) => day.resources.find((r) => r.id === id)?.kind === 'PRACTITIONER';
   return day.appointments
     .filter((a) => showLapsedHolds || !isLapsedHold(a))
     .map((a: AppointmentView) => ({
@@ -22,6 +23,8 @@ export function sheetRows(day: DayView, showLapsedHolds = false) {
       start: clock(a.startsAt, day.timeZone),
       end: clock(a.endsAt, day.timeZone),
       with: a.resources.map((r) => name(r.resourceId)).filter(Boolean).join(' + '),
+      /** The practitioner the row is grouped under ('' when none). */
+      practitioner: name(a.resources.find((r) => isPractitioner(r.resourceId))?.resourceId ?? ''),
       patient: a.patient?.name ?? '',
       phone: a.patient?.phone ?? '',
       service: a.serviceName,
@@ -40,7 +43,8 @@ function csvCell(v: string): string {
 
 /** The sheet as CSV: what the sheet shows (lapsed holds only when shown). */
 export function toCsv(day: DayView, showLapsedHolds = false): string {
-  const header = ['Start', 'End', 'With', 'Patient', 'Phone', 'Service', 'Status', 'Note'];
-  const lines = sheetRows(day, showLapsedHolds).map((r) => [r.start, r.end, r.with, r.patient, r.phone, r.service, r.status, r.note].map(csvCell).join(','));
+  // Practitioner last, so the earlier columns stay where spreadsheets expect them.
+  const header = ['Start', 'End', 'With', 'Patient', 'Phone', 'Service', 'Status', 'Note', 'Practitioner'];
+  const lines = sheetRows(day, showLapsedHolds).map((r) => [r.start, r.end, r.with, r.patient, r.phone, r.service, r.status, r.note, r.practitioner].map(csvCell).join(','));
   return [header.map(csvCell).join(','), ...lines].join('\r\n') + '\r\n';
 }
