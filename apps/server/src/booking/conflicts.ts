@@ -69,13 +69,15 @@ export class Conflicts {
 
   /**
    * 3. SLOT_TAKEN for the patient: their own appointment in the way, named
-   * (when, what, with whom, where) for the clinic's staff, whose patient it
-   * is; with the nearest alternatives on any resources that miss it.
+   * (when, what, with whom, where) when it is at the branch being booked;
+   * with the nearest alternatives on any resources that miss it.
    */
   async patientClash(w: Pick<Wanted, 'tenantId' | 'branchId' | 'serviceId' | 'start' | 'tx'> & Partial<Pick<Wanted, 'patientId' | 'occupied' | 'excludeAppointmentId'>>): Promise<DomainError> {
     const range = w.occupied ?? { start: w.start, end: new Date(w.start.getTime() + 1) };
     const theirs = w.patientId ? await this.repo.patientAppointmentsDuring(w.tx ?? this.db, w.tenantId, w.patientId, range, w.excludeAppointmentId) : [];
-    const existing = mostOverlapping(theirs, range);
+    const clash = mostOverlapping(theirs, range);
+    // Named only when it is at the branch being booked: the desk may see that branch; another branch's appointment stays unnamed (invariant 9).
+    const existing = clash && clash.branchId === w.branchId ? clash : undefined;
     const suggested = await this.availability.alternatives({ tenantId: w.tenantId, branchId: w.branchId, serviceId: w.serviceId, around: w.start, limit: 10, ...(w.tx ? { tx: w.tx } : {}) });
     // A time the patient is busy at is no alternative for them.
     const alternatives = suggested.filter((s) => !theirs.some((a) => Date.parse(s.startsAt) < a.endsAt.getTime() && a.startsAt.getTime() < Date.parse(s.endsAt))).slice(0, 5);
