@@ -153,6 +153,22 @@ export const issueTokenInput = z.object({
 
 export const FIND_SLOTS_MAX_DAYS = 31;
 
+/** Time-of-day presets for the finder, as local minutes [fromMin, toMin) of the start. */
+export const TIME_OF_DAY_PRESETS = {
+  morning: { fromMin: 0, toMin: 12 * 60 },
+  afternoon: { fromMin: 12 * 60, toMin: 17 * 60 },
+  evening: { fromMin: 17 * 60, toMin: 24 * 60 },
+} as const;
+export type TimeOfDayPreset = keyof typeof TIME_OF_DAY_PRESETS;
+const timeOfDayInput = z.union([
+  z.enum(['morning', 'afternoon', 'evening']),
+  z
+    .object({ fromMin: z.number().int().min(0).max(1439), toMin: z.number().int().min(1).max(1440) })
+    .refine((v) => v.fromMin < v.toMin, { message: 'The time range must end after it starts.', path: ['toMin'] }),
+]);
+/** A slot's identity across "show more" pages. */
+export const slotKey = (s: { branchId: string; startsAt: string; resourceIds: readonly string[] }) => `${s.branchId}|${s.startsAt}|${s.resourceIds.join(',')}`;
+
 export const findSlotsInput = z
   .object({
     serviceId: id,
@@ -161,6 +177,16 @@ export const findSlotsInput = z
     from: instant,
     to: instant.optional(),
     limit: z.number().int().min(1, 'Ask for at least 1 result.').max(200, 'Ask for at most 200 results.').default(20),
+    /** Any one of these practitioners (each slot is with one of them); `resourceIds` are used in every slot. */
+    practitionerIds: z.array(id).max(50, 'Search at most 50 practitioners at once.').optional(),
+    /** Starts at these local times of day only, in each branch's zone. */
+    timeOfDay: timeOfDayInput.optional(),
+    /** Starts on these local weekdays only (1 Monday … 7 Sunday). */
+    weekdays: z.array(z.number().int().min(1).max(7)).min(1, 'Tick at least one weekday.').max(7).optional(),
+    /** "Show more": starts from this page's last one on, leaving out the slots already seen (their slotKey). */
+    after: z.object({ startsAt: instant, seen: z.array(z.string().max(2000)).max(200, 'At most 200 seen slots.') }).optional(),
+    /** earliestPerPractitioner: one slot per practitioner, that practitioner's earliest (first in resourceIds). */
+    group: z.enum(['earliestPerPractitioner']).optional(),
   })
   .refine((v) => v.to === undefined || new Date(v.to) > new Date(v.from), {
     message: 'The end of the search must be after its start.',

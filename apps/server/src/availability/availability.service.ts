@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import { DomainError, localDayBounds, localDateOf, type SlotSuggestion, type SlotView, type findSlotsInput } from '@frontdesk/shared';
+import { DomainError, TIME_OF_DAY_PRESETS, localDayBounds, localDateOf, slotKey, type SlotSuggestion, type SlotView, type findSlotsInput } from '@frontdesk/shared';
 import { assertBranch, type Actor } from '../auth/scope.js';
 import { notFound } from '../errors.js';
 import type { Db, Tx } from '../db/tx.js';
 import type { AvailabilityRepository, Catalogue, CatalogueResource } from './availability.repository.js';
 import type { CatalogueCache } from './catalogue-cache.js';
-import { candidateIds, checkStart, freeSlots, isServable, notServed, occupiedBy, planBranch, searchSpan, type SlotCheck } from './slot-search.js';
+import { candidateIds, checkStart, freeSlots, isServable, notServed, occupiedBy, planBranch, searchSpan, type SlotCheck, type StartFilter } from './slot-search.js';
 import { byLength, longest, mergeRefusals } from './practitioner-lengths.js';
 
 export type { SlotCheck } from './slot-search.js';
@@ -27,6 +27,8 @@ export interface SlotQuery {
   excludeAppointmentId?: string;
   /** Local wall-clock alignment of starts; default 15. */
   stepMinutes?: number;
+  /** The finder's time-of-day and weekday filters. */
+  filter?: StartFilter;
   /**
    * Read inside this transaction, past the catalogue cache: a setup change
    * moving the appointments it affects sees its own uncommitted schedule.
@@ -92,7 +94,7 @@ export class AvailabilityService {
       now: new Date(now),
       excludeAppointmentId: q.excludeAppointmentId,
     });
-    const window = { notBefore, to, exactStart: q.exactStart ?? false, stepMinutes: q.stepMinutes ?? DEFAULT_STEP_MINUTES, limit: q.limit };
+    const window = { notBefore, to, exactStart: q.exactStart ?? false, stepMinutes: q.stepMinutes ?? DEFAULT_STEP_MINUTES, limit: q.limit, filter: q.filter };
     // Practitioners with their own lengths: each length searched alone, then merged earliest first, branch order breaking ties.
     const lengths = [...new Set(variants.map((v) => v.service.durationMin))];
     if (lengths.length === 1) return freeSlots(variants[0]!.service, variants.map((v) => v.plan), busy, window);
@@ -175,14 +177,53 @@ export class AvailabilityService {
     return out;
   }
 
-  /** findSlots for a desk: branches access-checked, ids checked against the tenant. */
+  /**
+   * findSlots for a desk: branches access-checked, ids checked against the
+   * tenant; with the finder's filters, any of several practitioners, "show
+   * more" paging past the slots already seen, or each practitioner's earliest.
+   */
   async findSlots(actor: Actor, input: z.output<typeof findSlotsInput>): Promise<SlotView[]> {
     const branchIds = input.branchIds ?? [...actor.branchIds];
     for (const b of branchIds) assertBranch(actor, b);
-    const from = new Date(input.from);
+    const after = input.after ? Date.parse(input.after.startsAt) : null;
+    const from = new Date(Math.max(Date.parse(input.from), after ?? -Infinity));
     // Without `to`, look ahead from the first start that could be offered.
     const to = input.to ? new Date(input.to) : new Date(Math.max(from.getTime(), this.now().getTime()) + DEFAULT_SEARCH_DAYS * DAY_MS);
-    return this.search({ tenantId: actor.tenantId, branchIds, serviceId: input.serviceId, resourceIds: input.resourceIds ?? [], from, to, limit: input.limit });
+    const preset = typeof input.timeOfDay === 'string' ? TIME_OF_DAY_PRESETS[input.timeOfDay] : input.timeOfDay;
+    const filter = preset || input.weekdays ? { ...preset, weekdays: input.weekdays } : undefined;
+    const seen = new Set(input.after?.seen ?? []);
+    const base = { tenantId: actor.tenantId, branchIds, serviceId: input.serviceId, from, to, filter };
+    const fixed = input.resourceIds ?? [];
+
+    if (input.group === 'earliestPerPractitioner') {
+      const ids = input.practitionerIds?.length ? [...new Set(input.practitionerIds)] : await this.practitionersOf(actor.tenantId, input.serviceId, fixed);
+      const earliest = await Promise.all(ids.map((p) => this.search({ ...base, resourceIds: [p, ...fixed.filter((id) => id !== p)], limit: 1 })));
+      return earliest.flatMap((slots) => slots.slice(0, 1)).sort((a, b) => a.startsAt.localeCompare(b.startsAt)).slice(0, input.limit);
+    }
+
+    // Asked for enough to still fill the page once the seen ones are left out.
+    const limit = Math.min(input.limit + seen.size, 400);
+    const practitioners = input.practitionerIds?.length ? [...new Set(input.practitionerIds)] : null;
+    const found = practitioners
+      ? (await Promise.all(practitioners.map((p) => this.search({ ...base, resourceIds: [p, ...fixed.filter((id) => id !== p)], limit })))).flat()
+      : await this.search({ ...base, resourceIds: fixed, limit });
+    const order = (branchId: string) => branchIds.indexOf(branchId);
+    const out: SlotView[] = [];
+    const keys = new Set(seen);
+    for (const slot of practitioners ? found.sort((a, b) => a.startsAt.localeCompare(b.startsAt) || order(a.branchId) - order(b.branchId)) : found) {
+      const key = slotKey(slot);
+      if (keys.has(key)) continue;
+      keys.add(key);
+      out.push(slot);
+      if (out.length >= input.limit) break;
+    }
+    return out;
+  }
+
+  /** The practitioners who could give the service (the service's list, else any practitioner meeting its requirements). */
+  private async practitionersOf(tenantId: string, serviceId: string, fixed: readonly string[]): Promise<string[]> {
+    const cat = await this.catalogue({ tenantId, serviceId });
+    return cat.resources.filter((r) => r.kind === 'PRACTITIONER' && !fixed.includes(r.id)).map((r) => r.id);
   }
 
   /** The service's catalogue: from the cache, or read fresh inside the caller's transaction. */

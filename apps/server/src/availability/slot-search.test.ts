@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError, localMinuteToInstant, wallTime, type WeeklyHours } from '@frontdesk/shared';
 import type { Busy, Catalogue, CatalogueResource } from './availability.repository.js';
-import { candidateIds, checkStart, freeSlots, isServable, notServed, planBranch, searchSpan, type BranchPlan, type SlotWindow } from './slot-search.js';
+import { allowedStarts, candidateIds, checkStart, freeSlots, isServable, notServed, planBranch, searchSpan, type BranchPlan, type SlotWindow } from './slot-search.js';
 
 // The slot search on its own: a catalogue, what is busy and a window in, slots out. No database.
 
@@ -195,5 +195,41 @@ describe('plans', () => {
 
   it('a chosen resource that fits no requirement is refused as BAD_INPUT', () => {
     expect(() => planBranch({ ...consult, resources: [...consult.resources, nurse] }, east, [nurse])).toThrow(DomainError);
+  });
+});
+
+describe("the finder's filters", () => {
+  const everyDay = (from: string, to: string): WeeklyHours[] => [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, startMinute: minuteOf(from), endMinute: minuteOf(to) }));
+  const allWeek: Catalogue = { ...consult, resources: [resource('dr-ada', 'PRACTITIONER', ['gp'], { east: everyDay('09:00', '18:00') }), resource('room-1', 'ROOM', [], { east: everyDay('08:00', '18:00') })] };
+  const week = (over: Partial<SlotWindow> = {}) => window({ to: at('00:00') + 7 * 86_400_000, limit: 1000, ...over });
+
+  it('a time of day keeps starts inside it, in the branch zone: afternoon is 12:00 up to the last start before 17:00', () => {
+    const slots = freeSlots(service, [plan(allWeek)], [], week({ to: at('23:59'), filter: { fromMin: 12 * 60, toMin: 17 * 60 } }));
+    expect(times(slots)[0]).toBe('12:00');
+    expect(times(slots).at(-1)).toBe('16:45');
+    expect(times(slots)).not.toContain('17:00');
+  });
+
+  it('a range and weekdays together: only Wednesdays and Fridays, 10:00 to 10:30', () => {
+    const slots = freeSlots(service, [plan(allWeek)], [], week({ filter: { fromMin: 600, toMin: 630, weekdays: [3, 5] } }));
+    const local = slots.map((s) => new Date(s.startsAt).toLocaleString('en-GB', { timeZone: NY, weekday: 'short', hour: '2-digit', minute: '2-digit' }));
+    expect(local).toEqual(['Wed 10:00', 'Wed 10:15', 'Fri 10:00', 'Fri 10:15']);
+  });
+
+  it('the limit counts only starts the filter lets through', () => {
+    const slots = freeSlots(service, [plan(allWeek)], [], week({ limit: 2, filter: { fromMin: 17 * 60, toMin: 24 * 60 } }));
+    expect(times(slots)).toEqual(['17:00', '17:15']);
+    expect(slots.map((s) => s.startsAt.slice(0, 10))).toEqual([new Date(at('17:00')).toISOString().slice(0, 10), new Date(at('17:15')).toISOString().slice(0, 10)]);
+  });
+
+  it('allowed starts follow the local day across a clock change (New York, first Sunday of November)', () => {
+    const day = (date: string, hhmm: string) => localMinuteToInstant(date, minuteOf(hhmm), NY);
+    const allowed = allowedStarts({ start: day('2030-11-02', '00:00'), end: day('2030-11-05', '00:00') }, NY, { fromMin: 9 * 60, toMin: 10 * 60, weekdays: [7, 1] });
+    expect(allowed.map((i) => [wallTime(i.start, NY), wallTime(i.end, NY), new Date(i.start).toISOString().slice(0, 10)])).toEqual([
+      ['09:00', '10:00', '2030-11-03'],
+      ['09:00', '10:00', '2030-11-04'],
+    ]);
+    // Sunday 09:00 New York after the change is 14:00 UTC, Saturday's would have been 13:00.
+    expect(new Date(allowed[0]!.start).toISOString()).toBe('2030-11-03T14:00:00.000Z');
   });
 });

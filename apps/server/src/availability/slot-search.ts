@@ -3,6 +3,8 @@ import {
   MINUTE,
   candidateStarts,
   intersect,
+  localDatesBetween,
+  localMinuteToInstant,
   normalize,
   subtract,
   workingIntervals,
@@ -51,6 +53,36 @@ export interface SlotWindow {
   /** Local wall-clock alignment of starts. */
   stepMinutes: number;
   limit: number;
+  /** Only starts at these local times / weekdays (the finder's filters). */
+  filter?: StartFilter;
+}
+
+/** The finder's filters on a start, read in the branch's zone. */
+export interface StartFilter {
+  /** Local minutes [fromMin, toMin) of the start. */
+  fromMin?: number;
+  toMin?: number;
+  /** ISO weekdays, 1 Monday … 7 Sunday. */
+  weekdays?: readonly number[];
+}
+
+/** The instants in `range` a start may fall in under `filter`, per local day, sorted. */
+export function allowedStarts(range: Interval, timeZone: string, filter: StartFilter): Interval[] {
+  const days = filter.weekdays ? new Set(filter.weekdays) : null;
+  const out: Interval[] = [];
+  for (const date of localDatesBetween(range, timeZone)) {
+    if (days && !days.has(isoWeekday(date))) continue;
+    const start = localMinuteToInstant(date, filter.fromMin ?? 0, timeZone);
+    const end = localMinuteToInstant(date, filter.toMin ?? 1440, timeZone);
+    out.push({ start, end });
+  }
+  return intersect(normalize(out), [range]);
+}
+
+/** ISO weekday of a calendar date (zone-free). */
+function isoWeekday(date: string): number {
+  const d = new Date(`${date}T12:00:00Z`).getUTCDay();
+  return d === 0 ? 7 : d;
 }
 
 const fits = (r: CatalogueResource, req: { kind: ResourceKind; tag: string | null }) =>
@@ -121,9 +153,17 @@ export function freeSlots(service: CatalogueService, plans: readonly BranchPlan[
     const possible = plan.requirements
       .map((r) => normalize(r.candidates.flatMap((c) => free.get(c.id) ?? [])))
       .reduce((acc, next) => intersect(acc, next));
+    const allowed = window.filter ? allowedStarts({ start: window.notBefore, end: window.to }, plan.branch.timeZone, window.filter) : null;
+    let at = 0;
     let count = 0;
     for (const t of candidateStarts(possible, service, window.stepMinutes, plan.branch.timeZone, window.notBefore)) {
       if (t >= window.to) break;
+      if (allowed) {
+        // Starts come in order: walk the allowed windows along with them.
+        while (at < allowed.length && allowed[at]!.end <= t) at++;
+        if (at === allowed.length) break;
+        if (t < allowed[at]!.start) continue;
+      }
       if (tryStart(t) && ++count >= window.limit) break;
     }
   });
