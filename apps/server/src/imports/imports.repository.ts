@@ -46,6 +46,11 @@ export class ImportsRepository {
     });
   }
 
+  /** A branch's time zone, or null when the clinic has no such branch. */
+  async branchTimeZone(db: Db | Tx, tenantId: string, branchId: string): Promise<string | null> {
+    return (await db.branch.findFirst({ where: { tenantId, id: branchId }, select: { timeZone: true } }))?.timeZone ?? null;
+  }
+
   resources(db: Db | Tx, tenantId: string): Promise<{ id: string; kind: ResourceKind; name: string; colour: string; active: boolean }[]> {
     return db.resource.findMany({ where: { tenantId }, select: { id: true, kind: true, name: true, colour: true, active: true } });
   }
@@ -82,7 +87,8 @@ export class ImportsRepository {
 
   /**
    * Patients already there with the same name (any case) and date of birth, or
-   * the same phone digits, for each row sent. Two equality joins rather than
+   * the same phone digits (stored phones are E.164, so the digits of the
+   * row's E.164 form), for each row sent. Two equality joins rather than
    * one join on an OR: for a large file two hash joins over one pass of the
    * patients, for a few rows lookups in patient_name_dob_idx and
    * patient_phone_digits_idx.

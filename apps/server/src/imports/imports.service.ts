@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  countryOfTimeZone,
   DomainError,
   IMPORT_COLUMNS,
   IMPORT_MAX_BYTES,
@@ -73,12 +74,20 @@ export class ImportsService {
     const findings = new Findings();
     const plan: ImportPlan =
       request.kind === 'patients'
-        ? new PatientImport(this.repo, tenantId, this.now().toISOString().slice(0, 10), findings)
+        ? new PatientImport(this.repo, tenantId, this.now().toISOString().slice(0, 10), await this.phoneCountry(actor), findings)
         : new ResourceImport(this.repo, tenantId, await inTransaction(this.db, { tenantId }, (tx) => this.repo.branches(tx, tenantId)), findings);
     const file = new CsvStream(request.body, { maxBytes: this.limits.maxBytes });
     const rows = await this.read(request.kind, file, plan, findings, progress);
     const job: Job = { actor, request, plan, findings, file, rows, progress };
     return request.mode === 'preview' ? this.preview(job) : this.apply(job);
+  }
+
+  /** The country a phone without its code is read in: that of the admin's first branch's time zone, as on the desk's patient form. */
+  private async phoneCountry(actor: Actor): Promise<string | null> {
+    const branchId = actor.branchIds[0];
+    if (!branchId) return null;
+    const zone = await inTransaction(this.db, { tenantId: actor.tenantId }, (tx) => this.repo.branchTimeZone(tx, actor.tenantId, branchId));
+    return zone ? countryOfTimeZone(zone) : null;
   }
 
   /** Checked against the clinic even when some rows are wrong: one preview tells everything there is to fix or know. */

@@ -25,11 +25,13 @@ export class PatientImport implements ImportPlan {
     private readonly repo: ImportsRepository,
     private readonly tenantId: string,
     private readonly today: string,
+    /** Where a phone without its country code is read: the importing admin's first branch's country. */
+    private readonly country: string | null,
     private readonly findings: Findings,
   ) {}
 
   read(record: CsvRecord, columns: Columns): void {
-    const draft = readPatientRow(record, columns, this.today, this.findings.error);
+    const draft = readPatientRow(record, columns, this.today, this.country, this.findings.error);
     if (!draft) return;
     const byName = draft.nameKey === null ? undefined : this.lineByName.get(draft.nameKey);
     const byPhone = this.lineByPhone.get(draft.phoneDigits);

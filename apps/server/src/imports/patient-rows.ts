@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ImportRowError } from '@frontdesk/shared';
+import { normalisePhone, type ImportRowError } from '@frontdesk/shared';
 import type { CsvRecord } from './csv-stream.js';
 import { collapseSpaces, hasControlCharacters, type Columns } from './columns.js';
 
@@ -9,19 +9,17 @@ import { collapseSpaces, hasControlCharacters, type Columns } from './columns.js
 export interface PatientDraft {
   line: number;
   name: string;
-  /** Digits, with a leading + when the file had one. */
+  /** E.164, as the desk's patient form stores it ('+12125550302'). */
   phone: string;
   email: string | null;
   dateOfBirth: string | null;
-  /** What duplicates are found by: the name in lower case with its date of birth, and the phone's digits. */
+  /** What duplicates are found by: the name in lower case with its date of birth, and the E.164 phone's digits. */
   nameKey: string | null;
   phoneDigits: string;
 }
 
 export const NAME_MAX = 200;
 const EMAIL_MAX = 200;
-const PHONE_MIN_DIGITS = 5;
-const PHONE_MAX_DIGITS = 20;
 const OLDEST_YEAR = 1900;
 
 const email = z.email();
@@ -39,8 +37,12 @@ export function birthDateProblem(value: string, today: string): string | null {
   return null;
 }
 
-/** The row as a draft, or null after reporting each of its faults. */
-export function readPatientRow(record: CsvRecord, columns: Columns, today: string, report: (error: ImportRowError) => void): PatientDraft | null {
+/**
+ * The row as a draft, or null after reporting each of its faults. A phone
+ * without its country code is read in `country` (the importing admin's first
+ * branch's), as the desk's patient form does.
+ */
+export function readPatientRow(record: CsvRecord, columns: Columns, today: string, country: string | null, report: (error: ImportRowError) => void): PatientDraft | null {
   const { line } = record;
   let faults = 0;
   const fail = (column: string, reason: string) => {
@@ -55,11 +57,9 @@ export function readPatientRow(record: CsvRecord, columns: Columns, today: strin
   else if (name.length > NAME_MAX) fail('name', `A name has at most ${NAME_MAX} characters.`);
 
   const rawPhone = columns.value(record, 'phone');
-  const digits = rawPhone.replace(/\D/g, '');
-  if (!rawPhone) fail('phone', 'A phone number is needed.');
-  else if (!/^\+?[0-9 ().\-/]+$/.test(rawPhone)) fail('phone', `"${rawPhone.slice(0, 40)}" is not a phone number: use digits, spaces, ( ) - . / and a leading + only.`);
-  else if (digits.length < PHONE_MIN_DIGITS) fail('phone', `A phone number has at least ${PHONE_MIN_DIGITS} digits.`);
-  else if (digits.length > PHONE_MAX_DIGITS) fail('phone', `A phone number has at most ${PHONE_MAX_DIGITS} digits.`);
+  const phone = rawPhone ? normalisePhone(rawPhone, country) : null;
+  if (!phone) fail('phone', 'A phone number is needed.');
+  else if (!phone.ok) fail('phone', phone.message);
 
   const dateOfBirth = columns.value(record, 'date_of_birth');
   if (dateOfBirth) {
@@ -70,14 +70,14 @@ export function readPatientRow(record: CsvRecord, columns: Columns, today: strin
   const mail = columns.value(record, 'email');
   if (mail && (mail.length > EMAIL_MAX || !email.safeParse(mail).success)) fail('email', `"${mail.slice(0, 60)}" is not an email address.`);
 
-  if (faults > 0) return null;
+  if (faults > 0 || !phone?.ok) return null;
   return {
     line,
     name,
-    phone: (rawPhone.startsWith('+') ? '+' : '') + digits,
+    phone: phone.e164,
     email: mail || null,
     dateOfBirth: dateOfBirth || null,
     nameKey: dateOfBirth ? `${name.toLowerCase()}\u0000${dateOfBirth}` : null,
-    phoneDigits: digits,
+    phoneDigits: phone.e164.slice(1),
   };
 }

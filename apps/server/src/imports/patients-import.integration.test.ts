@@ -56,9 +56,9 @@ describe('importing patients from CSV', () => {
     const csv = [
       'name,date_of_birth,phone,email',
       'Nora Quist,1984-03-21,+44 20 7946 0001,nora@example.com',
-      ',1990-01-01,555 0102,',
-      'Omar Reyes,1984-02-30,555-0103,',
-      'Pia Sand,2101-01-01,555 0104,not-an-email',
+      ',1990-01-01,(212) 555-0102,',
+      'Omar Reyes,1984-02-30,212-555-0103,',
+      'Pia Sand,2101-01-01,212 555 0104,not-an-email',
       'Quinn Tor,21/03/1984,abc,',
       'Rhea Ulm,,12,',
     ].join('\n');
@@ -79,7 +79,8 @@ describe('importing patients from CSV', () => {
     ]);
     expect(result.errors[1]!.reason).toMatch(/not a date of the calendar/);
     expect(result.errors[2]!.reason).toMatch(/in the future/);
-    expect(result.errors[4]!.reason).toMatch(/not a phone number/);
+    expect(result.errors[4]!.reason).toBe('A phone number has only digits, spaces and ( ) - + .');
+    expect(result.errors[6]!.reason).toBe('That number has too few digits for a phone number in US.');
     expect(result.errors[5]!.reason).toMatch(/YYYY-MM-DD/);
     expect(result.applied).toBe(false);
     expect(result.message).toMatch(/7 errors/);
@@ -90,7 +91,7 @@ describe('importing patients from CSV', () => {
 
   it('an apply of a file with any error writes nothing at all, not even its good rows', async () => {
     const before = { patients: await patients(), runs: await runs(), events: await events() };
-    const answer = await post('apply', 'name,phone\nGood Row,555 0201\nBad Row,12\n');
+    const answer = await post('apply', 'name,phone\nGood Row,212 555 0201\nBad Row,12\n');
     expect(answer.result).toMatchObject({ applied: false, created: 0, errorCount: 1, importId: null });
     expect(answer.result!.errors[0]).toMatchObject({ line: 3, column: 'phone' });
     expect({ patients: await patients(), runs: await runs(), events: await events() }).toEqual(before);
@@ -98,16 +99,16 @@ describe('importing patients from CSV', () => {
   });
 
   it('finds duplicates in the file and against the clinic (name and date of birth, or phone), and only in its own clinic', async () => {
-    await setup.db.sql.query(`INSERT INTO patient (tenant_id, name, phone, date_of_birth) VALUES ($1, 'Sara Vale', '+1 (212) 555-7000', '1975-06-01')`, [setup.demo.tenantId]);
+    await setup.db.sql.query(`INSERT INTO patient (tenant_id, name, phone, date_of_birth) VALUES ($1, 'Sara Vale', '+12125557000', '1975-06-01')`, [setup.demo.tenantId]);
     // Only the other clinic has this phone: not a duplicate here.
-    await setup.db.sql.query(`INSERT INTO patient (tenant_id, name, phone) VALUES ($1, 'Other Person', '+1 212 555 7999')`, [other.tenantId]);
+    await setup.db.sql.query(`INSERT INTO patient (tenant_id, name, phone) VALUES ($1, 'Other Person', '+12125557999')`, [other.tenantId]);
     const csv = [
       'name,date_of_birth,phone',
-      'Tess Wren,1990-05-05,555 7001', // new
-      'tess  WREN,1990-05-05,555 7002', // same name (any case and spacing) and birthday as line 2
-      'Uma Xu,1991-01-01,555 7001', // same phone as line 2
-      'SARA VALE,1975-06-01,555 7003', // already a patient: name + birthday
-      'Saul Vale,1980-01-01,+12125557000', // already a patient: phone digits
+      'Tess Wren,1990-05-05,(212) 555-7001', // new
+      'tess  WREN,1990-05-05,212 555 7002', // same name (any case and spacing) and birthday as line 2
+      'Uma Xu,1991-01-01,+1 212 555 7001', // same phone as line 2, written with its country code
+      'SARA VALE,1975-06-01,212 555 7003', // already a patient: name + birthday
+      'Saul Vale,1980-01-01,212-555-7000', // already a patient: the same number, typed without its country code
       'Vic Yates,1980-01-01,+1 212 555 7999', // the other clinic's patient's phone: new here
     ].join('\r\n');
     const answer = await post('preview', csv);
@@ -127,8 +128,25 @@ describe('importing patients from CSV', () => {
     expect(result.duplicates[3]!.reason).toMatch(/same phone number as Sara Vale/);
   });
 
+  it('reads phones as the desk does (in the admin’s first branch’s country): a number with or without its code is the same patient, stored E.164', async () => {
+    // The demo admin's first branch is in New York: a number without its code is read as a US one.
+    const inFile = await post('preview', 'name,phone\nJude Park,(212) 555-0302\nJune Park,+1 212 555 0302\n');
+    expect(inFile.result).toMatchObject({ errorCount: 0, created: 1, skipped: 1 });
+    expect(inFile.result!.duplicates).toEqual([expect.objectContaining({ line: 3, ofLine: 2, reason: 'Has the same phone number as line 2.' })]);
+
+    const first = await post('apply', 'name,phone\nJude Park,(212) 555-0302\n');
+    expect(first.result).toMatchObject({ applied: true, created: 1 });
+    const { rows } = await setup.db.sql.query(`SELECT id::text, phone FROM patient WHERE tenant_id = $1 AND name = 'Jude Park'`, [setup.demo.tenantId]);
+    expect(rows).toEqual([{ id: expect.any(String), phone: '+12125550302' }]);
+
+    const again = await post('apply', 'name,phone\nJune Park,+1 212 555 0302\n');
+    expect(again.result).toMatchObject({ applied: false, created: 0, skipped: 1 });
+    expect(again.result!.duplicates).toEqual([expect.objectContaining({ line: 2, existingId: rows[0].id, reason: 'Has the same phone number as Jude Park, already a patient.' })]);
+    expect(await count(`SELECT count(*) AS n FROM patient WHERE tenant_id = $1 AND name = 'June Park'`, [setup.demo.tenantId])).toBe(0);
+  });
+
   it('applies in one go, then the same file again changes nothing, and an edited file adds only its new rows', async () => {
-    const csv = '\uFEFFname,date_of_birth,phone,email\r\n"Walsh, Amy",1970-01-02,+353 1 555 0301,amy@example.com\r\nBen Ode,,555 0302,\r\n"Cy ""Sonny"" Park",1999-12-31,(555) 0303,\r\n';
+    const csv = '\uFEFFname,date_of_birth,phone,email\r\n"Walsh, Amy",1970-01-02,+353 1 555 0301,amy@example.com\r\nBen Ode,,(212) 555-0322,\r\n"Cy ""Sonny"" Park",1999-12-31,+1 212 555 0323,\r\n';
     const before = { patients: await patients(), runs: await runs(), events: await events(), other: await patients(other.tenantId) };
     const first = await post('apply', csv, admin, { fileName: 'C:\\exports\\patients.csv' });
     expect(first.result).toMatchObject({ applied: true, created: 3, skipped: 0, errorCount: 0, fileName: 'patients.csv' });
@@ -138,8 +156,8 @@ describe('importing patients from CSV', () => {
     expect(await events()).toBe(before.events + 1);
     const { rows: stored } = await setup.db.sql.query(`SELECT name, phone, email, to_char(date_of_birth, 'YYYY-MM-DD') AS dob FROM patient WHERE tenant_id = $1 AND name IN ('Walsh, Amy', 'Ben Ode', 'Cy "Sonny" Park') ORDER BY name`, [setup.demo.tenantId]);
     expect(stored).toEqual([
-      { name: 'Ben Ode', phone: '5550302', email: null, dob: null },
-      { name: 'Cy "Sonny" Park', phone: '5550303', email: null, dob: '1999-12-31' },
+      { name: 'Ben Ode', phone: '+12125550322', email: null, dob: null },
+      { name: 'Cy "Sonny" Park', phone: '+12125550323', email: null, dob: '1999-12-31' },
       { name: 'Walsh, Amy', phone: '+35315550301', email: 'amy@example.com', dob: '1970-01-02' },
     ]);
     const { rows: logged } = await setup.db.sql.query(`SELECT type, payload, actor_id::text FROM event WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`, [setup.demo.tenantId]);
@@ -152,7 +170,7 @@ describe('importing patients from CSV', () => {
     expect(preview.result!.alreadyImported?.importId).toBe(first.result!.importId);
     expect(preview.result!.message).toMatch(/changes nothing/);
 
-    const edited = `${csv}Dee Fox,1988-08-08,555 0304,\r\n`;
+    const edited = `${csv}Dee Fox,1988-08-08,212 555 0324,\r\n`;
     const third = await post('apply', edited);
     expect(third.result).toMatchObject({ applied: true, created: 1, skipped: 3 });
     const fourth = await post('apply', `${edited}\r\n`);
@@ -166,7 +184,7 @@ describe('importing patients from CSV', () => {
   });
 
   it('two desks applying the same file at once write it once', async () => {
-    const csv = 'name,phone\nEli Gray,555 0401\nFay Hale,555 0402\n';
+    const csv = 'name,phone\nEli Gray,212 555 0401\nFay Hale,212 555 0402\n';
     const before = await patients();
     const answers = await Promise.all([post('apply', csv), post('apply', csv), post('apply', csv)]);
     expect(answers.filter((a) => a.result?.applied)).toHaveLength(1);
@@ -178,7 +196,7 @@ describe('importing patients from CSV', () => {
     try {
       await holder.query('SELECT pg_advisory_lock($1::bigint)', [importLock(setup.demo.tenantId, 'patients').toString()]);
       const before = { patients: await patients(), runs: await runs() };
-      const answer = await post('apply', 'name,phone\nLou Lock,555 0451\n');
+      const answer = await post('apply', 'name,phone\nLou Lock,212 555 0451\n');
       expect(answer.failure).toMatchObject({ error: { code: 'INVALID_STATE' }, message: expect.stringMatching(/^Another import of patients is under way; nothing was imported/) });
       expect({ patients: await patients(), runs: await runs() }).toEqual(before);
       // Resources are another kind: not held up.
@@ -187,11 +205,11 @@ describe('importing patients from CSV', () => {
       await holder.query('SELECT pg_advisory_unlock_all()');
       holder.release();
     }
-    expect((await post('apply', 'name,phone\nLou Lock,555 0451\n')).result?.applied).toBe(true);
+    expect((await post('apply', 'name,phone\nLou Lock,212 555 0451\n')).result?.applied).toBe(true);
   });
 
   it('an imported patient is found by the desk’s patient search', async () => {
-    await post('apply', 'name,phone\nGwen Importa,555 0501\n');
+    await post('apply', 'name,phone\nGwen Importa,212 555 0501\n');
     const caller = await callerFor(setup.db.deps, setup.demo.staff.receptionist.email, setup.demo.password);
     const found = await caller.patients.search({ query: 'Importa' });
     expect(found.map((p) => p.name)).toEqual(['Gwen Importa']);
@@ -208,7 +226,7 @@ describe('importing patients from CSV', () => {
 
   it('streams progress while reading a large file', async () => {
     const lines = ['name,phone'];
-    for (let i = 0; i < 12_000; i++) lines.push(`Stream Person ${i},+9 ${String(100000 + i)}`);
+    for (let i = 0; i < 12_000; i++) lines.push(`Stream Person ${i},+1 646 ${String(2_000_000 + i)}`);
     const answer = await post('preview', lines.join('\n'));
     expect(answer.result).toMatchObject({ rows: 12_000, created: 12_000, errorCount: 0 });
     expect(answer.progress.filter((p) => p.phase === 'reading').map((p) => p.rows)).toEqual([5_000, 10_000, 12_000]);
@@ -218,7 +236,7 @@ describe('importing patients from CSV', () => {
 describe('who may import patients', () => {
   it('a receptionist is refused, and nothing is read or written', async () => {
     const before = await patients();
-    const answer = await post('apply', 'name,phone\nIvy Jones,555 0601\n', receptionist);
+    const answer = await post('apply', 'name,phone\nIvy Jones,212 555 0601\n', receptionist);
     expect(answer.status).toBe(403);
     expect(answer.refusal?.code).toBe('FORBIDDEN');
     expect(await patients()).toBe(before);
@@ -233,7 +251,7 @@ describe('who may import patients', () => {
     const mine = await patients();
     const theirs = await patients(other.tenantId);
     // Same name and birthday as a patient of this clinic: not a duplicate over there.
-    const answer = await post('apply', 'name,date_of_birth,phone\nSara Vale,1975-06-01,555 0701\n', otherAdmin);
+    const answer = await post('apply', 'name,date_of_birth,phone\nSara Vale,1975-06-01,212 555 0701\n', otherAdmin);
     expect(answer.result).toMatchObject({ applied: true, created: 1, skipped: 0 });
     expect(await patients()).toBe(mine);
     expect(await patients(other.tenantId)).toBe(theirs + 1);
@@ -248,7 +266,7 @@ describe('a malformed file gets a plain error and the server stays up', () => {
   }
 
   it('a header with missing, unknown or repeated columns names them', async () => {
-    const answer = await post('preview', 'Name,Phone Number,name\nAl,555 0801,Al\n');
+    const answer = await post('preview', 'Name,Phone Number,name\nAl,212 555 0801,Al\n');
     expect(answer.result!.errors).toEqual([
       { line: 1, column: 'Phone Number', reason: expect.stringMatching(/not a column of a patients file; the columns are name, phone, date_of_birth, email/) },
       { line: 1, column: 'name', reason: 'The column name appears twice (columns 1 and 3).' },
@@ -258,7 +276,7 @@ describe('a malformed file gets a plain error and the server stays up', () => {
   });
 
   it('rows with too few or too many values are errors of their line; trailing empty values are not', async () => {
-    const answer = await post('preview', 'name,phone\nAl Bo,555 0901\nCy Do\nEd Fu,555 0902,extra\nGil Ho,555 0903,,\n');
+    const answer = await post('preview', 'name,phone\nAl Bo,212 555 0901\nCy Do\nEd Fu,212 555 0902,extra\nGil Ho,212 555 0903,,\n');
     expect(answer.result!.errors.map((e) => [e.line, e.column, e.reason])).toEqual([
       [3, null, 'The row has 1 value; the header has 2 columns.'],
       [4, null, 'The row has 3 values; the header has 2 columns. A value with a comma in it must be in double quotes.'],
@@ -267,7 +285,7 @@ describe('a malformed file gets a plain error and the server stays up', () => {
   });
 
   it('a quoted value spanning lines keeps the line numbers of the rows after it', async () => {
-    const answer = await post('preview', 'name,phone\n"Multi\nLine",555 1001\nNo Phone,\n');
+    const answer = await post('preview', 'name,phone\n"Multi\nLine",212 555 1001\nNo Phone,\n');
     expect(answer.result!.errors).toEqual([
       { line: 2, column: 'name', reason: 'The name has a line break or a control character.' },
       { line: 4, column: 'phone', reason: 'A phone number is needed.' },
@@ -275,7 +293,7 @@ describe('a malformed file gets a plain error and the server stays up', () => {
   });
 
   it('bytes that are not UTF-8', async () => {
-    const latin1 = Buffer.from('name,phone\nJos\xe9 Ruiz,555 1101\n', 'latin1');
+    const latin1 = Buffer.from('name,phone\nJos\xe9 Ruiz,212 555 1101\n', 'latin1');
     const answer = await post('preview', latin1);
     expect(answer.failure?.error?.code).toBe('BAD_INPUT');
     expect(answer.failure?.message).toMatch(/not UTF-8 text \(from line 2 on\)/);
@@ -283,9 +301,9 @@ describe('a malformed file gets a plain error and the server stays up', () => {
   });
 
   it('a quote never closed, or text after a closing quote', async () => {
-    const unclosed = await post('preview', 'name,phone\n"Kim Lo,555 1201\nMo Ne,555 1202\n');
+    const unclosed = await post('preview', 'name,phone\n"Kim Lo,212 555 1201\nMo Ne,212 555 1202\n');
     expect(unclosed.failure?.message).toMatch(/^Line \d+: a quoted value is never closed/);
-    const stray = await post('preview', 'name,phone\n"Kim" Lo,555 1201\n');
+    const stray = await post('preview', 'name,phone\n"Kim" Lo,212 555 1201\n');
     expect(stray.failure?.message).toMatch(/^Line 2: a quoted value is followed by more text/);
     await alive();
   });
@@ -296,7 +314,7 @@ describe('a malformed file gets a plain error and the server stays up', () => {
   });
 
   it('a NUL byte or a control character in a value is an error of its row', async () => {
-    const answer = await post('preview', 'name,phone\nNul\u0000Name,555 1301\n');
+    const answer = await post('preview', 'name,phone\nNul\u0000Name,212 555 1301\n');
     expect(answer.result!.errors[0]).toMatchObject({ line: 2, column: 'name' });
   });
 
@@ -320,7 +338,7 @@ describe('a malformed file gets a plain error and the server stays up', () => {
     expect(declared.status).toBe(413);
     async function* huge() {
       // Long rows, so the size limit comes before the row limit.
-      const line = Buffer.from(`${'Long Name '.repeat(100)},555 1401\n`);
+      const line = Buffer.from(`${'Long Name '.repeat(100)},212 555 1401\n`);
       const chunk = Buffer.concat(Array.from({ length: 1_000 }, () => line));
       yield Buffer.from('name,phone\n');
       for (let sent = 0; sent < 52 * 1024 * 1024; sent += chunk.length) yield chunk;
@@ -334,10 +352,10 @@ describe('a malformed file gets a plain error and the server stays up', () => {
     const before = await patients();
     const abort = new AbortController();
     async function* slow() {
-      yield Buffer.from('name,phone\nHalf Way,555 1501\n');
+      yield Buffer.from('name,phone\nHalf Way,212 555 1501\n');
       await new Promise((resolve) => setTimeout(resolve, 300));
       abort.abort();
-      yield Buffer.from('More Rows,555 1502\n');
+      yield Buffer.from('More Rows,212 555 1502\n');
     }
     const sent = fetch(`${running.url}/import/patients?mode=apply`, {
       method: 'POST',
