@@ -21,6 +21,9 @@ import { ClinicRepository } from './clinic/clinic.repository.js';
 import { ClinicService } from './clinic/clinic.service.js';
 import { HoldExpiry } from './booking/hold-expiry.js';
 import { HoldChanges } from './booking/hold-changes.js';
+import { AppointmentEdits } from './booking/appointment-edit.js';
+import { VisitRepository } from './booking/visit.repository.js';
+import { VisitService } from './booking/visit.service.js';
 import { SessionHolds } from './booking/session-holds.js';
 import { MoveWithinTransaction } from './booking/move-within.js';
 import { ServiceTermsCache } from './booking/service-terms.js';
@@ -85,6 +88,10 @@ export interface Deps {
   holdExpiry: HoldExpiry;
   /** A desk's own hold: another service in its place, or let go when the desk moves on. */
   holds: HoldChanges;
+  /** A visit's progress (check-in window, consultation, completed, no-show) and cancelling with a reason. */
+  visits: VisitService;
+  /** A booked appointment's service, patient, practitioner/room or note changed in place. */
+  edits: AppointmentEdits;
   patients: PatientsService;
   catalog: CatalogService;
   /** The clinic's settings (the clock format every desk follows). */
@@ -156,6 +163,8 @@ export function createDeps(options: DepsOptions): Deps {
     display: new DisplayService(db, new DisplayRepository(), now),
     holdExpiry,
     holds: new HoldChanges(db, bookings, appointments, availability, conflicts, serviceTerms, sessionHolds),
+    visits: new VisitService(db, new VisitRepository(), bookings, appointments, now),
+    edits: new AppointmentEdits(db, bookings, new VisitRepository(), appointments, availability, conflicts, serviceTerms),
     patients: new PatientsService(db, new PatientsRepository(), new PatientProfileRepository()),
     catalog: new CatalogService(db, new CatalogRepository()),
     clinic: new ClinicService(db, new ClinicRepository()),

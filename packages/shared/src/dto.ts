@@ -1,11 +1,11 @@
 // What procedures return and events carry. Instants are ISO strings (UTC).
 
 // EXPIRED and RELEASED are holds that ran out or were let go: never appointments, never cancellations.
-export const APPOINTMENT_STATUSES = ['HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED', 'RELEASED'] as const;
+export const APPOINTMENT_STATUSES = ['HELD', 'BOOKED', 'CHECKED_IN', 'IN_CONSULTATION', 'COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED', 'RELEASED'] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
 /** Statuses in which an appointment occupies its time (mirrors the database). */
-export const OCCUPYING_STATUSES: readonly AppointmentStatus[] = ['HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED'];
+export const OCCUPYING_STATUSES: readonly AppointmentStatus[] = ['HELD', 'BOOKED', 'CHECKED_IN', 'IN_CONSULTATION', 'COMPLETED'];
 
 export const STAFF_ROLES = ['RECEPTIONIST', 'CALL_CENTRE', 'BRANCH_MANAGER', 'ADMIN'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -46,7 +46,26 @@ export interface AppointmentView {
   updatedAt: string;
   /** Kept on purpose outside working hours when a setup change would have moved or cancelled it. */
   keptOutsideHours: boolean;
+  /** The visit's steps, when each happened (null until then). */
+  checkedInAt?: string | null;
+  consultationStartedAt?: string | null;
+  completedAt?: string | null;
+  /** Why it was cancelled, from the clinic's list (the free text is `cancelReason`). */
+  cancelReasonCode?: CancelReasonCode | null;
+  /** Cancelled with less notice than the clinic asks for. */
+  cancelledLate?: boolean;
 }
+
+/** Why an appointment was cancelled, from a fixed list (with free text beside it). */
+export const CANCEL_REASON_CODES = ['PATIENT_REQUEST', 'ILLNESS', 'CLINIC_RESCHEDULED', 'NO_LONGER_NEEDED', 'OTHER'] as const;
+export type CancelReasonCode = (typeof CANCEL_REASON_CODES)[number];
+export const CANCEL_REASON_LABELS: Record<CancelReasonCode, string> = {
+  PATIENT_REQUEST: 'Patient request',
+  ILLNESS: 'Illness',
+  CLINIC_RESCHEDULED: 'Clinic rescheduled',
+  NO_LONGER_NEEDED: 'No longer needed',
+  OTHER: 'Other',
+};
 
 export interface TokenView {
   id: string;
@@ -115,6 +134,10 @@ export interface ClinicSettings {
   name: string;
   /** '24h' (14:30) or '12h' (2:30 PM). */
   timeFormat: '24h' | '12h';
+  /** How many minutes before its start a patient may check in. */
+  checkInWindowMin: number;
+  /** A cancellation with less notice than this many hours is flagged late. */
+  lateCancelNoticeHours: number;
 }
 
 export interface SlotView {

@@ -15,6 +15,11 @@ export type EventPayloads = {
   'appointment.cancelled': { appointment: AppointmentView };
   'appointment.checked_in': { appointment: AppointmentView };
   'appointment.no_show': { appointment: AppointmentView };
+  /** With the practitioner; then completed (times on the appointment). */
+  'appointment.consultation_started': { appointment: AppointmentView };
+  'appointment.completed': { appointment: AppointmentView };
+  /** A booked appointment's service, patient, practitioner/room or note changed in place (`from`: as it was). */
+  'appointment.edited': { appointment: AppointmentView; from: AppointmentView };
   'token.issued': { token: TokenView; session: CapacitySessionView };
   /** A token called to a counter (`recall`: the same token called again). */
   'token.called': QueueTokenChange & { recall: boolean };
@@ -52,7 +57,7 @@ export type EventPayloads = {
   /** A duplicate record was merged into the survivor: its appointments and tokens moved, and it points at the survivor. */
   'patient.merged': { survivorId: string; duplicateId: string; appointments: number; tokens: number };
   /** The clinic's settings changed (the clock format): every desk writes times the new way. */
-  'clinic.settings_changed': { timeFormat: '24h' | '12h' };
+  'clinic.settings_changed': { timeFormat: '24h' | '12h'; checkInWindowMin?: number; lateCancelNoticeHours?: number };
   /** A staff account changed; never carries secrets. `previousBranchIds`: the branches before a change of branches (absent otherwise, and on older events). */
   'staff.changed': { staffId: string; change: 'created' | 'disabled' | 'enabled' | 'branches' | 'password' | 'password_reset' | 'role' | 'updated'; role: StaffRole; branchIds: string[]; previousBranchIds?: string[] };
   /** A staff member signed out (of one desk, or everywhere): for the audit trail and for their open streams, never shown on a desk. */

@@ -19,3 +19,4 @@ export * from './imports.js';
 export * from './patient-schemas.js';
 export * from './queue.js';
 export * from './zone-countries.js';
+export * from './visit-schemas.js';

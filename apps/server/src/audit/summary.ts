@@ -11,6 +11,9 @@ const WORDS: Record<string, string> = {
   'appointment.service_changed': 'Changed the service to',
   'appointment.checked_in': 'Checked in',
   'appointment.no_show': 'Marked as no-show',
+  'appointment.consultation_started': 'Started the consultation for',
+  'appointment.completed': 'Completed',
+  'appointment.edited': 'Edited',
 };
 
 /** One line a person can read, from an event's type and payload. */

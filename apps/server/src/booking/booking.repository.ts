@@ -143,7 +143,9 @@ export class BookingRepository {
       SELECT a.id, a.branch_id AS "branchId", a.service_id AS "serviceId", a.status::text AS status,
              a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.hold_expires_at AS "holdExpiresAt", a.version,
              a.price_cents AS "priceCents", a.note, a.cancel_reason AS "cancelReason", a.created_by AS "createdBy",
-             a.updated_at AS "updatedAt", a.kept_outside_hours AS "keptOutsideHours", json_build_object('name', s.name) AS service,
+             a.updated_at AS "updatedAt", a.kept_outside_hours AS "keptOutsideHours",
+             a.checked_in_at AS "checkedInAt", a.consultation_started_at AS "consultationStartedAt", a.completed_at AS "completedAt",
+             a.cancel_reason_code AS "cancelReasonCode", a.cancelled_late AS "cancelledLate", json_build_object('name', s.name) AS service,
              CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name, 'phone', p.phone) END AS patient
         FROM a JOIN service s ON s.id = a.service_id LEFT JOIN patient p ON p.id = a.patient_id`;
     return rows[0]!;

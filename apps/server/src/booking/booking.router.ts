@@ -2,9 +2,10 @@ import {
   appointmentGetInput,
   appointmentStepInput,
   bookInput,
-  cancelInput,
+  cancelAppointmentInput,
   changeServiceInput,
   confirmInput,
+  editAppointmentInput,
   extendHoldInput,
   holdInput,
   issueTokenInput,
@@ -28,9 +29,13 @@ export const bookingRouter = router({
   releaseMine: write.input(releaseMineInput).mutation(({ ctx, input }) => ctx.deps.holds.releaseMine(ctx.actor, input)),
   changeService: write.input(changeServiceInput).mutation(({ ctx, input }) => ctx.deps.holds.changeService(ctx.actor, input)),
   move: write.input(moveInput).mutation(({ ctx, input }) => ctx.deps.booking.move(ctx.actor, input)),
-  cancel: write.input(cancelInput).mutation(({ ctx, input }) => ctx.deps.booking.cancel(ctx.actor, input)),
-  checkIn: write.input(appointmentStepInput).mutation(({ ctx, input }) => ctx.deps.booking.checkIn(ctx.actor, input)),
-  markNoShow: write.input(appointmentStepInput).mutation(({ ctx, input }) => ctx.deps.booking.markNoShow(ctx.actor, input)),
+  /** A booked appointment's service, patient, practitioner/room or note, changed in place. */
+  edit: write.input(editAppointmentInput).mutation(({ ctx, input }) => ctx.deps.edits.edit(ctx.actor, input)),
+  cancel: write.input(cancelAppointmentInput).mutation(({ ctx, input }) => ctx.deps.visits.cancel(ctx.actor, input)),
+  checkIn: write.input(appointmentStepInput).mutation(({ ctx, input }) => ctx.deps.visits.checkIn(ctx.actor, input)),
+  startConsultation: write.input(appointmentStepInput).mutation(({ ctx, input }) => ctx.deps.visits.startConsultation(ctx.actor, input)),
+  complete: write.input(appointmentStepInput).mutation(({ ctx, input }) => ctx.deps.visits.complete(ctx.actor, input)),
+  markNoShow: write.input(appointmentStepInput).mutation(({ ctx, input }) => ctx.deps.visits.markNoShow(ctx.actor, input)),
   issueToken: staffProcedure('tokens.issue')
     .input(issueTokenInput)
     .mutation(({ ctx, input }) => ctx.deps.tokens.issue(ctx.actor, input)),

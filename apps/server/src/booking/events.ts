@@ -12,7 +12,9 @@ export type AppointmentEventType =
   | 'appointment.released'
   | 'appointment.cancelled'
   | 'appointment.checked_in'
-  | 'appointment.no_show';
+  | 'appointment.no_show'
+  | 'appointment.consultation_started'
+  | 'appointment.completed';
 
 /** Who made a change, as the log records it. */
 export function author(actor: Actor) {
@@ -59,4 +61,9 @@ export function stockEvents(actor: Actor, branchId: string, lines: readonly { pr
 /** Stock lines as taken by a booking, in the shape of `stockEvents`. */
 export function taken(lines: readonly StockTaken[]): { productId: string; quantity: number; delta: number }[] {
   return lines.map((l) => ({ productId: l.productId, quantity: l.remaining, delta: -l.quantity }));
+}
+
+/** A booking changed in place (service, patient, practitioner/room, note), with how it was. */
+export function editedEvent(actor: Actor, view: AppointmentView, from: AppointmentView): AnyNewEvent {
+  return { type: 'appointment.edited', tenantId: actor.tenantId, branchId: view.branchId, aggregateId: view.id, patientId: view.patient?.id ?? null, payload: { appointment: view, from } };
 }

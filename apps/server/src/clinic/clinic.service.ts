@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ClinicSettings, setTimeFormatInput } from '@frontdesk/shared';
+import type { ClinicSettings, setTimeFormatInput, setVisitSettingsInput } from '@frontdesk/shared';
 import type { Actor } from '../auth/scope.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { notFound } from '../errors.js';
@@ -27,6 +27,19 @@ export class ClinicService {
       if (!settings) throw notFound('organisation');
       await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
         { type: 'clinic.settings_changed', tenantId: actor.tenantId, branchId: null, aggregateId: actor.tenantId, payload: { timeFormat: settings.timeFormat } },
+      ]);
+      return settings;
+    });
+  }
+
+  /** How early before its start a patient may check in, and the notice below which a cancellation is late. */
+  setVisitSettings(actor: Actor, input: z.output<typeof setVisitSettingsInput>): Promise<ClinicSettings> {
+    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      await this.repo.setVisitSettings(tx, actor.tenantId, input);
+      const settings = await this.repo.settings(tx, actor.tenantId);
+      if (!settings) throw notFound('organisation');
+      await appendEvents(tx, { actorId: actor.staffId, desk: actor.desk }, [
+        { type: 'clinic.settings_changed', tenantId: actor.tenantId, branchId: null, aggregateId: actor.tenantId, payload: { timeFormat: settings.timeFormat, checkInWindowMin: settings.checkInWindowMin, lateCancelNoticeHours: settings.lateCancelNoticeHours } },
       ]);
       return settings;
     });

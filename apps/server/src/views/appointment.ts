@@ -1,4 +1,4 @@
-import type { AppointmentStatus, AppointmentView } from '@frontdesk/shared';
+import type { AppointmentStatus, AppointmentView, CancelReasonCode } from '@frontdesk/shared';
 import type { Prisma } from '../db/prisma.js';
 
 /** What an AppointmentView is built from; use it in every query that returns one. */
@@ -17,6 +17,11 @@ export const appointmentViewSelect = {
   createdBy: true,
   updatedAt: true,
   keptOutsideHours: true,
+  checkedInAt: true,
+  consultationStartedAt: true,
+  completedAt: true,
+  cancelReasonCode: true,
+  cancelledLate: true,
   service: { select: { name: true } },
   patient: { select: { id: true, name: true, phone: true } },
   resources: { select: { resourceId: true, startsAt: true, endsAt: true } },
@@ -51,5 +56,10 @@ export function toAppointmentView(row: AppointmentViewRow, now?: Date): Appointm
     createdBy: row.createdBy,
     updatedAt: row.updatedAt.toISOString(),
     keptOutsideHours: row.keptOutsideHours,
+    checkedInAt: row.checkedInAt?.toISOString() ?? null,
+    consultationStartedAt: row.consultationStartedAt?.toISOString() ?? null,
+    completedAt: row.completedAt?.toISOString() ?? null,
+    cancelReasonCode: (row.cancelReasonCode as CancelReasonCode | null) ?? null,
+    cancelledLate: row.cancelledLate,
   };
 }
