@@ -166,7 +166,7 @@ function Desk({ serverUrl }: { serverUrl: string }) {
         {!branch ? (
           <div className="empty">{branches.isError ? 'Could not load your branches.' : 'Loading…'}</div>
         ) : screen === 'day' ? (
-          <DayView branch={branch} date={day} newBooking={newBooking} searchFocus={searchFocus} />
+          <DayView branch={branch} date={day} newBooking={newBooking} searchFocus={searchFocus} onDate={setDate} />
         ) : screen === 'finder' ? (
           <Finder
             defaultBranchId={branch.id}

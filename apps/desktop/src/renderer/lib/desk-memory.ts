@@ -56,3 +56,40 @@ export function rememberMyHold(appointmentId: string | null): void {
   if (appointmentId) sessionStorage.setItem(MY_HOLD_KEY, appointmentId);
   else sessionStorage.removeItem(MY_HOLD_KEY);
 }
+
+// How this desk looks at the day: columns hidden per branch, named column
+// sets per branch, colour by practitioner or service, and the zoom.
+const VIEW_KEY = 'frontdesk.dayView';
+
+export interface ColumnSet {
+  name: string;
+  resourceIds: string[];
+}
+
+export interface DayLook {
+  /** Per branch: the columns left out (new resources show until hidden). */
+  hidden: Record<string, string[]>;
+  /** Per branch: named sets of shown columns. */
+  sets: Record<string, ColumnSet[]>;
+  colourBy: 'practitioner' | 'service';
+  zoom: number;
+}
+
+const NO_LOOK: DayLook = { hidden: {}, sets: {}, colourBy: 'practitioner', zoom: 0 };
+
+export function storedDayLook(): DayLook {
+  try {
+    return { ...NO_LOOK, ...(JSON.parse(localStorage.getItem(VIEW_KEY) ?? '{}') as Partial<DayLook>) };
+  } catch {
+    return NO_LOOK;
+  }
+}
+
+/** The desk's look at the day, kept across reloads and restarts. */
+export function useDayLook(): [DayLook, (change: (look: DayLook) => DayLook) => void] {
+  const [look, setLook] = useState(storedDayLook);
+  useEffect(() => {
+    localStorage.setItem(VIEW_KEY, JSON.stringify(look));
+  }, [look]);
+  return [look, setLook];
+}

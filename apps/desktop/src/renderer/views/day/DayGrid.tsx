@@ -1,10 +1,9 @@
-import { useMemo } from 'react';
-import type { AppointmentView, DayView } from '@frontdesk/shared';
+import { useMemo, useState } from 'react';
+import type { AppointmentView, DayResource, DayView } from '@frontdesk/shared';
 import { clockAt, hhmm, minuteOfDay, STEP_MIN, todayIn } from '../../lib/time.js';
-import { AppointmentBlock } from './AppointmentBlock.js';
+import { AppointmentBlock, AppointmentPeek } from './AppointmentBlock.js';
+import { assignLanes, ZOOM_COLS, ZOOM_ROWS } from './grid-layout.js';
 import type { Moving } from './use-keyboard-move.js';
-
-const ROW_PX = 20; // one 15-minute row
 
 /** The hours the grid shows: whole hours around the people's working time and every appointment, at least 08–18. */
 function frameOf(day: DayView, appointments: AppointmentView[], date: string): { start: number; end: number } {
@@ -34,6 +33,10 @@ function isFree(day: DayView, date: string, resourceId: string, minute: number):
 /** The day as columns of 15-minute slots: click a free one to hold it, drag an appointment to move it. */
 export function DayGrid({
   day,
+  columns,
+  zoom,
+  colourOf,
+  onWeek,
   date,
   appointments,
   now,
@@ -46,6 +49,13 @@ export function DayGrid({
   onDrop,
 }: {
   day: DayView;
+  /** The resources shown, in order (the desk's filter). */
+  columns: DayResource[];
+  /** Index into ZOOM_ROWS. */
+  zoom: number;
+  colourOf: (a: AppointmentView) => string;
+  /** The resource's week, from its column head. */
+  onWeek: (resourceId: string) => void;
   date: string;
   appointments: AppointmentView[];
   now: number;
@@ -58,26 +68,53 @@ export function DayGrid({
   onDrop: (appointmentId: string, fromResource: string, toResource: string, minute: number) => void;
 }) {
   const tz = day.timeZone;
+  const ROW_PX = ZOOM_ROWS[zoom] ?? ZOOM_ROWS[0];
+  const [peek, setPeek] = useState<{ appointment: AppointmentView; anchor: HTMLElement } | null>(null);
+  const onPeek = (appointment: AppointmentView | null, anchor?: HTMLElement) => setPeek(appointment && anchor ? { appointment, anchor } : null);
+  const resourceName = (id: string) => day.resources.find((r) => r.id === id)?.name ?? 'another resource';
   const { start, end } = useMemo(() => frameOf(day, appointments, date), [day, appointments, date]);
   const rows = (end - start) / STEP_MIN;
   const minutes = Array.from({ length: rows }, (_, i) => start + i * STEP_MIN);
   const y = (minute: number) => ((minute - start) / STEP_MIN) * ROW_PX;
   const nowMin = minuteOfDay(now, date, tz);
   const showNow = date === todayIn(tz) && nowMin >= start && nowMin <= end;
+  /** A column's blocks, each in its lane so none hides another's label. */
+  const placeColumn = (resourceId: string) => {
+    const blocks = appointments.flatMap((a) => {
+      const part = a.resources.find((p) => p.resourceId === resourceId);
+      if (!part) return [];
+      const shift = moving?.id === a.id ? moving.delta : 0;
+      const top = y(minuteOfDay(part.startsAt, date, tz) + shift);
+      return [{ key: a.id, a, top, shift, height: Math.max(ROW_PX - 2, y(minuteOfDay(part.endsAt, date, tz) + shift) - top - 2) }];
+    });
+    const lanes = assignLanes(blocks);
+    return blocks.map((b) => ({ ...b, lane: lanes.get(b.key) ?? { lane: 0, lanes: 1 } }));
+  };
 
   return (
-    <div className="grid" data-testid="day-grid" style={{ gridTemplateColumns: `56px repeat(${day.resources.length}, minmax(140px, 1fr))` }}>
-      <div className="corner" />
-      {day.resources.map((r) => (
+    <div
+      className="grid"
+      data-testid="day-grid"
+      data-zoom={zoom}
+      style={{ gridTemplateColumns: `56px repeat(${columns.length}, minmax(${ZOOM_COLS[zoom] ?? ZOOM_COLS[0]}px, 1fr))` }}
+      onScroll={() => peek && setPeek(null)}
+    >
+      <div className="corner" data-testid="grid-corner" />
+      {columns.map((r) => (
         <div key={r.id} className="colhead" data-testid={`colhead-${r.id}`}>
           <strong>
             {r.colour && <span className="dot coldot" style={{ background: r.colour }} aria-hidden="true" />}
             {r.name}
           </strong>
-          <span className="muted small">{r.kind.toLowerCase()}</span>
+          <span className="colhead-row">
+            <span className="muted small">{r.kind.toLowerCase()}</span>
+            <button className="link small week-link" data-testid={`week-${r.id}`} title={`${r.name}'s week (W)`} onClick={() => onWeek(r.id)}>
+              Week
+            </button>
+          </span>
         </div>
       ))}
-      <div className="times" style={{ height: rows * ROW_PX }}>
+      <div className="times" data-testid="grid-times" style={{ height: rows * ROW_PX }}>
         {minutes
           .filter((m) => m % 60 === 0)
           .map((m) => (
@@ -86,7 +123,7 @@ export function DayGrid({
             </div>
           ))}
       </div>
-      {day.resources.map((r) => (
+      {columns.map((r) => (
         <div key={r.id} className="col" data-testid={`col-${r.id}`} style={{ height: rows * ROW_PX }} data-moving={moving ? 'true' : undefined}>
           {minutes.map((minute) => (
             <div
@@ -115,19 +152,17 @@ export function DayGrid({
               );
             })}
           {showNow && <div className="nowline" style={{ top: y(nowMin) }} />}
-          {appointments.flatMap((a) => {
-            const part = a.resources.find((p) => p.resourceId === r.id);
-            if (!part) return [];
-            const shift = moving?.id === a.id ? moving.delta : 0;
-            const top = y(minuteOfDay(part.startsAt, date, tz) + shift);
-            return [
+          {placeColumn(r.id).map(({ a, top, height, shift, lane }) => (
               <AppointmentBlock
                 key={`${a.id}-${r.id}`}
                 appointment={a}
                 resourceId={r.id}
                 primary={a.resources[0]?.resourceId === r.id}
                 top={top}
-                height={Math.max(ROW_PX - 2, y(minuteOfDay(part.endsAt, date, tz) + shift) - top - 2)}
+                height={height}
+                lane={lane}
+                colour={colourOf(a)}
+                onPeek={onPeek}
                 shift={shift}
                 timeZone={tz}
                 now={now}
@@ -135,11 +170,11 @@ export function DayGrid({
                 mine={heldByMe === a.id}
                 readOnly={readOnly}
                 onSelect={onSelect}
-              />,
-            ];
-          })}
+              />
+          ))}
         </div>
       ))}
+      {peek && <AppointmentPeek appointment={peek.appointment} anchor={peek.anchor} timeZone={tz} resourceName={resourceName} />}
     </div>
   );
 }

@@ -4,7 +4,8 @@ import { OCCUPYING_STATUSES, type AppointmentView } from '@frontdesk/shared';
 import { ConflictPanel } from '../../components/ConflictPanel.js';
 import { ServiceOptions } from '../../components/ServiceOptions.js';
 import { useOnline } from '../../lib/connection.js';
-import { usePreferredService } from '../../lib/desk-memory.js';
+import { useDayLook, usePreferredService } from '../../lib/desk-memory.js';
+import { useShortcuts } from '../../lib/shortcuts.js';
 import { sentenceFor } from '../../lib/errors.js';
 import { clock, instantAt, todayIn } from '../../lib/time.js';
 import { useTRPC } from '../../lib/trpc.js';
@@ -12,7 +13,10 @@ import type { Branch } from '../../lib/types.js';
 import { useFocusRequest } from '../../lib/use-focus-request.js';
 import { useNotice } from '../../lib/use-notice.js';
 import { useNow } from '../../lib/use-now.js';
+import { WeekView } from '../week/WeekView.js';
 import { AppointmentPanel } from './AppointmentPanel.js';
+import { ColumnFilter } from './ColumnFilter.js';
+import { zoomed, ZOOM_ROWS } from './grid-layout.js';
 import { BookingPanel } from './BookingPanel.js';
 import { DayGrid } from './DayGrid.js';
 import { serviceForColumn } from './service-fit.js';
@@ -28,7 +32,20 @@ import { useNextFree } from './use-next-free.js';
  * selected appointment, the queue tokens or a conflict's alternatives.
  * `newBooking` and `searchFocus` count presses of N and / (0: none yet).
  */
-export function DayView({ branch, date, newBooking, searchFocus }: { branch: Branch; date: string; newBooking: number; searchFocus: number }) {
+export function DayView({
+  branch,
+  date,
+  newBooking,
+  searchFocus,
+  onDate,
+}: {
+  branch: Branch;
+  date: string;
+  newBooking: number;
+  searchFocus: number;
+  /** Another date from the week view (its day, or an appointment on it). */
+  onDate?: (date: string) => void;
+}) {
   const trpc = useTRPC();
   const online = useOnline();
   const now = useNow(1000);
@@ -40,6 +57,9 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
   const [draft, setDraft] = useState<BookingDraft>(EMPTY_DRAFT);
   const [serviceId, setServiceId] = usePreferredService();
   const [notice, setNotice] = useNotice();
+  // The desk's look: columns shown, saved sets, colour by, zoom; and the week of one resource instead of the day.
+  const [look, setLook] = useDayLook();
+  const [weekOf, setWeekOf] = useState<string | null>(null);
   const search = useFocusRequest<HTMLInputElement>();
   const commands = useDayCommands({
     online,
@@ -68,6 +88,17 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
     commitMove: commands.commitMove,
     onEscape: commands.conflict ? dismissConflict : panel?.kind !== 'booking' ? () => setPanel(null) : undefined,
   });
+  const zoomBy = (step: number) => setLook((l) => ({ ...l, zoom: zoomed(l.zoom, step) }));
+  const firstColumn = () => (day?.resources.find((r) => !(look.hidden[branch.id] ?? []).includes(r.id)) ?? day?.resources[0])?.id ?? null;
+  useShortcuts(
+    [
+      { key: '+', label: 'Zoom in', run: () => zoomBy(1) },
+      { key: '=', label: 'Zoom in', run: () => zoomBy(1) },
+      { key: '-', label: 'Zoom out', run: () => zoomBy(-1) },
+      { key: 'w', label: 'Week of the first column / back to the day', when: () => !!day, run: () => setWeekOf((w) => (w ? null : firstColumn())) },
+    ],
+    'screen',
+  );
   useNextFree({ asked: newBooking, day, services: services.data, serviceId, onFound: commands.holdSlot, onNone: setNotice });
   function dismissConflict() {
     commands.dismissConflict();
@@ -83,6 +114,16 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
     return <div className="empty">{dayQuery.isError ? sentenceFor(dayQuery.error) : 'Loading the day…'}</div>;
   }
 
+  const hidden = look.hidden[branch.id] ?? [];
+  const columns = day.resources.filter((r) => !hidden.includes(r.id));
+  const serviceColour = (id: string) => services.data?.find((s) => s.id === id)?.colour ?? '';
+  // Colour by practitioner: the appointment's first practitioner (else its first resource); by service: the service's colour from setup.
+  const colourOf = (a: AppointmentView) => {
+    if (look.colourBy === 'service') return serviceColour(a.serviceId);
+    const parts = a.resources.map((p) => day.resources.find((r) => r.id === p.resourceId)).filter((r) => !!r);
+    return (parts.find((r) => r.kind === 'PRACTITIONER') ?? parts[0])?.colour ?? '';
+  };
+  const weekResource = weekOf && day.resources.some((r) => r.id === weekOf) ? weekOf : null;
   const resourceName = (id: string) => day.resources.find((r) => r.id === id)?.name ?? 'another resource';
   const timeZoneOf = (branchId: string) => (branchId === day.branchId ? day.timeZone : branch.timeZone);
   const panelAppointment = panel && panel.kind !== 'tokens' ? day.appointments.find((a) => a.id === panel.appointmentId) : undefined;
@@ -139,10 +180,73 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
           </span>
         )}
         {commands.holding && <span className="muted">Holding…</span>}
+        <span className="looktools">
+          <span className="seg" role="group" aria-label="Day or week">
+            <button data-testid="view-day" className={!weekResource ? 'on' : ''} aria-pressed={!weekResource} onClick={() => setWeekOf(null)}>
+              Day
+            </button>
+            <button data-testid="view-week" className={weekResource ? 'on' : ''} aria-pressed={!!weekResource} title="One column's week (W)" onClick={() => setWeekOf(weekResource ?? firstColumn())}>
+              Week <kbd>W</kbd>
+            </button>
+          </span>
+          {!weekResource && (
+            <ColumnFilter
+              resources={day.resources}
+              hidden={hidden}
+              sets={look.sets[branch.id] ?? []}
+              onHidden={(next) => setLook((l) => ({ ...l, hidden: { ...l.hidden, [branch.id]: next } }))}
+              onSets={(next) => setLook((l) => ({ ...l, sets: { ...l.sets, [branch.id]: next } }))}
+            />
+          )}
+          <span className="seg" role="group" aria-label="Colour by">
+            <span className="muted small">Colour by</span>
+            {(['practitioner', 'service'] as const).map((by) => (
+              <button key={by} data-testid={`colour-by-${by}`} className={look.colourBy === by ? 'on' : ''} aria-pressed={look.colourBy === by} onClick={() => setLook((l) => ({ ...l, colourBy: by }))}>
+                {by}
+              </button>
+            ))}
+          </span>
+          <span className="seg" role="group" aria-label="Zoom">
+            <button data-testid="zoom-out" aria-label="Zoom out (-)" title="Zoom out (-)" disabled={look.zoom === 0} onClick={() => zoomBy(-1)}>
+              −
+            </button>
+            <span className="muted small" data-testid="zoom-level">
+              {look.zoom + 1}/{ZOOM_ROWS.length}
+            </span>
+            <button data-testid="zoom-in" aria-label="Zoom in (+)" title="Zoom in (+)" disabled={look.zoom === ZOOM_ROWS.length - 1} onClick={() => zoomBy(1)}>
+              +
+            </button>
+          </span>
+        </span>
       </div>
       <div className="dayframe">
+        {weekResource ? (
+          <WeekView
+            branchId={day.branchId}
+            date={date}
+            resourceId={weekResource}
+            resources={day.resources}
+            zoom={look.zoom}
+            now={now}
+            colourOf={colourOf}
+            onResource={setWeekOf}
+            onDay={(d) => {
+              setWeekOf(null);
+              onDate?.(d);
+            }}
+            onSelect={(a, d) => {
+              setWeekOf(null);
+              onDate?.(d);
+              setPanel({ kind: 'appointment', appointmentId: a.id });
+            }}
+          />
+        ) : (
         <DayGrid
           day={day}
+          columns={columns}
+          zoom={look.zoom}
+          colourOf={colourOf}
+          onWeek={setWeekOf}
           date={date}
           appointments={visible}
           now={now}
@@ -154,6 +258,7 @@ export function DayView({ branch, date, newBooking, searchFocus }: { branch: Bra
           onSelect={select}
           onDrop={dropAt}
         />
+        )}
         <aside className="side">
           {commands.conflict && (
             <ConflictPanel
