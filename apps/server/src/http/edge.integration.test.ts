@@ -4,7 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { anonymousCaller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { parseResponse, rawGet, rawPost, rawRequest, type RawResponse } from '../testing/raw-http.js';
-import { DEFAULT_LIMITS, guard } from './edge.js';
+import { DEFAULT_LIMITS, endWhenAnsweredEarly, guard } from './edge.js';
 
 // The HTTP edge as an attacker meets it: a real server on a real port, raw
 // bytes where a client library would have cleaned the request up.
@@ -421,5 +421,34 @@ describe('the HTTP edge under hostile requests', () => {
       expect(api.headers['x-content-type-options']).toBe('nosniff');
       expect(api.headers['content-security-policy']).toContain("default-src 'none'");
     });
+  });
+});
+
+describe('ending a connection answered before its body arrived', () => {
+  /** A request still waiting for its body, on `socket`, and its response. */
+  function early(socket: net.Socket | null) {
+    const req = new http.IncomingMessage(socket as net.Socket);
+    const res = new http.ServerResponse(req);
+    endWhenAnsweredEarly(req, res);
+    expect(req.complete).toBe(false);
+    return { req, res };
+  }
+
+  it('a request torn down before its answer finished (its socket null) is left alone: no uncaught TypeError', () => {
+    // Node's types say a request always has its socket; a destroyed one may not.
+    const { req, res } = early(null);
+    expect(req.socket).toBeNull();
+    expect(() => res.emit('finish')).not.toThrow();
+  });
+
+  it('a socket already destroyed is left alone; a live one is ended', () => {
+    const gone = new PassThrough() as unknown as net.Socket;
+    gone.destroy();
+    expect(() => early(gone).res.emit('finish')).not.toThrow();
+
+    const live = new PassThrough() as unknown as net.Socket;
+    early(live).res.emit('finish');
+    expect(live.writableEnded).toBe(true);
+    live.destroy();
   });
 });

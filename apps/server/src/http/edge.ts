@@ -81,8 +81,10 @@ const LINGER_MS = 2000;
 export function endWhenAnsweredEarly(req: http.IncomingMessage, res: http.ServerResponse): void {
   res.once('finish', () => {
     if (req.complete) return;
-    const socket = req.socket;
+    // Typed as always there, but null once the request is torn down: then there is nothing left to end.
+    const socket = req.socket as Duplex | null;
     req.resume();
+    if (!socket || socket.destroyed) return;
     socket.end();
     const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
