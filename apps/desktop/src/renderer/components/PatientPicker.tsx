@@ -30,6 +30,9 @@ export function PatientPicker({
     return () => clearTimeout(t);
   }, [query]);
   const results = useQuery({ ...trpc.patients.search.queryOptions({ query: debounced, limit: 8 }), enabled: debounced.length >= PATIENT_SEARCH_MIN_CHARS && !value });
+  // ↑/↓ walk the results from the search field, Enter picks the one marked.
+  const [active, setActive] = useState(0);
+  useEffect(() => setActive(0), [results.data]);
 
   if (value) {
     return (
@@ -61,18 +64,28 @@ export function PatientPicker({
         value={query}
         disabled={disabled}
         onChange={(e) => setQuery(e.target.value)}
+        role="combobox"
+        aria-expanded={!!results.data?.length}
+        aria-controls="patient-results"
+        aria-activedescendant={results.data?.[active] ? `patient-option-${results.data[active].id}` : undefined}
         onKeyDown={(e) => {
-          const first = results.data?.[0];
-          if (e.key === 'Enter' && first) {
+          const found = results.data ?? [];
+          const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
+          if (step && found.length) {
             e.preventDefault();
-            onChange(first);
+            setActive((a) => Math.min(found.length - 1, Math.max(0, a + step)));
+          }
+          const picked = found[active] ?? found[0];
+          if (e.key === 'Enter' && picked) {
+            e.preventDefault();
+            onChange(picked);
           }
         }}
       />
       {results.data && (
-        <ul className="results" data-testid="patient-results">
-          {results.data.map((p) => (
-            <li key={p.id}>
+        <ul className="results" data-testid="patient-results" id="patient-results" role="listbox">
+          {results.data.map((p, i) => (
+            <li key={p.id} id={`patient-option-${p.id}`} role="option" aria-selected={i === active} className={i === active ? 'on' : ''}>
               <button data-testid={`patient-result-${p.id}`} onClick={() => onChange(p)}>
                 <strong>{p.name}</strong> <span className="muted">{p.phone}</span>
               </button>

@@ -1,4 +1,4 @@
-import { useEffect, type RefObject } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { AppointmentView, DayView } from '@frontdesk/shared';
 import type { Conflict } from '../../components/ConflictPanel.js';
@@ -48,6 +48,7 @@ export function BookingPanel({
   const now = useNow(500);
   const { appointment, fetched } = useAppointment(appointmentId, cached);
   const services = useQuery(trpc.catalog.services.queryOptions());
+  const serviceRef = useRef<HTMLSelectElement>(null);
   const form = useBookingForm({ appointment, timeZone: day.timeZone, draft, onDraft, onDone, onConflict });
 
   useEffect(() => {
@@ -69,7 +70,8 @@ export function BookingPanel({
       data-testid="booking-panel"
       onKeyDown={(e) => {
         // The form's own keys: they act on this panel only, wherever the focus is inside it.
-        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) form.submit();
+        // Plain Enter on the service confirms too: the last step of a booking from the keyboard.
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || e.target === serviceRef.current)) form.submit();
         if (e.key === 'Escape') form.releaseHold();
       }}
     >
@@ -88,10 +90,20 @@ export function BookingPanel({
       </p>
       <HoldBar appointment={appointment} left={left} online={online} busy={form.busy} onExtend={form.extendHold} onRehold={() => onRehold(appointment.serviceId)} />
       <label>Patient</label>
-      <PatientPicker ref={searchRef} value={form.patient} onChange={form.setPatient} disabled={!editable} />
+      <PatientPicker
+        ref={searchRef}
+        value={form.patient}
+        onChange={(p) => {
+          form.setPatient(p);
+          // The patient chosen, the next keystroke is for the service (Enter there confirms).
+          if (p) requestAnimationFrame(() => serviceRef.current?.focus());
+        }}
+        disabled={!editable}
+      />
       <label>
         Service
         <select
+          ref={serviceRef}
           data-testid="booking-service"
           value={appointment.serviceId}
           disabled={!editable}
