@@ -243,6 +243,8 @@ describe('the appointment lifecycle', () => {
     const booked = await desks[1]!.booking.confirm({ appointmentId: hold.id, version: hold.version, patientId: demo.patients[95]! });
     expect(booked.status).toBe('BOOKED');
     expect(booked.patient?.id).toBe(demo.patients[95]);
+    // Check-in opens an hour before the start: the booking is brought to the next few minutes.
+    await db.sql.query(`UPDATE appointment SET starts_at = now() + interval '10 minutes', ends_at = now() + interval '25 minutes' WHERE id = $1`, [booked.id]);
     const checkedIn = await desks[0]!.booking.checkIn({ appointmentId: booked.id, version: booked.version });
     expect(checkedIn.status).toBe('CHECKED_IN');
     const { rows } = await db.sql.query('SELECT type, actor_id, desk FROM event WHERE aggregate_id = $1 ORDER BY seq', [hold.id]);

@@ -288,7 +288,7 @@ describe('history and the clinic clock', () => {
   });
 
   it('the clinic writes times 24-hour until its admin sets 12-hour; every desk hears it; a receptionist may not set it', async () => {
-    expect(await desk1.clinic.settings()).toEqual({ name: 'Harbour Health Clinics', timeFormat: '24h' });
+    expect(await desk1.clinic.settings()).toEqual({ name: 'Harbour Health Clinics', timeFormat: '24h', checkInWindowMin: 60, lateCancelNoticeHours: 24 });
     const admin = await callerFor(setup.db.deps, setup.demo.staff.admin.email, setup.demo.password);
     expect(await admin.clinic.setTimeFormat({ timeFormat: '12h' })).toMatchObject({ timeFormat: '12h' });
     expect((await desk1.clinic.settings()).timeFormat).toBe('12h');
