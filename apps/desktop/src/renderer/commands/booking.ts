@@ -33,12 +33,19 @@ export function useRelease() {
   return useCommand(useTRPC().booking.release.mutationOptions());
 }
 
-/** Check in, no-show and cancel: the steps of an appointment's day. */
+/** Check in, consultation, completed, no-show and cancel: the steps of an appointment's day. */
 export function useAppointmentSteps() {
   const trpc = useTRPC();
   return {
     checkIn: useCommand(trpc.booking.checkIn.mutationOptions()),
     noShow: useCommand(trpc.booking.markNoShow.mutationOptions()),
     cancel: useCommand(trpc.booking.cancel.mutationOptions()),
+    startConsultation: useCommand(trpc.booking.startConsultation.mutationOptions()),
+    complete: useCommand(trpc.booking.complete.mutationOptions()),
   };
+}
+
+/** A booked appointment's service, patient, practitioner/room or note changed in place. */
+export function useEditAppointment() {
+  return useCommand(useTRPC().booking.edit.mutationOptions());
 }

@@ -92,7 +92,10 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
     case 'appointment.service_changed':
     case 'appointment.cancelled':
     case 'appointment.checked_in':
-    case 'appointment.no_show': {
+    case 'appointment.no_show':
+    case 'appointment.consultation_started':
+    case 'appointment.completed':
+    case 'appointment.edited': {
       const appointment = event.payload.appointment;
       const known = state.versions.get(appointment.id);
       if (known !== undefined && known >= appointment.version) return 'stale';

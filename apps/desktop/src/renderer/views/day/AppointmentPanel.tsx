@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { DayView, AppointmentView } from '@frontdesk/shared';
+import { CANCEL_REASON_CODES, CANCEL_REASON_LABELS, type AppointmentView, type CancelReasonCode, type DayView } from '@frontdesk/shared';
 import { useAppointmentSteps } from '../../commands/booking.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { PanelHeader } from '../../components/PanelHeader.js';
@@ -7,10 +7,12 @@ import { useOnline } from '../../lib/connection.js';
 import { sentenceFor } from '../../lib/errors.js';
 import { useShortcuts } from '../../lib/shortcuts.js';
 import { clock, money, timeRange } from '../../lib/time.js';
+import { AppointmentEditForm } from './AppointmentEditForm.js';
 import { AppointmentHistory } from './AppointmentHistory.js';
+import { VisitProgress } from './VisitProgress.js';
 import { useAppointment } from './use-appointment.js';
 
-/** One appointment: who, when, and the steps of its day (arrive, no-show, cancel, history). */
+/** One appointment: who, when, and the steps of its day (edit, arrive, consultation, completed, no-show, cancel with a reason, history). */
 export function AppointmentPanel({
   appointmentId,
   cached,
@@ -31,10 +33,12 @@ export function AppointmentPanel({
   const { appointment, fetched } = useAppointment(appointmentId, cached);
   const [cancelling, setCancelling] = useState(false);
   const [reason, setReason] = useState('');
+  const [reasonCode, setReasonCode] = useState<CancelReasonCode | ''>('');
+  const [editing, setEditing] = useState(false);
   const [history, setHistory] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const steps = useAppointmentSteps();
-  const busy = steps.checkIn.isPending || steps.noShow.isPending || steps.cancel.isPending;
+  const busy = steps.checkIn.isPending || steps.noShow.isPending || steps.cancel.isPending || steps.startConsultation.isPending || steps.complete.isPending;
   const outcome = (done: string) => ({
     onDone: () => {
       setError(null);
@@ -42,7 +46,7 @@ export function AppointmentPanel({
     },
     onRefused: (refusal: { sentence: string }) => setError(refusal.sentence),
   });
-  const step = (which: 'checkIn' | 'noShow', done: string) => appointment && steps[which].run({ appointmentId, version: appointment.version }, outcome(done));
+  const step = (which: 'checkIn' | 'noShow' | 'startConsultation' | 'complete', done: string) => appointment && steps[which].run({ appointmentId, version: appointment.version }, outcome(done));
 
   useShortcuts(
     [
@@ -54,7 +58,7 @@ export function AppointmentPanel({
 
   if (!appointment) return <div className="panel">{fetched.isError ? sentenceFor(fetched.error) : 'Loading…'}</div>;
   const tz = day.timeZone;
-  const active = appointment.status === 'BOOKED' || appointment.status === 'CHECKED_IN';
+  const booked = appointment.status === 'BOOKED';
 
   return (
     <div className="panel" data-testid="appointment-panel" data-appointment={appointment.id}>
@@ -74,8 +78,34 @@ export function AppointmentPanel({
         <dd>{appointment.resources.map((r) => day.resources.find((x) => x.id === r.resourceId)?.name ?? 'another branch resource').join(' + ')}</dd>
         {appointment.patient && <Detail term="Patient">{`${appointment.patient.name} · ${appointment.patient.phone}`}</Detail>}
         {appointment.note && <Detail term="Note">{appointment.note}</Detail>}
-        {appointment.cancelReason && <Detail term="Cancelled">{appointment.cancelReason}</Detail>}
+        {appointment.status === 'CANCELLED' && (
+          <>
+            <dt>Cancelled</dt>
+            <dd data-testid="cancel-detail">
+              {[appointment.cancelReasonCode ? CANCEL_REASON_LABELS[appointment.cancelReasonCode] : null, appointment.cancelReason !== (appointment.cancelReasonCode && CANCEL_REASON_LABELS[appointment.cancelReasonCode]) ? appointment.cancelReason : null]
+                .filter(Boolean)
+                .join(' — ')}
+              {appointment.cancelledLate && (
+                <span className="badge late-cancel" data-testid="late-cancel-badge" title="Cancelled with less notice than the clinic asks for">
+                  Late cancellation
+                </span>
+              )}
+            </dd>
+          </>
+        )}
       </dl>
+      <VisitProgress appointment={appointment} timeZone={tz} />
+      {editing && booked && (
+        <AppointmentEditForm
+          appointment={appointment}
+          day={day}
+          onCancel={() => setEditing(false)}
+          onDone={(message) => {
+            setEditing(false);
+            onNotice(message);
+          }}
+        />
+      )}
       {moving !== 0 && (
         <p className="notice" data-testid="move-preview">
           Move to {clock(Date.parse(appointment.startsAt) + moving * 60_000, tz)} — <kbd>Enter</kbd> to commit, <kbd>Esc</kbd> to cancel
@@ -83,15 +113,36 @@ export function AppointmentPanel({
       )}
       <ErrorLine message={error} testId="appointment-error" />
       <div className="actions">
-        <button data-testid="check-in" disabled={!online || busy || appointment.status !== 'BOOKED'} onClick={() => step('checkIn', 'Checked in.')}>
-          Check in <kbd>C</kbd>
-        </button>
-        <button data-testid="no-show" disabled={!online || busy || appointment.status !== 'BOOKED'} onClick={() => step('noShow', 'Marked as no-show.')}>
-          No-show
-        </button>
-        <button data-testid="cancel-open" disabled={!online || busy || !active} onClick={() => setCancelling(true)}>
-          Cancel…
-        </button>
+        {booked && (
+          <button data-testid="edit-open" disabled={!online || busy || editing} onClick={() => setEditing(true)}>
+            Edit…
+          </button>
+        )}
+        {booked && (
+          <button data-testid="check-in" disabled={!online || busy} onClick={() => step('checkIn', 'Checked in.')}>
+            Check in <kbd>C</kbd>
+          </button>
+        )}
+        {appointment.status === 'CHECKED_IN' && (
+          <button data-testid="start-consultation" className="primary" disabled={!online || busy} onClick={() => step('startConsultation', 'Consultation started.')}>
+            Start consultation
+          </button>
+        )}
+        {(appointment.status === 'CHECKED_IN' || appointment.status === 'IN_CONSULTATION') && (
+          <button data-testid="complete" className={appointment.status === 'IN_CONSULTATION' ? 'primary' : ''} disabled={!online || busy} onClick={() => step('complete', 'Visit completed.')}>
+            Complete
+          </button>
+        )}
+        {booked && (
+          <button data-testid="no-show" disabled={!online || busy} onClick={() => step('noShow', 'Marked as no-show.')}>
+            No-show
+          </button>
+        )}
+        {booked && (
+          <button data-testid="cancel-open" disabled={!online || busy} onClick={() => setCancelling(true)}>
+            Cancel…
+          </button>
+        )}
         <button data-testid="history-open" onClick={() => setHistory((h) => !h)}>
           History <kbd>H</kbd>
         </button>
@@ -101,11 +152,28 @@ export function AppointmentPanel({
           className="cancel"
           onSubmit={(e) => {
             e.preventDefault();
-            steps.cancel.run({ appointmentId, version: appointment.version, reason }, { ...outcome('Cancelled.'), onSettled: () => setCancelling(false) });
+            if (!reasonCode) return;
+            steps.cancel.run({ appointmentId, version: appointment.version, reasonCode, reason }, { ...outcome('Cancelled.'), onSettled: () => setCancelling(false) });
           }}
         >
-          <input data-testid="cancel-reason" autoFocus placeholder="Why is it cancelled?" value={reason} onChange={(e) => setReason(e.target.value)} required />
-          <button data-testid="cancel-confirm" className="danger" disabled={!online || busy || !reason.trim()}>
+          <label>
+            Reason
+            <select data-testid="cancel-reason-code" autoFocus required value={reasonCode} onChange={(e) => setReasonCode(e.target.value as CancelReasonCode)}>
+              <option value="" disabled>
+                Choose a reason…
+              </option>
+              {CANCEL_REASON_CODES.map((code) => (
+                <option key={code} value={code}>
+                  {CANCEL_REASON_LABELS[code]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {reasonCode === 'OTHER' ? 'Details (needed for "Other")' : 'Details (optional)'}
+            <input data-testid="cancel-reason" placeholder="What the patient said" value={reason} onChange={(e) => setReason(e.target.value)} required={reasonCode === 'OTHER'} />
+          </label>
+          <button data-testid="cancel-confirm" className="danger" disabled={!online || busy || !reasonCode || (reasonCode === 'OTHER' && !reason.trim())}>
             Cancel appointment
           </button>
         </form>

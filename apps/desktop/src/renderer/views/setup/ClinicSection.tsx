@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TimeFormat } from '@frontdesk/shared';
 import { ErrorLine } from '../../components/ErrorLine.js';
@@ -47,6 +48,56 @@ export function ClinicSection() {
         </fieldset>
         <ErrorLine message={save.error ? sentenceFor(save.error) : settings.isError ? sentenceFor(settings.error) : null} testId="time-format-error" />
       </div>
+      <VisitSettingsCard />
     </div>
+  );
+}
+
+/** How early a patient may check in, and how much notice a cancellation needs not to be flagged late. */
+function VisitSettingsCard() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const settings = useQuery(trpc.clinic.settings.queryOptions());
+  const [windowMin, setWindowMin] = useState('');
+  const [noticeHours, setNoticeHours] = useState('');
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    if (!settings.data) return;
+    setWindowMin(String(settings.data.checkInWindowMin));
+    setNoticeHours(String(settings.data.lateCancelNoticeHours));
+  }, [settings.data]);
+  const save = useMutation(
+    trpc.clinic.setVisitSettings.mutationOptions({
+      onSuccess: (next) => {
+        queryClient.setQueryData(trpc.clinic.settings.queryKey(), next);
+        setSaved(true);
+      },
+    }),
+  );
+  return (
+    <form
+      className="setup-card"
+      data-testid="setup-clinic-visits"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setSaved(false);
+        save.mutate({ checkInWindowMin: Number(windowMin), lateCancelNoticeHours: Number(noticeHours) });
+      }}
+    >
+      <h3>Visits</h3>
+      <label>
+        Check-in opens (minutes before the start)
+        <input type="number" min={0} max={1440} required data-testid="check-in-window" value={windowMin} onChange={(e) => setWindowMin(e.target.value)} />
+      </label>
+      <label>
+        Late cancellation: less notice than (hours)
+        <input type="number" min={0} max={720} required data-testid="late-cancel-notice" value={noticeHours} onChange={(e) => setNoticeHours(e.target.value)} />
+      </label>
+      <ErrorLine message={save.error ? sentenceFor(save.error) : null} testId="visit-settings-error" />
+      <button className="primary" data-testid="visit-settings-save" disabled={!settings.data || save.isPending}>
+        Save
+      </button>
+      {saved && <span className="muted" data-testid="visit-settings-saved"> Saved.</span>}
+    </form>
   );
 }
