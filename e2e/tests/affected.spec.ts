@@ -84,7 +84,7 @@ test('closing the dialog changes nothing', async ({ browser, db, demo }) => {
   const page = await openDesk(browser, STAFF.manager);
   await page.getByTestId('date-input').fill(date);
   await page.getByTestId('date-input').blur();
-  await expect(page.getByTestId('day-sheet')).toContainText('1 appointments');
+  await expect(page.getByTestId('day-sheet')).toContainText('· 1 appointment');
   await page.getByLabel('Whose time').selectOption(iyer);
   await page.getByLabel('From').fill('11:00');
   await page.getByLabel('To').fill('13:00');

@@ -217,7 +217,7 @@ test("the day sheet and its CSV leave out released holds; the clinic's 12-hour c
   await manager.getByTestId('date-input').fill(date);
   await manager.getByTestId('date-input').blur();
   const sheet = manager.getByTestId('day-sheet');
-  await expect(sheet).toContainText('1 appointments');
+  await expect(sheet).toContainText('· 1 appointment');
   await expect(manager.getByTestId(`sheet-row-${hold.id}`)).toHaveCount(0);
   await manager.getByTestId('show-lapsed-holds').check();
   await expect(manager.getByTestId(`sheet-row-${hold.id}`)).toContainText('released');
@@ -227,7 +227,7 @@ test("the day sheet and its CSV leave out released holds; the clinic's 12-hour c
   try {
     await admin.clinic.setTimeFormat.mutate({ timeFormat: '12h' });
     // Live: the manager's open sheet changes its clock without a reload.
-    await expect(sheet.locator('tbody tr').first()).toContainText('2:00 PM–2:15 PM');
+    await expect(sheet.locator('tbody tr:not(.sheet-group)').first()).toContainText('2:00 PM–2:15 PM');
     await manager.getByTestId('tab-day').click();
     await showDay(manager, demo.east, date);
     await expect(manager.getByTestId('day-grid').locator('.timelabel', { hasText: /^2 PM$/ })).toBeVisible();

@@ -66,7 +66,7 @@ export function DaySheet({ branch, date }: { branch: Branch; date: string }) {
         <div>
           <h2>Day sheet — {day.branchName}</h2>
           <p className="muted">
-            {prettyDate(date)} · times in {day.timeZone} · {table.length} appointments
+            {prettyDate(date)} · times in {day.timeZone} · {table.length} {table.length === 1 ? 'appointment' : 'appointments'}
           </p>
         </div>
         <div className="noprint actions">
