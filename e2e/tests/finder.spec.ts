@@ -1,4 +1,4 @@
-import { expect, openDesk, screenshotPath, STAFF, test, wall } from '../fixtures/desk.js';
+import { expect, openDesk, STAFF, test, wall } from '../fixtures/desk.js';
 
 test('call-centre finder: earliest free for a service across branches, filter to one branch, hold with a key', async ({ browser, db, demo }) => {
   const page = await openDesk(browser, STAFF.callCentre);
@@ -13,7 +13,6 @@ test('call-centre finder: earliest free for a service across branches, filter to
     return texts.length > 1 && texts.every((t) => t.includes(branch));
   };
   await expect(results.getByTestId('finder-slot-0')).toBeVisible();
-  await page.screenshot({ path: screenshotPath('finder') });
 
   // One finder, both branches: ticking one branch narrows every slot offered to it.
   await page.getByTestId(`finder-branch-${demo.east}`).check();

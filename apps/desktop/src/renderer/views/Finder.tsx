@@ -148,7 +148,7 @@ export function Finder({ defaultBranchId, onHeld }: { defaultBranchId: string; o
     const caller = callerZone && callerZone !== tz ? callerZone : null;
     const callerDate = caller ? localDate(slot.startsAt, caller) : null;
     return (
-      <li key={slotKey(slot)} className={i === cursor ? 'on' : ''} data-testid={`finder-slot-${i}`} onMouseEnter={() => setCursor(i)}>
+      <li key={slotKey(slot)} className={i === cursor ? 'on' : ''} data-testid={`finder-slot-${i}`} data-key={slotKey(slot)} data-starts-at={slot.startsAt} data-zone={tz} onMouseEnter={() => setCursor(i)}>
         <span className="slot-when">
           <span className="slot-time">{clock(slot.startsAt, tz)}</span> <span className="slot-zone" data-testid="finder-slot-zone">{zoneLabel(slot.startsAt, tz)}</span>
           {caller && (
