@@ -24,6 +24,8 @@ const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 
 async function main(): Promise<void> {
   const cleanup: (() => Promise<unknown>)[] = [];
+  // The machine may be shared: its load when the run began says how much to trust absolute figures (ratios within a run hold).
+  const loadAtStart = os.loadavg().map((l) => Math.round(l * 100) / 100);
   try {
     let adminUrl = process.env.DATABASE_URL;
     if (!adminUrl) {
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
 
     const result = {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, node: process.version },
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
       postgres: await serverVersion(databaseUrl).catch(() => 'unknown'),
       settings: { clients: CLIENTS, secondsPerScenario: seconds },
       hotContention: { ...hot, resources: 4, overlapsInSql: overlaps },
