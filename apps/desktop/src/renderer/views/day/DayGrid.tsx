@@ -97,7 +97,7 @@ export function DayGrid({
       data-testid="day-grid"
       data-zoom={zoom}
       style={{ gridTemplateColumns: `56px repeat(${columns.length}, minmax(${ZOOM_COLS[zoom] ?? ZOOM_COLS[0]}px, 1fr))` }}
-      onScroll={() => peek && setPeek(null)}
+      onScroll={() => setPeek((p) => p && { ...p })}
     >
       <div className="corner" data-testid="grid-corner" />
       {columns.map((r) => (

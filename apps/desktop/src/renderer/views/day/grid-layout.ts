@@ -82,9 +82,9 @@ export function statusMark(status: AppointmentStatus | string): StatusMark {
 }
 
 /** Row heights of one 15-minute row, smallest first. */
-export const ZOOM_ROWS = [20, 30, 44] as const;
+export const ZOOM_ROWS = [20, 36, 52] as const;
 /** Narrowest column width at each zoom level. */
-export const ZOOM_COLS = [128, 150, 180] as const;
+export const ZOOM_COLS = [150, 160, 190] as const;
 
 export function zoomed(level: number, step: number): number {
   return Math.min(ZOOM_ROWS.length - 1, Math.max(0, level + step));

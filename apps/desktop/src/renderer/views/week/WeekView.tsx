@@ -82,7 +82,7 @@ export function WeekView({
         </span>
         {resource?.colour && <span className="dot" style={{ background: resource.colour }} aria-hidden="true" />}
       </div>
-      <div className="grid weekgrid" data-testid="week-grid" style={{ gridTemplateColumns: `56px repeat(7, minmax(130px, 1fr))` }} onScroll={() => peek && setPeek(null)}>
+      <div className="grid weekgrid" data-testid="week-grid" style={{ gridTemplateColumns: `56px repeat(7, minmax(130px, 1fr))` }} onScroll={() => setPeek((p) => p && { ...p })}>
         <div className="corner" />
         {perDay.map(({ date: d, mine }) => (
           <div key={d} className={`colhead ${d === date ? 'on' : ''}`} data-testid={`week-head-${d}`}>
