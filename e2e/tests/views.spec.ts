@@ -75,10 +75,13 @@ test('at 1366×768 ten and more columns scroll sideways under a sticky time colu
   const block = page.getByTestId(`appt-${booked.short}`);
   await expect(block).toHaveAttribute('data-density', 'line');
   await expect(block).toContainText(booked.name.slice(0, 12));
-  await expect(page.getByTestId(`appt-status-${booked.short}`)).toHaveText(/○\s*booked/);
-  await expect(page.getByTestId(`appt-status-${booked.next}`)).toHaveText(/✓\s*arrived/);
+  // The status as a shape (icon) before the name and a word after it.
+  await expect(block.locator('.status-icon')).toHaveText('○');
+  await expect(page.getByTestId(`appt-status-${booked.short}`)).toContainText('booked');
+  await expect(page.getByTestId(`appt-${booked.next}`).locator('.status-icon')).toHaveText('✓');
+  await expect(page.getByTestId(`appt-status-${booked.next}`)).toContainText('arrived');
   const nameBox = (await block.locator('.appt-what').boundingBox())!;
-  expect(nameBox.width).toBeGreaterThan(50);
+  expect(nameBox.width).toBeGreaterThan(100);
   // Back to back: neither block covers the other.
   const a = (await block.boundingBox())!;
   const b = (await page.getByTestId(`appt-${booked.next}`).boundingBox())!;
@@ -118,6 +121,7 @@ test('at 1366×768 ten and more columns scroll sideways under a sticky time colu
   await page.keyboard.press('+');
   await expect(grid).toHaveAttribute('data-zoom', '1');
   await expect(block).toHaveAttribute('data-density', 'compact');
+  await expect(page.getByTestId(`appt-status-${booked.next}`)).toHaveText(/✓\s*arrived/);
   expect((await block.boundingBox())!.height).toBeGreaterThan(a.height);
   await page.getByTestId('zoom-in').click();
   await expect(grid).toHaveAttribute('data-zoom', '2');
@@ -174,7 +178,11 @@ test("a practitioner's week from the column head: his bookings on each day, no o
   await expect(page.getByTestId(`week-col-${addDays(tuesday, 2)}`).getByTestId(`appt-${booked.thursday}`)).toBeVisible();
   await expect(page.getByTestId(`week-head-${addDays(tuesday, 2)}`)).toContainText('1 booking');
   await expect(week.getByTestId(`appt-${booked.kim}`)).toHaveCount(0);
+  // One step of zoom: each booking gets its time line.
+  await page.keyboard.press('+');
+  await expect(page.getByTestId(`appt-${booked.short}`)).toHaveAttribute('data-density', 'compact');
   await page.screenshot({ path: screenshotPath('week-view') });
+  await page.keyboard.press('-');
 
   // Another resource's week from the picker.
   await page.getByTestId('week-resource').selectOption(demo.resource('Dr Daniel Kim'));

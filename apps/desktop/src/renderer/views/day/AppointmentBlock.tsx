@@ -55,7 +55,7 @@ export function AppointmentBlock({
       <span aria-hidden="true">{mark.icon}</span> {held ? countdown : mark.text}
     </span>
   );
-  const classes = ['appt', `s-${a.status.toLowerCase()}`, `d-${density}`, selected && 'selected', mine && 'mine', !primary && 'secondary', density !== 'full' && 'short', colour && 'coloured'];
+  const classes = ['appt', `s-${a.status.toLowerCase()}`, `d-${density}`, selected && 'selected', mine && 'mine', !primary && 'secondary', colour && 'coloured'];
   const width = 100 / lane.lanes;
   const start = clock(Date.parse(a.startsAt) + shift * 60_000, timeZone);
   return (
@@ -96,9 +96,18 @@ export function AppointmentBlock({
       onBlur={() => onPeek(null)}
     >
       {density === 'line' ? (
+        // One line: the status's icon (a shape, not a colour), the name, then the status's word as room allows.
         <div className="appt-line">
-          <span className="appt-what">{name}</span>
-          {badge}
+          <span className={`status-icon b-${a.status.toLowerCase()}`} aria-hidden="true">
+            {mark.icon}
+          </span>
+          <span className="appt-what">
+            {name}
+            <span className="appt-word" data-testid={primary ? `appt-status-${a.id}` : undefined}>
+              {' · '}
+              {held ? countdown : mark.text}
+            </span>
+          </span>
         </div>
       ) : (
         <>
