@@ -39,7 +39,7 @@ export function VisitProgress({ appointment, timeZone }: { appointment: Appointm
       {completedAt && (
         <li data-testid="progress-completed">
           Completed <strong>{clock(completedAt, timeZone)}</strong>
-          {consultationStartedAt && <span className="muted"> · {minutesInWords(Date.parse(completedAt) - Date.parse(consultationStartedAt))} with the practitioner</span>}
+          {consultationStartedAt && Date.parse(completedAt) - Date.parse(consultationStartedAt) >= 60_000 && <span className="muted"> · {minutesInWords(Date.parse(completedAt) - Date.parse(consultationStartedAt))} with the practitioner</span>}
         </li>
       )}
     </ol>
