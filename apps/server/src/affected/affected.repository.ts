@@ -50,7 +50,7 @@ export class AffectedRepository {
         SELECT a.*
           FROM appointment a
          WHERE a.tenant_id = ${q.tenantId}::uuid
-           AND a.status IN ('HELD', 'BOOKED', 'CHECKED_IN')
+           AND a.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'IN_CONSULTATION')
            AND NOT (a.status = 'HELD' AND a.hold_expires_at <= ${q.now})
            AND NOT a.kept_outside_hours
            AND a.ends_at > ${q.from}
@@ -111,7 +111,7 @@ export class AffectedRepository {
   async keep(tx: Tx, tenantId: string, appointmentId: string): Promise<boolean> {
     const count = await tx.$executeRaw`
       UPDATE appointment SET kept_outside_hours = true, version = version + 1, updated_at = now()
-       WHERE tenant_id = ${tenantId}::uuid AND id = ${appointmentId}::uuid AND status IN ('HELD', 'BOOKED', 'CHECKED_IN')`;
+       WHERE tenant_id = ${tenantId}::uuid AND id = ${appointmentId}::uuid AND status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'IN_CONSULTATION')`;
     return count === 1;
   }
 

@@ -104,7 +104,7 @@ export class AffectedAppointments {
         events.push(keptEvent(actor, await this.appointments.view(tx, appointment.id)));
         settled.kept.push(appointment.id);
       } else if (r.action === 'cancel') {
-        await this.repo.cancel(tx, actor.tenantId, appointment.id, r.reason, ['BOOKED', 'CHECKED_IN']);
+        await this.repo.cancel(tx, actor.tenantId, appointment.id, r.reason, ['BOOKED', 'CHECKED_IN', 'IN_CONSULTATION']);
         // A cancelled booking gives its products back.
         const returned = await this.bookings.returnStock(tx, appointment.id, appointment.branchId);
         events.push(appointmentEvent('appointment.cancelled', actor, await this.appointments.view(tx, appointment.id)), ...stockEvents(actor, appointment.branchId, returned));

@@ -5,11 +5,8 @@ import {
   DomainError,
   HOLD_MINUTES_MAX,
   MINUTE,
-  type AppointmentStatus,
   type AppointmentView,
   type bookInput,
-  type cancelInput,
-  type appointmentStepInput,
   type confirmInput,
   type extendHoldInput,
   type holdInput,
@@ -33,8 +30,6 @@ import { appointmentEvent, author, movedEvent, stockEvents, taken, type Appointm
 import type { ServiceTermsCache } from './service-terms.js';
 import type { SessionHolds } from './session-holds.js';
 import { takeStock } from './stock.js';
-
-type StepInput = z.output<typeof appointmentStepInput>;
 
 /** How far in the past a desk may still place an appointment (a walk-in taking the current slot). */
 const PAST_GRACE_MINUTES = 30;
@@ -219,20 +214,7 @@ export class BookingService {
     });
   }
 
-  cancel(actor: Actor, input: z.output<typeof cancelInput>): Promise<AppointmentView> {
-    return this.change(actor, input.appointmentId, { version: input.version, from: ['HELD', 'BOOKED'], to: 'CANCELLED', cancelReason: input.reason }, 'appointment.cancelled', {
-      // A cancelled booking gives its products back.
-      alongside: async (tx, current) => stockEvents(actor, current.branchId, await this.repo.returnStock(tx, current.id, current.branchId)),
-    });
-  }
-
-  checkIn(actor: Actor, input: StepInput): Promise<AppointmentView> {
-    return this.step(actor, input, 'BOOKED', 'CHECKED_IN', 'appointment.checked_in');
-  }
-
-  markNoShow(actor: Actor, input: StepInput): Promise<AppointmentView> {
-    return this.step(actor, input, 'BOOKED', 'NO_SHOW', 'appointment.no_show');
-  }
+  // Cancel, check-in, the consultation, completed and no-show: visit.service.ts.
 
   async move(actor: Actor, input: z.output<typeof moveInput>): Promise<AppointmentView> {
     const current = await this.appointments.load(actor, input.appointmentId);
@@ -286,17 +268,6 @@ export class BookingService {
   }
 
   // ---- internals ---------------------------------------------------------
-
-  private step(actor: Actor, input: StepInput, from: AppointmentStatus, to: AppointmentStatus, type: 'appointment.checked_in' | 'appointment.no_show'): Promise<AppointmentView> {
-    return this.change(actor, input.appointmentId, { version: input.version, from: [from], to, startedBy: to === 'NO_SHOW' }, type, {
-      whenRefused: async (_tx, current) => {
-        if (to === 'NO_SHOW' && current.status === 'BOOKED' && current.version === input.version && current.startsAt > this.now()) {
-          throw new DomainError('INVALID_STATE', 'A patient can be marked as a no-show only once the appointment has started.', { status: current.status });
-        }
-        return null;
-      },
-    });
-  }
 
   /**
    * One guarded status change in one transaction: the update only applies at

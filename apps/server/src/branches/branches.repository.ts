@@ -74,7 +74,7 @@ export class BranchesRepository {
     const rows = await tx.$queryRaw<{ appointments: number; sessions: number }[]>`
       SELECT (SELECT count(*)::int FROM appointment a
                WHERE a.tenant_id = ${tenantId}::uuid AND a.branch_id = ${branchId}::uuid AND a.ends_at > ${now}
-                 AND (a.status IN ('BOOKED', 'CHECKED_IN') OR (a.status = 'HELD' AND a.hold_expires_at > ${now}))) AS appointments,
+                 AND (a.status IN ('BOOKED', 'CHECKED_IN', 'IN_CONSULTATION') OR (a.status = 'HELD' AND a.hold_expires_at > ${now}))) AS appointments,
              (SELECT count(*)::int FROM capacity_session s
                WHERE s.tenant_id = ${tenantId}::uuid AND s.branch_id = ${branchId}::uuid AND s.ends_at > ${now}) AS sessions`;
     return rows[0] ?? { appointments: 0, sessions: 0 };

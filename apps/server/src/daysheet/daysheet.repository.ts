@@ -75,7 +75,7 @@ export class DaySheetRepository {
            ORDER BY r.name LIMIT 1) p ON true
        WHERE a.tenant_id = ${tenantId}::uuid AND a.branch_id = ${branchId}::uuid
          AND a.starts_at >= ${from} AND a.starts_at < ${to}
-         AND a.status IN ('BOOKED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW')
+         AND a.status IN ('BOOKED', 'CHECKED_IN', 'IN_CONSULTATION', 'COMPLETED', 'CANCELLED', 'NO_SHOW')
        GROUP BY p.id, p.name, a.status, a.cancel_reason`;
   }
 
@@ -88,7 +88,7 @@ export class DaySheetRepository {
         JOIN product pr ON pr.tenant_id = ap.tenant_id AND pr.id = ap.product_id
        WHERE a.tenant_id = ${tenantId}::uuid AND a.branch_id = ${branchId}::uuid
          AND a.starts_at >= ${from} AND a.starts_at < ${to}
-         AND a.status IN ('BOOKED', 'CHECKED_IN', 'COMPLETED')
+         AND a.status IN ('BOOKED', 'CHECKED_IN', 'IN_CONSULTATION', 'COMPLETED')
        GROUP BY pr.id, pr.name
        ORDER BY pr.name`;
   }

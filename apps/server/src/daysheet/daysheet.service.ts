@@ -114,7 +114,7 @@ export interface DaySummary {
 }
 
 const emptyTotals = (): DayTotals => ({ booked: 0, arrived: 0, completed: 0, noShows: 0, cancelled: 0, revenueCents: 0 });
-const FIELD: Record<string, Exclude<keyof DayTotals, 'revenueCents'>> = { BOOKED: 'booked', CHECKED_IN: 'arrived', COMPLETED: 'completed', NO_SHOW: 'noShows', CANCELLED: 'cancelled' };
+const FIELD: Record<string, Exclude<keyof DayTotals, 'revenueCents'>> = { BOOKED: 'booked', CHECKED_IN: 'arrived', IN_CONSULTATION: 'arrived', COMPLETED: 'completed', NO_SHOW: 'noShows', CANCELLED: 'cancelled' };
 
 function count(t: DayTotals, r: { status: string; count: number; price_cents: number; product_cents: number }) {
   const field = FIELD[r.status];

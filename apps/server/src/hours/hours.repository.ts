@@ -87,7 +87,7 @@ export class HoursRepository {
        WHERE a.tenant_id = ${q.tenantId}::uuid
          AND a.branch_id = ${q.branchId}::uuid
          AND ar.resource_id = ${q.resourceId}::uuid
-         AND a.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED')
+         AND a.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'IN_CONSULTATION', 'COMPLETED')
          AND NOT (a.status = 'HELD' AND a.hold_expires_at <= ${q.now})
          AND a.starts_at < ${q.to} AND a.ends_at > ${q.from}
        ORDER BY a.starts_at, a.id`;

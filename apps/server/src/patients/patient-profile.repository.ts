@@ -46,7 +46,7 @@ export class PatientProfileRepository {
       cancelReason: r.cancelReason,
       products: r.products ?? [],
     });
-    const upcoming = rows.filter((r) => r.endsAt > now && ['HELD', 'BOOKED', 'CHECKED_IN'].includes(r.status)).reverse().map(view);
+    const upcoming = rows.filter((r) => r.endsAt > now && ['HELD', 'BOOKED', 'CHECKED_IN', 'IN_CONSULTATION'].includes(r.status)).reverse().map(view);
     const upcomingIds = new Set(upcoming.map((a) => a.id));
     return { upcoming, past: rows.filter((r) => !upcomingIds.has(r.id)).slice(0, PAST_LIMIT).map(view) };
   }
@@ -77,7 +77,7 @@ export class PatientProfileRepository {
         FROM appointment_product ap
         JOIN appointment a ON a.tenant_id = ap.tenant_id AND a.id = ap.appointment_id
         JOIN product pr ON pr.tenant_id = ap.tenant_id AND pr.id = ap.product_id
-       WHERE ap.tenant_id = ${tenantId}::uuid AND a.patient_id = ${patientId}::uuid AND a.status IN ('BOOKED', 'CHECKED_IN', 'COMPLETED')
+       WHERE ap.tenant_id = ${tenantId}::uuid AND a.patient_id = ${patientId}::uuid AND a.status IN ('BOOKED', 'CHECKED_IN', 'IN_CONSULTATION', 'COMPLETED')
        ORDER BY a.starts_at DESC LIMIT 100`;
     return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
   }

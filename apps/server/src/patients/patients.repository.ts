@@ -173,7 +173,7 @@ export class PatientsRepository {
         FROM appointment d JOIN appointment k ON k.tenant_id = d.tenant_id AND k.patient_id = ${survivorId}::uuid
         JOIN service s ON s.tenant_id = d.tenant_id AND s.id = d.service_id
        WHERE d.tenant_id = ${tenantId}::uuid AND d.patient_id = ${duplicateId}::uuid
-         AND d.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED') AND k.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED')
+         AND d.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'IN_CONSULTATION', 'COMPLETED') AND k.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'IN_CONSULTATION', 'COMPLETED')
          AND tstzrange(d.starts_at, d.ends_at) && tstzrange(k.starts_at, k.ends_at)
        ORDER BY d.starts_at LIMIT 5`;
   }

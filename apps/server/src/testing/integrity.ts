@@ -45,7 +45,7 @@ export async function checkIntegrity(sql: pg.Pool | pg.Client, tenantId: string)
          AND NOT EXISTS (SELECT 1 FROM appointment a WHERE a.id = e.aggregate_id)`),
     staleOccupancy: await ids(`
       SELECT r.appointment_id AS id FROM appointment_resource r JOIN appointment a ON a.id = r.appointment_id
-       WHERE a.tenant_id = $1 AND r.active <> (a.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED'))`),
+       WHERE a.tenant_id = $1 AND r.active <> (a.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'IN_CONSULTATION', 'COMPLETED'))`),
     resourceOverlaps: await count(`
       SELECT count(*)::int AS n FROM appointment_resource x JOIN appointment_resource y
         ON x.resource_id = y.resource_id AND x.appointment_id < y.appointment_id
@@ -54,7 +54,7 @@ export async function checkIntegrity(sql: pg.Pool | pg.Client, tenantId: string)
     patientOverlaps: await count(`
       SELECT count(*)::int AS n FROM appointment x JOIN appointment y ON x.patient_id = y.patient_id AND x.id < y.id
        WHERE x.tenant_id = $1
-         AND x.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED') AND y.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'COMPLETED')
+         AND x.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'IN_CONSULTATION', 'COMPLETED') AND y.status IN ('HELD', 'BOOKED', 'CHECKED_IN', 'IN_CONSULTATION', 'COMPLETED')
          AND tstzrange(x.starts_at, x.ends_at, '[)') && tstzrange(y.starts_at, y.ends_at, '[)')`),
   };
 }

@@ -12,6 +12,7 @@ const STATUS_WORDS: Record<string, string> = {
   HELD: 'Held',
   BOOKED: 'Booked',
   CHECKED_IN: 'Arrived',
+  IN_CONSULTATION: 'In consultation',
   COMPLETED: 'Completed',
   CANCELLED: 'Cancelled',
   NO_SHOW: 'No-show',
