@@ -98,6 +98,8 @@ export function AppointmentBlock({
       {density === 'line' ? (
         // One line: the status's icon (a shape, not a colour), the name, then the status's word as room allows.
         <div className="appt-line">
+          {/* The time is the block's place in the grid; written out for screen readers and the details. */}
+          <span className="sr-only">{start} </span>
           <span className={`status-icon b-${a.status.toLowerCase()}`} aria-hidden="true">
             {mark.icon}
           </span>

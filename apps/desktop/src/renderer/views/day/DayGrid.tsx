@@ -153,24 +153,24 @@ export function DayGrid({
             })}
           {showNow && <div className="nowline" style={{ top: y(nowMin) }} />}
           {placeColumn(r.id).map(({ a, top, height, shift, lane }) => (
-              <AppointmentBlock
-                key={`${a.id}-${r.id}`}
-                appointment={a}
-                resourceId={r.id}
-                primary={a.resources[0]?.resourceId === r.id}
-                top={top}
-                height={height}
-                lane={lane}
-                colour={colourOf(a)}
-                onPeek={onPeek}
-                shift={shift}
-                timeZone={tz}
-                now={now}
-                selected={selectedId === a.id}
-                mine={heldByMe === a.id}
-                readOnly={readOnly}
-                onSelect={onSelect}
-              />
+            <AppointmentBlock
+              key={`${a.id}-${r.id}`}
+              appointment={a}
+              resourceId={r.id}
+              primary={a.resources[0]?.resourceId === r.id}
+              top={top}
+              height={height}
+              lane={lane}
+              colour={colourOf(a)}
+              onPeek={onPeek}
+              shift={shift}
+              timeZone={tz}
+              now={now}
+              selected={selectedId === a.id}
+              mine={heldByMe === a.id}
+              readOnly={readOnly}
+              onSelect={onSelect}
+            />
           ))}
         </div>
       ))}

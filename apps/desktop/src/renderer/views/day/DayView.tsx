@@ -241,23 +241,23 @@ export function DayView({
             }}
           />
         ) : (
-        <DayGrid
-          day={day}
-          columns={columns}
-          zoom={look.zoom}
-          colourOf={colourOf}
-          onWeek={setWeekOf}
-          date={date}
-          appointments={visible}
-          now={now}
-          readOnly={!online}
-          selectedId={selected?.id ?? null}
-          heldByMe={panel?.kind === 'booking' ? panel.appointmentId : null}
-          moving={keys.moving}
-          onSlot={holdAt}
-          onSelect={select}
-          onDrop={dropAt}
-        />
+          <DayGrid
+            day={day}
+            columns={columns}
+            zoom={look.zoom}
+            colourOf={colourOf}
+            onWeek={setWeekOf}
+            date={date}
+            appointments={visible}
+            now={now}
+            readOnly={!online}
+            selectedId={selected?.id ?? null}
+            heldByMe={panel?.kind === 'booking' ? panel.appointmentId : null}
+            moving={keys.moving}
+            onSlot={holdAt}
+            onSelect={select}
+            onDrop={dropAt}
+          />
         )}
         <aside className="side">
           {commands.conflict && (
