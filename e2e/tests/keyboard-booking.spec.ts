@@ -1,4 +1,5 @@
-import { apiAs, expect, futureWeekday, newPatient, openDesk, showDay, STAFF, test } from '../fixtures/desk.js';
+import { localDateOf } from '@frontdesk/shared';
+import { apiAs, EAST_TZ, expect, futureWeekday, newPatient, openDesk, showDay, STAFF, test } from '../fixtures/desk.js';
 
 test('a whole booking without the mouse: N, the patient search, ↓ and Enter, the service, Enter; every key in the help list', async ({ browser, db, demo }) => {
   const api = await apiAs(STAFF.reception);
@@ -55,5 +56,31 @@ test('a whole booking without the mouse: N, the patient search, ↓ and Enter, t
     [pickedId],
   );
   expect(rows).toEqual([{ status: 'BOOKED', service_id: serviceId, created_by: demo.staff(STAFF.reception) }]);
+  await page.context().close();
+});
+
+test("N in the queue panel calls the next token and nothing else: the desk's own N (new booking) stands aside there", async ({ browser, db, demo }) => {
+  const reception = await apiAs(STAFF.reception);
+  const name = `Keyboard queue ${Date.now().toString(36)}`;
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO capacity_session (tenant_id, branch_id, name, starts_at, ends_at, capacity)
+     SELECT tenant_id, id, $2, now() - interval '30 minutes', now() + interval '2 hours', 20 FROM branch WHERE id = $1 RETURNING id`,
+    [demo.east, name],
+  );
+  const p = await newPatient(reception, `${name} Walker`);
+  await reception.booking.issueToken.mutate({ sessionId: rows[0]!.id, patientId: p.id });
+  const since = new Date();
+
+  const page = await openDesk(browser, STAFF.reception, { desk: 'Keyboard queue desk' });
+  await showDay(page, demo.east, localDateOf(Date.now(), EAST_TZ));
+  await page.getByTestId('tokens-open').click();
+  await page.getByTestId('tokens-panel').getByText(name).click();
+  await page.getByTestId('queue-counter').fill('Counter 9');
+  await page.getByTestId('queue-call-next').focus();
+  await page.keyboard.press('n');
+  await expect(page.getByTestId('queue-now-serving')).toHaveText('1');
+  await expect(page.getByTestId('booking-panel')).toHaveCount(0);
+  const { rows: holds } = await db.query(`SELECT id FROM appointment WHERE created_by = $1 AND status = 'HELD' AND created_at >= $2`, [demo.staff(STAFF.reception), since]);
+  expect(holds).toEqual([]);
   await page.context().close();
 });

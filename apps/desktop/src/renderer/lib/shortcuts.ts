@@ -40,8 +40,14 @@ function matches(s: Shortcut, e: KeyboardEvent, typing: boolean): boolean {
   return !s.when || s.when();
 }
 
+/** A focused region that answers these keys itself (`data-own-keys="nrsd"`, e.g. the queue panel): the desk's keys stand aside there. */
+function ownedByFocus(e: KeyboardEvent): boolean {
+  const owner = e.target instanceof Element ? e.target.closest('[data-own-keys]') : null;
+  return !!owner && e.key.length === 1 && (owner.getAttribute('data-own-keys') ?? '').includes(e.key.toLowerCase());
+}
+
 function onKeyDown(e: KeyboardEvent): void {
-  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.ctrlKey || e.metaKey || e.altKey || ownedByFocus(e)) return;
   const typing = isTyping(e.target);
   const topFirst = [...registered].sort((a, b) => b.rank - a.rank);
   for (const { shortcuts } of topFirst) {

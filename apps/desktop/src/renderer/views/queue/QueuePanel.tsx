@@ -35,7 +35,7 @@ export function QueuePanel({ sessionId }: { sessionId: string }) {
 
   if (!view) return <p className="muted">{q.queue.isError ? sentenceFor(q.queue.error) : 'Loading the queue…'}</p>;
   return (
-    <section className="queue" data-testid="queue-panel" onKeyDown={onKeyDown} aria-label={`Queue of ${view.name}`}>
+    <section className="queue" data-testid="queue-panel" data-own-keys="nrsd" onKeyDown={onKeyDown} aria-label={`Queue of ${view.name}`}>
       <label className="queue-counter">
         Calling to
         <input value={counter} onChange={(e) => setCounter(e.target.value)} maxLength={40} data-testid="queue-counter" />
