@@ -15,8 +15,8 @@ import { useNotice } from '../../lib/use-notice.js';
 import { useNow } from '../../lib/use-now.js';
 import { WeekView } from '../week/WeekView.js';
 import { AppointmentPanel } from './AppointmentPanel.js';
-import { ColumnFilter } from './ColumnFilter.js';
-import { zoomed, ZOOM_ROWS } from './grid-layout.js';
+import { DayLookBar } from './DayLookBar.js';
+import { zoomed } from './grid-layout.js';
 import { BookingPanel } from './BookingPanel.js';
 import { DayGrid } from './DayGrid.js';
 import { serviceForColumn } from './service-fit.js';
@@ -81,15 +81,17 @@ export function DayView({
   }
   const visible = useMemo(() => (day?.appointments ?? []).filter((a) => OCCUPYING_STATUSES.includes(a.status)), [day]);
   const selected = panel?.kind === 'appointment' ? visible.find((a) => a.id === panel.appointmentId) : undefined;
+  // Shift+←/→ moves between the columns shown, not the ones ticked off.
+  const shownDay = useMemo(() => day && { ...day, resources: day.resources.filter((r) => !(look.hidden[branch.id] ?? []).includes(r.id)) }, [day, look.hidden, branch.id]);
   const keys = useKeyboardMove({
-    day,
+    day: shownDay,
     selected,
     online,
     commitMove: commands.commitMove,
     onEscape: commands.conflict ? dismissConflict : panel?.kind !== 'booking' ? () => setPanel(null) : undefined,
   });
   const zoomBy = (step: number) => setLook((l) => ({ ...l, zoom: zoomed(l.zoom, step) }));
-  const firstColumn = () => (day?.resources.find((r) => !(look.hidden[branch.id] ?? []).includes(r.id)) ?? day?.resources[0])?.id ?? null;
+  const firstColumn = () => (shownDay?.resources[0] ?? day?.resources[0])?.id ?? null;
   useShortcuts(
     [
       { key: '+', label: 'Zoom in', run: () => zoomBy(1) },
@@ -114,8 +116,7 @@ export function DayView({
     return <div className="empty">{dayQuery.isError ? sentenceFor(dayQuery.error) : 'Loading the day…'}</div>;
   }
 
-  const hidden = look.hidden[branch.id] ?? [];
-  const columns = day.resources.filter((r) => !hidden.includes(r.id));
+  const columns = shownDay?.resources ?? day.resources;
   const serviceColour = (id: string) => services.data?.find((s) => s.id === id)?.colour ?? '';
   // Colour by practitioner: the appointment's first practitioner (else its first resource); by service: the service's colour from setup.
   const colourOf = (a: AppointmentView) => {
@@ -180,44 +181,14 @@ export function DayView({
           </span>
         )}
         {commands.holding && <span className="muted">Holding…</span>}
-        <span className="looktools">
-          <span className="seg" role="group" aria-label="Day or week">
-            <button data-testid="view-day" className={!weekResource ? 'on' : ''} aria-pressed={!weekResource} onClick={() => setWeekOf(null)}>
-              Day
-            </button>
-            <button data-testid="view-week" className={weekResource ? 'on' : ''} aria-pressed={!!weekResource} title="One column's week (W)" onClick={() => setWeekOf(weekResource ?? firstColumn())}>
-              Week <kbd>W</kbd>
-            </button>
-          </span>
-          {!weekResource && (
-            <ColumnFilter
-              resources={day.resources}
-              hidden={hidden}
-              sets={look.sets[branch.id] ?? []}
-              onHidden={(next) => setLook((l) => ({ ...l, hidden: { ...l.hidden, [branch.id]: next } }))}
-              onSets={(next) => setLook((l) => ({ ...l, sets: { ...l.sets, [branch.id]: next } }))}
-            />
-          )}
-          <span className="seg" role="group" aria-label="Colour by">
-            <span className="muted small">Colour by</span>
-            {(['practitioner', 'service'] as const).map((by) => (
-              <button key={by} data-testid={`colour-by-${by}`} className={look.colourBy === by ? 'on' : ''} aria-pressed={look.colourBy === by} onClick={() => setLook((l) => ({ ...l, colourBy: by }))}>
-                {by}
-              </button>
-            ))}
-          </span>
-          <span className="seg" role="group" aria-label="Zoom">
-            <button data-testid="zoom-out" aria-label="Zoom out (-)" title="Zoom out (-)" disabled={look.zoom === 0} onClick={() => zoomBy(-1)}>
-              −
-            </button>
-            <span className="muted small" data-testid="zoom-level">
-              {look.zoom + 1}/{ZOOM_ROWS.length}
-            </span>
-            <button data-testid="zoom-in" aria-label="Zoom in (+)" title="Zoom in (+)" disabled={look.zoom === ZOOM_ROWS.length - 1} onClick={() => zoomBy(1)}>
-              +
-            </button>
-          </span>
-        </span>
+        <DayLookBar
+          look={look}
+          onLook={setLook}
+          branchId={branch.id}
+          resources={day.resources}
+          week={!!weekResource}
+          onWeek={(on) => setWeekOf(on ? (weekResource ?? firstColumn()) : null)}
+        />
       </div>
       <div className="dayframe">
         {weekResource ? (
