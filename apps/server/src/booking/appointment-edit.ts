@@ -39,6 +39,8 @@ export class AppointmentEdits {
       throw new DomainError('INVALID_STATE', `A ${label(current.status)} appointment cannot be edited; only a booked one.`, { status: current.status });
     }
     const before = await this.appointments.view(this.db, current.id);
+    // Changed by another desk between the two reads: the guard below is at the desk's version, never a newer one.
+    if (before.version !== input.version) throw await this.appointments.stale(this.db, current.id);
     const serviceId = input.serviceId ?? current.serviceId;
     const patientId = input.patientId ?? current.patientId;
     const note = input.note ?? before.note;
@@ -93,6 +95,7 @@ export class AppointmentEdits {
   ): Promise<AppointmentView> {
     const locks = occupancy ? slotLockKeys([...occupancy.resourceIds, to.patientId], occupancy.range) : [];
     return inTransaction(this.db, { tenantId: actor.tenantId, locks }, async (tx) => {
+      // At the version the desk saw (the snapshot was checked to be that one).
       const ok = await this.visits.edit(tx, { appointmentId: before.id, tenantId: actor.tenantId, version: before.version, ...to });
       if (!ok) throw await this.appointments.refusal(tx, actor, before.id, before.version, ['BOOKED']);
       if (occupancy) await this.repo.replaceOccupancy(tx, actor.tenantId, before.id, occupancy.resourceIds, occupancy.range);

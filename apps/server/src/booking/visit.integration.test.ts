@@ -49,8 +49,8 @@ async function startsIn(a: AppointmentView, minutes: number): Promise<void> {
 }
 
 describe('editing a booked appointment', () => {
-  it('two desks edit the same booking at once: one wins, the other gets STALE with the appointment as it is now', async () => {
-    const booked = await gp(monday, '09:00', 'drCarter', 0);
+  it.each(['09:00', '16:00', '16:15', '16:30'])('two desks edit the same booking at once (%s): one wins, the other gets STALE with the appointment as it is now', async (hhmm) => {
+    const booked = await gp(monday, hhmm, 'drCarter', 20 + ['09:00', '16:00', '16:15', '16:30'].indexOf(hhmm));
     const results = await Promise.allSettled([
       desk1.booking.edit({ appointmentId: booked.id, version: booked.version, resourceIds: [r('drRao')] }),
       desk2.booking.edit({ appointmentId: booked.id, version: booked.version, note: 'Wheelchair access' }),
