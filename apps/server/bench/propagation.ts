@@ -79,9 +79,19 @@ export function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: stri
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         if (block.startsWith('event:')) continue; // connected, ping, restore-id
-        const data = block.split('\n').find((line) => line.startsWith('data: '));
+        // SSE may split one message over several data lines; an empty one carries nothing to count.
+        const data = block
+          .split('\n')
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
+          .join('\n');
         if (!data) continue;
-        const message = JSON.parse(data.slice(6)) as { kind: string; event?: { seq: string } };
+        let message: { kind: string; event?: { seq: string } };
+        try {
+          message = JSON.parse(data) as typeof message;
+        } catch {
+          continue;
+        }
         if (message.kind === 'event' && message.event) onEvent(message.event.seq, at);
         else if (message.kind === 'live') markLive();
       }
