@@ -283,6 +283,15 @@ export function Finder({ defaultBranchId, onHeld }: { defaultBranchId: string; o
             row(slot, i)
           ),
         )}
+        {grouped &&
+          slots.isSuccess &&
+          (chosenPractitioners.length ? practitioners.filter((r) => chosenPractitioners.includes(r.id)) : practitioners)
+            .filter((r) => !list.some((s) => s.resourceIds[0] === r.id))
+            .map((r) => (
+              <li key={`none-${r.id}`} className="slot-group muted" data-testid={`finder-group-none-${r.id}`}>
+                {r.name}: nothing free for these filters in the next two weeks.
+              </li>
+            ))}
         {slots.isSuccess && list.length === 0 && <li className="muted">Nothing free in the search window.</li>}
       </ol>
       {canShowMore && (
