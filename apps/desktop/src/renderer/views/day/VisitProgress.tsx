@@ -6,7 +6,7 @@ import { useNow } from '../../lib/use-now.js';
 export function minutesInWords(ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));
   const h = Math.floor(minutes / 60);
-  return h === 0 ? `${minutes} min` : `${h} h ${minutes % 60} min`;
+  return h === 0 ? `${minutes} min` : minutes % 60 === 0 ? `${h} h` : `${h} h ${minutes % 60} min`;
 }
 
 /**
