@@ -16,7 +16,7 @@ import { useNow } from '../../lib/use-now.js';
 import { WeekView } from '../week/WeekView.js';
 import { AppointmentPanel } from './AppointmentPanel.js';
 import { DayLookBar } from './DayLookBar.js';
-import { zoomed } from './grid-layout.js';
+import { colourFor, zoomed } from './grid-layout.js';
 import { BookingPanel } from './BookingPanel.js';
 import { DayGrid } from './DayGrid.js';
 import { serviceForColumn } from './service-fit.js';
@@ -118,12 +118,7 @@ export function DayView({
 
   const columns = shownDay?.resources ?? day.resources;
   const serviceColour = (id: string) => services.data?.find((s) => s.id === id)?.colour ?? '';
-  // Colour by practitioner: the appointment's first practitioner (else its first resource); by service: the service's colour from setup.
-  const colourOf = (a: AppointmentView) => {
-    if (look.colourBy === 'service') return serviceColour(a.serviceId);
-    const parts = a.resources.map((p) => day.resources.find((r) => r.id === p.resourceId)).filter((r) => !!r);
-    return (parts.find((r) => r.kind === 'PRACTITIONER') ?? parts[0])?.colour ?? '';
-  };
+  const colourOf = (a: AppointmentView) => colourFor(a, look.colourBy, day.resources, serviceColour);
   const weekResource = weekOf && day.resources.some((r) => r.id === weekOf) ? weekOf : null;
   const resourceName = (id: string) => day.resources.find((r) => r.id === id)?.name ?? 'another resource';
   const timeZoneOf = (branchId: string) => (branchId === day.branchId ? day.timeZone : branch.timeZone);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignLanes, densityFor, MIN_LABEL_PX, statusMark, tint, zoomed } from './grid-layout.js';
+import { assignLanes, colourFor, densityFor, MIN_LABEL_PX, statusMark, tint, zoomed } from './grid-layout.js';
 
 describe('lanes in a column', () => {
   it('blocks one after another share the full width', () => {
@@ -82,5 +82,23 @@ describe('zoom and tint', () => {
   it('tints a #rrggbb colour, and gives nothing for none', () => {
     expect(tint('#2f6fdd', 0.5)).toBe('#2f6fdd80');
     expect(tint('')).toBe('');
+  });
+});
+
+describe('colour by', () => {
+  const resources = [
+    { id: 'room', kind: 'ROOM', colour: '#111111' },
+    { id: 'doc', kind: 'PRACTITIONER', colour: '#222222' },
+  ];
+  const services = (id: string) => (id === 'gp' ? '#333333' : '');
+  it("practitioner: the appointment's practitioner, even when the room comes first", () => {
+    expect(colourFor({ serviceId: 'gp', resources: [{ resourceId: 'room' }, { resourceId: 'doc' }] }, 'practitioner', resources, services)).toBe('#222222');
+  });
+  it('practitioner: a room booked alone takes the room’s colour', () => {
+    expect(colourFor({ serviceId: 'gp', resources: [{ resourceId: 'room' }] }, 'practitioner', resources, services)).toBe('#111111');
+  });
+  it("service: the service's colour from setup, none when setup gave it none", () => {
+    expect(colourFor({ serviceId: 'gp', resources: [{ resourceId: 'doc' }] }, 'service', resources, services)).toBe('#333333');
+    expect(colourFor({ serviceId: 'other', resources: [{ resourceId: 'doc' }] }, 'service', resources, services)).toBe('');
   });
 });

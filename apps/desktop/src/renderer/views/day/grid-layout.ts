@@ -98,3 +98,19 @@ export function tint(colour: string, alpha = 0.16): string {
     .padStart(2, '0');
   return `${colour}${a}`;
 }
+
+/**
+ * An appointment's colour. By practitioner: its first practitioner's colour
+ * (else its first resource's, e.g. a room booked alone); by service: the
+ * service's colour from setup. '' when there is none (the status's own tint stays).
+ */
+export function colourFor(
+  appointment: { serviceId: string; resources: { resourceId: string }[] },
+  by: 'practitioner' | 'service',
+  resources: readonly { id: string; kind: string; colour: string }[],
+  serviceColour: (serviceId: string) => string,
+): string {
+  if (by === 'service') return serviceColour(appointment.serviceId);
+  const parts = appointment.resources.map((p) => resources.find((r) => r.id === p.resourceId)).filter((r) => !!r);
+  return (parts.find((r) => r.kind === 'PRACTITIONER') ?? parts[0])?.colour ?? '';
+}
