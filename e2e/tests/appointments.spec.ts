@@ -109,3 +109,27 @@ test('a cancellation inside the notice period set in Setup › Clinic is flagged
     await db.query(`UPDATE tenant SET late_cancel_notice_hours = 24 WHERE id = (SELECT tenant_id FROM appointment WHERE id = $1)`, [booked.id]);
   }
 });
+
+test("editing onto a practitioner who is busy then: the refusal with the nearest free times, and the booking unchanged", async ({ browser, db, demo }) => {
+  const api = await apiAs(STAFF.reception);
+  const gp = demo.service('GP consultation');
+  const carter = demo.resource('Dr James Carter');
+  const rao = demo.resource('Dr Anita Rao');
+  await bookVia(api, { branchId: demo.east, serviceId: gp, startsAt: at(date, '14:00'), resourceIds: [rao] });
+  const mine = await bookVia(api, { branchId: demo.east, serviceId: gp, startsAt: at(date, '14:00'), resourceIds: [carter] });
+
+  const page = await openDesk(browser, STAFF.reception);
+  await showDay(page, demo.east, date);
+  await page.getByTestId(`appt-${mine.id}`).click();
+  const panel = page.getByTestId('appointment-panel');
+  await panel.getByTestId('edit-open').click();
+  await panel.getByLabel('Practitioner').selectOption(rao);
+  await panel.getByTestId('edit-save').click();
+  const conflict = panel.getByTestId('conflict-panel');
+  await expect(conflict).toContainText('Dr Anita Rao is not free at that time.');
+  await expect(conflict.getByTestId('alternative-0')).toBeVisible();
+
+  const { rows } = await db.query<{ resource_id: string }>(`SELECT resource_id FROM appointment_resource WHERE appointment_id = $1 AND active`, [mine.id]);
+  expect(rows.map((r) => r.resource_id)).toContain(carter);
+  expect((await db.query(`SELECT version FROM appointment WHERE id = $1`, [mine.id])).rows[0].version).toBe(mine.version);
+});

@@ -43,7 +43,14 @@ export function AppointmentEditForm({ appointment, day, onDone, onCancel }: { ap
       ...(note !== appointment.note ? { note } : {}),
     };
   };
-  const outcome = { onDone: () => onDone('Appointment updated.'), onRefused: (r: Refusal) => setRefusal(r) };
+  // Nobody raced this desk to it: the time is simply not free with what was chosen, so say who is busy.
+  const said = (r: Refusal): Refusal => {
+    if (r.domain?.code !== 'SLOT_TAKEN') return r;
+    const busyNames = r.domain.details.blockers.filter((b) => b.kind !== 'patient' && b.kind !== 'time_off' && b.resourceId).map((b) => resources.find((x) => x.id === b.resourceId)?.name);
+    const names = [...new Set(busyNames.filter((n): n is string => !!n))];
+    return names.length ? { ...r, sentence: `${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} not free at that time.` } : r;
+  };
+  const outcome = { onDone: () => onDone('Appointment updated.'), onRefused: (r: Refusal) => setRefusal(said(r)) };
   const submit = () => {
     setRefusal(null);
     if (!patient) return setRefusal({ sentence: 'Choose the patient.', alternatives: [], domain: null });
