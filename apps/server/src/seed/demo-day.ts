@@ -187,6 +187,8 @@ export async function seedDemoDay(tx: Tx, clinic: DemoDayClinic, now: Date): Pro
           priceCents: service.prices.find((p) => p.branchId === branchId)?.priceCents ?? service.priceCents,
           note: a.status === 'CHECKED_IN' ? 'Arrived, in the waiting room' : '',
           cancelReason: a.cancelReason,
+          ...visitTimes(a.status, at(a.startMinute), at(a.endMinute), now),
+          ...(a.cancelReason ? { cancelReasonCode: a.cancelReason === 'Patient called in sick' ? 'ILLNESS' : 'PATIENT_REQUEST' } : {}),
           createdBy,
           createdAt: new Date(now.getTime() - 2 * 86_400_000),
           updatedAt: now,
@@ -224,4 +226,12 @@ async function seedQueue(tx: Tx, clinic: DemoDayClinic, now: Date, patients: str
            queue_state = CASE WHEN number < ${serving} THEN 'SERVED' ELSE 'CALLED' END::"QueueState",
            served_at = CASE WHEN number < ${serving} THEN ${now}::timestamptz - ((${serving} - number) * interval '9 minutes') END
      WHERE tenant_id = ${clinic.tenantId}::uuid AND session_id = ${clinic.sessionId}::uuid AND number <= ${serving}`;
+}
+
+/** When a seeded visit's steps happened: arrived a few minutes early, seen, done at its end; one waiting now arrived minutes ago. */
+function visitTimes(status: string, start: Date, end: Date, now: Date): { checkedInAt?: Date; consultationStartedAt?: Date; completedAt?: Date } {
+  const minutes = (d: Date, n: number) => new Date(d.getTime() + n * 60_000);
+  if (status === 'COMPLETED') return { checkedInAt: minutes(start, -6), consultationStartedAt: minutes(start, 2), completedAt: end };
+  if (status === 'CHECKED_IN') return { checkedInAt: minutes(now, start <= now ? -9 : -4) };
+  return {};
 }
