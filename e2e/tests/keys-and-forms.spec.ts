@@ -65,10 +65,11 @@ test('the day view by keyboard: shortcuts, focus on the patient search, and form
   await expect(page.getByTestId('appointment-panel')).toBeVisible();
   expect(confirms).toBe(1);
 
-  // The booked appointment: C checks in, H shows the history, Escape closes.
+  // The booked appointment: C asks to check in (weeks ahead, refused in plain words: check-in opens shortly before), H shows the history.
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('c');
-  await expect(page.getByTestId('appointment-status')).toHaveText('checked in');
+  await expect(page.getByTestId('appointment-panel')).toContainText('Check-in opens 60 minutes before the appointment');
+  await expect(page.getByTestId('appointment-status')).toHaveText('booked');
   await page.keyboard.press('h');
   await expect(page.getByTestId('history-drawer')).toBeVisible();
   // ←/→ turn the day when no move is previewed.

@@ -24,7 +24,7 @@ test('an admin previews a patients file, sees its bad row by line and column, fi
   await expect(errors).toHaveCount(2);
   await expect(errors.nth(0)).toHaveAttribute('data-line', '3');
   await expect(errors.nth(0)).toHaveAttribute('data-column', 'phone');
-  await expect(errors.nth(0)).toContainText('A phone number has at least 5 digits.');
+  await expect(errors.nth(0)).toContainText('That number has too few digits for a phone number');
   await expect(errors.nth(1)).toHaveAttribute('data-column', 'date_of_birth');
   await expect(errors.nth(1)).toContainText('1990-13-01 is not a date of the calendar.');
   await expect(section.getByTestId('import-duplicate-row')).toHaveAttribute('data-line', '4');

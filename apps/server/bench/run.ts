@@ -72,7 +72,13 @@ async function main(): Promise<void> {
     }
     const demo = await startServerProcess(await freshDatabase(adminUrl, `frontdesk_bench_demo_${Date.now()}`), { FRONTDESK_SEED: 'demo' });
     cleanup.push(() => demo.kill('SIGTERM'));
-    const renderer = rendererBench(demo.url, 10);
+    // A failing browser part leaves the server's figures standing; the file says what went wrong.
+    let renderer: RendererResult | { error: string };
+    try {
+      renderer = rendererBench(demo.url, 10);
+    } catch (error) {
+      renderer = { error: error instanceof Error ? error.message.split('\n').slice(0, 3).join(' ') : String(error) };
+    }
     await demo.kill('SIGTERM');
 
     const result = {
@@ -104,7 +110,8 @@ async function main(): Promise<void> {
     console.log(`full stack / ceiling: ${result.fullStackToCeiling} (one server process), ${result.fullStackTwoProcessesToCeiling} (two); overlaps in SQL: ${overlaps} (after hot contention), ${finalOverlaps} (at end)`);
     console.log(`propagation commit→desk, no other load: p50 ${propagationQuiet.p50Ms} ms, p99 ${propagationQuiet.p99Ms} ms, missing ${propagationQuiet.missing}`);
     console.log(`propagation commit→desk, beside booking load: p50 ${propagation.p50Ms} ms, p99 ${propagation.p99Ms} ms over ${propagation.subscribers} subscribers, ${propagation.processes} processes, missing ${propagation.missing}, with ${propagation.bookingLoad.booked} bookings made meanwhile (${propagation.bookingLoad.failed} failed)`);
-    console.log(`renderer: launch to interactive day view p50 ${renderer.coldMs.p50} ms (empty cache), ${renderer.warmMs.p50} ms (persisted cache); change on a second desk p50 ${renderer.secondDeskMs.p50} ms, p95 ${renderer.secondDeskMs.p95} ms`);
+    if ('error' in renderer) console.log(`renderer: not measured (${renderer.error})`);
+    else console.log(`renderer: launch to interactive day view p50 ${renderer.coldMs.p50} ms (empty cache), ${renderer.warmMs.p50} ms (persisted cache); change on a second desk p50 ${renderer.secondDeskMs.p50} ms, p95 ${renderer.secondDeskMs.p95} ms`);
     console.log(`import of ${imports.rows.toLocaleString('en')} patients (${imports.fileMiB} MiB): preview ${imports.preview.seconds} s (${imports.preview.rowsPerSecond} rows/s), apply ${imports.apply.seconds} s (${imports.apply.rowsPerSecond} rows/s), same file again ${imports.sameFileAgain.seconds} s, with one row more ${imports.editedFileAgain.seconds} s (created ${imports.editedFileAgain.created}); patients in SQL ${imports.patientsInSql}`);
     console.log(`patient search on ${patientSearch.patients.toLocaleString('en')} patients: name words p50 ${patientSearch.nameTokens.p50Ms} ms, p99 ${patientSearch.nameTokens.p99Ms} ms; phone p50 ${patientSearch.phone.p50Ms} ms, p99 ${patientSearch.phone.p99Ms} ms; date of birth p50 ${patientSearch.dateOfBirth.p50Ms} ms, p99 ${patientSearch.dateOfBirth.p99Ms} ms`);
     console.log(`written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);
