@@ -1,5 +1,5 @@
 import { expect, screenshotPath, serverUrl, test } from '../fixtures/desk.js';
-import { completeFirstRun, emptyServer, fillFirstRun, signIn, type EmptyServer } from '../fixtures/empty-server.js';
+import { emptyServer, fillFirstRun, signIn, type EmptyServer } from '../fixtures/empty-server.js';
 
 // From an empty database: the first-run screen makes the organisation and its
 // admin, the admin invites a receptionist with a temporary password, and the

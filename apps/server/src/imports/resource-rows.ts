@@ -1,4 +1,4 @@
-import { minuteLabel, RESOURCE_KINDS, resourceColour, resourceTags, type ImportDuplicate, type ImportRowError, type ResourceKind, type WeeklyHours } from '@frontdesk/shared';
+import { RESOURCE_KINDS, resourceColour, resourceTags, type ImportDuplicate, type ImportRowError, type ResourceKind, type WeeklyHours } from '@frontdesk/shared';
 import type { CsvRecord } from './csv-stream.js';
 import { collapseSpaces, hasControlCharacters, type Columns } from './columns.js';
 import { outsideOpeningHours } from '../branches/opening-hours.js';

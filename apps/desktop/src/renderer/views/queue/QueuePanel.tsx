@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import type { KeyboardEvent } from 'react';
 import type { QueueTokenView } from '@frontdesk/shared';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useOnline } from '../../lib/connection.js';
