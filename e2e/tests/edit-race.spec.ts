@@ -64,3 +64,33 @@ test('two desks save an edit of the same appointment at once: one wins, the othe
   await a.context().close();
   await b.context().close();
 });
+
+test('a desk that saves after another desk’s edit reached it is refused too, never overwriting it silently', async ({ browser, db, demo }) => {
+  const api = await apiAs(STAFF.reception);
+  const carter = demo.resource('Dr James Carter');
+  const booked = await bookVia(api, { branchId: demo.east, serviceId: demo.service('GP consultation'), startsAt: at(date, '14:00'), resourceIds: [carter], note: 'Booked by phone' });
+
+  const b = await openDesk(browser, STAFF.manager);
+  await showDay(b, demo.east, date);
+  await b.getByTestId(`appt-${booked.id}`).click();
+  const panel = b.getByTestId('appointment-panel');
+  await panel.getByTestId('edit-open').click();
+  await panel.getByLabel('Note').fill('Desk B: typed while the other desk saved');
+
+  // Another desk's edit lands (and reaches this desk live) while B's form is open.
+  await api.booking.edit.mutate({ appointmentId: booked.id, version: booked.version, note: 'Desk A: changed first' });
+  await expect(panel.locator('dl')).toContainText('Desk A: changed first');
+  await expect(panel.getByTestId('edit-changed-meanwhile')).toBeVisible();
+
+  await panel.getByTestId('edit-save').click();
+  await expect(panel.getByTestId('edit-error')).toHaveText('This appointment was changed on another desk. Here is how it stands now.');
+  const { rows } = await db.query<{ version: number; note: string }>(`SELECT version, note FROM appointment WHERE id = $1`, [booked.id]);
+  expect(rows[0]).toEqual({ version: 2, note: 'Desk A: changed first' });
+
+  // Told and shown, B may save on top of it knowingly.
+  await panel.getByTestId('edit-save').click();
+  await expect(b.getByTestId('notice').filter({ hasText: 'Appointment updated.' })).toBeVisible();
+  const after = await db.query<{ version: number; note: string }>(`SELECT version, note FROM appointment WHERE id = $1`, [booked.id]);
+  expect(after.rows[0]).toEqual({ version: 3, note: 'Desk B: typed while the other desk saved' });
+  await b.context().close();
+});

@@ -30,6 +30,8 @@ export function AppointmentEditForm({ appointment, day, onDone, onCancel }: { ap
   const [patient, setPatient] = useState<PatientSummary | null>(appointment.patient);
   const [note, setNote] = useState(appointment.note);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
+  // The version this edit started from: a change from another desk meanwhile must be refused (STALE), not overwritten.
+  const [openedVersion, setOpenedVersion] = useState(appointment.version);
   const busy = edit.isPending || move.isPending;
   const practitioner = resources.find((r) => r.id === practitionerId);
   const fitting = services.data?.filter((s) => s.id === appointment.serviceId || !practitioner || serviceFits(s, practitioner)) ?? [];
@@ -50,19 +52,26 @@ export function AppointmentEditForm({ appointment, day, onDone, onCancel }: { ap
     const names = [...new Set(busyNames.filter((n): n is string => !!n))];
     return names.length ? { ...r, sentence: `${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} not free at that time.` } : r;
   };
-  const outcome = { onDone: () => onDone('Appointment updated.'), onRefused: (r: Refusal) => setRefusal(said(r)) };
+  const outcome = {
+    onDone: () => onDone('Appointment updated.'),
+    onRefused: (r: Refusal) => {
+      // Told and shown how it stands now, the desk may save again on top of it.
+      if (r.domain?.code === 'STALE') setOpenedVersion(r.domain.details.current.version);
+      setRefusal(said(r));
+    },
+  };
   const submit = () => {
     setRefusal(null);
     if (!patient) return setRefusal({ sentence: 'Choose the patient.', alternatives: [], domain: null });
     const change = changes();
     if (Object.keys(change).length === 0) return onCancel();
-    edit.run({ appointmentId: appointment.id, version: appointment.version, ...change }, outcome);
+    edit.run({ appointmentId: appointment.id, version: openedVersion, ...change }, outcome);
   };
   // A free time offered instead: the booking moves there with those resources, then takes the rest of the edit.
   const take = (slot: SlotSuggestion) => {
     const { resourceIds: _taken, ...rest } = changes();
     move.run(
-      { appointmentId: appointment.id, version: appointment.version, startsAt: slot.startsAt, resourceIds: slot.resourceIds },
+      { appointmentId: appointment.id, version: openedVersion, startsAt: slot.startsAt, resourceIds: slot.resourceIds },
       {
         onDone: (moved) => (Object.keys(rest).length ? edit.run({ appointmentId: moved.id, version: moved.version, ...rest }, outcome) : onDone('Appointment moved.')),
         onRefused: (r) => setRefusal(r),
@@ -134,6 +143,11 @@ export function AppointmentEditForm({ appointment, day, onDone, onCancel }: { ap
         />
       ) : (
         <ErrorLine message={refusal?.sentence ?? null} testId="edit-error" />
+      )}
+      {!refusal && appointment.version !== openedVersion && (
+        <p className="notice" role="status" data-testid="edit-changed-meanwhile">
+          Another desk changed this appointment while you were editing; saving will show you how it stands now first.
+        </p>
       )}
       <div className="actions">
         <button type="submit" className="primary" data-testid="edit-save" disabled={!online || busy}>
