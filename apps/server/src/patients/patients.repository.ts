@@ -24,22 +24,8 @@ const recordSelect = {
 } satisfies Prisma.PatientSelect;
 export type PatientRow = Prisma.PatientGetPayload<{ select: typeof recordSelect }>;
 
-/** The columns a create or an update writes (phones already E.164). */
-export interface PatientData {
-  name: string;
-  phone: string;
-  otherPhones: string[];
-  email: string | null;
-  dateOfBirth: string | null;
-  sex: PatientSex | null;
-  address: string;
-  preferredContact: ContactChannel;
-  consentToMessages: boolean;
-  alerts: string[];
-  notes: string;
-  nationalId: string | null;
-  insuranceId: string | null;
-}
+/** The columns a create or an update writes: the record's own fields, with `phone` already E.164. */
+export type PatientData = Omit<PatientRecord, 'id' | 'phoneE164' | 'version' | 'createdAt' | 'updatedAt' | 'mergedIntoId'>;
 
 const dateOnly = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
