@@ -58,8 +58,8 @@ async function bookCarter(date: string, hhmm: string, caller: Caller = reception
 }
 
 async function appointment(id: string) {
-  const { rows } = await db.sql.query<{ status: string; kept: boolean; starts_at: Date; cancel_reason: string | null; version: number }>(
-    `SELECT status::text, kept_outside_hours AS kept, starts_at, cancel_reason, version FROM appointment WHERE id = $1`,
+  const { rows } = await db.sql.query<{ status: string; kept: boolean; starts_at: Date; cancel_reason: string | null; cancel_reason_code: string | null; cancelled_late: boolean; version: number }>(
+    `SELECT status::text, kept_outside_hours AS kept, starts_at, cancel_reason, cancel_reason_code, cancelled_late, version FROM appointment WHERE id = $1`,
     [id],
   );
   return rows[0]!;
@@ -146,7 +146,7 @@ describe('a change that affects appointments', () => {
       resolutions: { each: [{ appointmentId: a.id, action: 'cancel', reason: 'Doctor on a course' }] },
     });
     expect(done.settled).toEqual({ kept: [], cancelled: [a.id], moved: [], released: [] });
-    expect(await appointment(a.id)).toMatchObject({ status: 'CANCELLED', cancel_reason: 'Doctor on a course' });
+    expect(await appointment(a.id)).toMatchObject({ status: 'CANCELLED', cancel_reason: 'Doctor on a course', cancel_reason_code: 'CLINIC_RESCHEDULED', cancelled_late: false });
     expect(await eventsOf(a.id)).toEqual(['appointment.booked', 'appointment.cancelled']);
   });
 

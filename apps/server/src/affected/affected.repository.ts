@@ -130,10 +130,14 @@ export class AffectedRepository {
     return count === 1;
   }
 
-  /** Cancels a live appointment with a reason; false when it is no longer live. */
+  /**
+   * Cancels a live appointment with a reason; false when it is no longer live.
+   * The clinic's change cancelled it, so it is coded "clinic rescheduled" and never counted as the patient's late cancellation.
+   */
   async cancel(tx: Tx, tenantId: string, appointmentId: string, reason: string, from: readonly string[]): Promise<boolean> {
     const count = await tx.$executeRaw`
-      UPDATE appointment SET status = 'CANCELLED', cancel_reason = ${reason}, hold_expires_at = NULL, version = version + 1, updated_at = now()
+      UPDATE appointment SET status = 'CANCELLED', cancel_reason = ${reason}, cancel_reason_code = 'CLINIC_RESCHEDULED', cancelled_late = false,
+             hold_expires_at = NULL, version = version + 1, updated_at = now()
        WHERE tenant_id = ${tenantId}::uuid AND id = ${appointmentId}::uuid AND status::text = ANY (${[...from]}::text[])`;
     return count === 1;
   }

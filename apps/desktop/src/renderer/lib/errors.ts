@@ -48,5 +48,7 @@ export function slotTakenSentence(details: ErrorDetails['SLOT_TAKEN']): string {
     return `This patient already has ${e.serviceName}${withWhom} at ${timeRange(e.startsAt, e.endsAt, e.timeZone)} (${e.branchName}).`;
   }
   if (details.blockers.length > 0 && details.blockers.every((b) => b.kind === 'time_off')) return 'That time is blocked (time off).';
+  // A booking already there is not "another desk" at work right now; a hold (or a race lost) is.
+  if (details.blockers.length > 0 && details.blockers.every((b) => b.kind === 'appointment')) return 'That time is already booked.';
   return 'That time has just been taken by another desk.';
 }
