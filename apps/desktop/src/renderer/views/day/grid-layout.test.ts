@@ -66,7 +66,7 @@ describe('status without colour', () => {
   it('each status has an icon and a word', () => {
     expect(statusMark('CHECKED_IN')).toEqual({ icon: '✓', text: 'arrived' });
     expect(statusMark('NO_SHOW')).toEqual({ icon: '✗', text: 'no-show' });
-    expect(statusMark('HELD')).toEqual({ icon: '⏳', text: 'held' });
+    expect(statusMark('HELD')).toEqual({ icon: '◔', text: 'held' });
   });
   it('a status the desk does not know yet still reads as words', () => {
     expect(statusMark('WITH_NURSE')).toEqual({ icon: '•', text: 'with nurse' });

@@ -64,15 +64,16 @@ export interface StatusMark {
   text: string;
 }
 
+// Glyphs every common UI font has (DejaVu, Segoe UI, Helvetica): an emoji such as an hourglass shows as a box where no emoji font is installed.
 const MARKS: Partial<Record<string, StatusMark>> = {
-  HELD: { icon: '⏳', text: 'held' },
+  HELD: { icon: '◔', text: 'held' },
   BOOKED: { icon: '○', text: 'booked' },
   CHECKED_IN: { icon: '✓', text: 'arrived' },
   IN_CONSULTATION: { icon: '▶', text: 'in consultation' },
   COMPLETED: { icon: '✔', text: 'done' },
   NO_SHOW: { icon: '✗', text: 'no-show' },
   CANCELLED: { icon: '⊘', text: 'cancelled' },
-  EXPIRED: { icon: '⌛', text: 'expired' },
+  EXPIRED: { icon: '◌', text: 'expired' },
   RELEASED: { icon: '–', text: 'released' },
 };
 
