@@ -191,6 +191,35 @@ describe("the visit's progress", () => {
     await desk1.booking.checkIn({ appointmentId: booked.id, version: booked.version });
     expect(domainOf(await failure(desk2.booking.checkIn({ appointmentId: booked.id, version: booked.version })))?.code).toBe('STALE');
   });
+
+  it('check-in, cancel and move racing at one version, round after round: exactly one wins and the row, its occupancy and events agree with it', async () => {
+    const wins = new Map<string, number>();
+    const friday = upcoming(5, NY); // a day no other test here books
+    for (let round = 0; round < 6; round++) {
+      const booked = await gp(friday, `${String(9 + round).padStart(2, '0')}:00`, 'drRao', 20 + round);
+      await startsIn(booked, 20);
+      const ref = { appointmentId: booked.id, version: booked.version };
+      const outcomes = await Promise.allSettled([
+        desk1.booking.checkIn(ref),
+        desk2.booking.cancel({ ...ref, reasonCode: 'PATIENT_REQUEST', reason: '' }),
+        desk2.booking.move({ ...ref, startsAt: at(friday, `${String(9 + round).padStart(2, '0')}:30`, NY) }),
+      ]);
+      const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [(['CHECKED_IN', 'CANCELLED', 'BOOKED'] as const)[i]!] : []));
+      expect(won).toHaveLength(1);
+      for (const o of outcomes) if (o.status === 'rejected') expect(domainOf(o.reason)?.code).toBe('STALE');
+      wins.set(won[0]!, (wins.get(won[0]!) ?? 0) + 1);
+      const now = await row(booked.id);
+      expect(now.status).toBe(won[0]);
+      expect(now.version).toBe(booked.version + 1);
+      // A cancelled appointment holds no time; the others still hold the doctor's (and a room's).
+      const held = await occupancy(booked.id);
+      if (now.status === 'CANCELLED') expect(held).toEqual([]);
+      else expect(held).toContain(r('drRao'));
+      const events = await rows(`SELECT type FROM event WHERE aggregate_id = $1 AND type <> 'appointment.booked'`, [booked.id]);
+      expect(events.map((e) => e.type)).toEqual([{ CHECKED_IN: 'appointment.checked_in', CANCELLED: 'appointment.cancelled', BOOKED: 'appointment.moved' }[won[0]!]]);
+    }
+    console.info('check-in/cancel/move race winners:', Object.fromEntries(wins));
+  });
 });
 
 describe('cancelling with a reason', () => {
