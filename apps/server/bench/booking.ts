@@ -86,7 +86,7 @@ function summarize(clients: number, latencies: number[], outcomes: { ok: number;
 }
 
 /** Runs `clients` loops of `attempt` for `durationMs` and times each attempt. */
-async function drive(clients: number, durationMs: number, attempt: (client: number, n: number) => Promise<'ok' | 'conflict'>): Promise<LoadResult> {
+export async function drive(clients: number, durationMs: number, attempt: (client: number, n: number) => Promise<'ok' | 'conflict'>): Promise<LoadResult> {
   const latencies: number[] = [];
   const outcomes = { ok: 0, conflict: 0, error: 0 };
   const firstErrors: unknown[] = [];
@@ -110,14 +110,14 @@ async function drive(clients: number, durationMs: number, attempt: (client: numb
   return summarize(clients, latencies, outcomes, (performance.now() - started) / 1000);
 }
 
-function trpcClient(url: string, token?: string) {
+export function trpcClient(url: string, token?: string) {
   return createTRPCClient<AppRouter>({
     links: [httpLink({ url: `${url}/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
   });
 }
 
 /** The first instant of a bench day (far enough ahead never to be "in the past"). */
-function benchDay(offsetDays: number): number {
+export function benchDay(offsetDays: number): number {
   const today = Math.floor(Date.now() / DAY) * DAY;
   return today + (30 + offsetDays) * DAY;
 }
