@@ -33,6 +33,7 @@ import { FirstRunRepository } from './firstrun/firstrun.repository.js';
 import { FirstRunService } from './firstrun/firstrun.service.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
 import { scopedClient } from './db/request-scope.js';
+import { wakeAfterCommit } from './db/commit-wake.js';
 import type { DatabaseUrls } from './db/roles.js';
 import { HoursRepository } from './hours/hours.repository.js';
 import { HoursService } from './hours/hours.service.js';
@@ -152,7 +153,8 @@ export function createDeps(options: DepsOptions): Deps {
     urls: options.urls,
     logger: options.logger,
     auth,
-    logReader: new LogReader({ databaseUrl: options.urls.sync, logger: options.logger }),
+    // The reader wakes every process's readers after this process's commits (db/commit-wake.ts).
+    logReader: wakeAfterCommit(db, new LogReader({ databaseUrl: options.urls.sync, logger: options.logger })),
     streams: new StreamLimit(),
     catalogues,
     availability,

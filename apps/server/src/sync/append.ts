@@ -1,6 +1,7 @@
 import type { EventPayloads, EventType } from '@frontdesk/shared';
 import { Prisma } from '../db/prisma.js';
 import type { Tx } from '../db/tx.js';
+import { noteEventsWritten } from '../db/commit-wake.js';
 
 export interface NewEvent<T extends EventType = EventType> {
   type: T;
@@ -34,6 +35,8 @@ export async function appendEvents(tx: Tx, author: EventAuthor, events: readonly
     (e) =>
       Prisma.sql`(${e.tenantId}::uuid, ${e.branchId}::uuid, ${e.type}, ${e.aggregateId}::uuid, ${e.patientId ?? null}::uuid, ${JSON.stringify(e.payload)}::jsonb, ${author.actorId}::uuid, ${author.desk})`,
   );
+  // Its commit wakes the log readers (db/commit-wake.ts).
+  noteEventsWritten(tx);
   const prefix = alongside ? Prisma.sql`WITH alongside AS (${alongside}) ` : Prisma.empty;
   await tx.$executeRaw`${prefix}
     INSERT INTO "event" ("tenant_id", "branch_id", "type", "aggregate_id", "patient_id", "payload", "actor_id", "desk")

@@ -1,5 +1,6 @@
 // Over 300 lines on purpose: one reader whose connection, read loop and fan-out share one state.
 import pg from 'pg';
+import type { CommitWaker } from '../db/commit-wake.js';
 import type { Logger } from '../logger.js';
 import { eventDeliveryLag } from '../observability/metrics.js';
 import { archivedPast, MAX_PENDING, type ReaderState } from './cursor.js';
@@ -41,6 +42,8 @@ export interface LogReaderOptions {
   passOverAfterMs?: number;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** Least time between two NOTIFYs this process sends after its own commits (they coalesce). */
+  notifyEveryMs?: number;
   /** Makes the LISTEN connection; tests use it to control reconnection. */
   createClient?: (databaseUrl: string) => pg.Client;
 }
@@ -67,7 +70,7 @@ export class ArchivedPastReaderError extends Error {
  * longer than `passOverAfterMs` (in any database of the cluster) is passed
  * over and kept pending; its rows, if any, go out in one batch when it ends.
  */
-export class LogReader {
+export class LogReader implements CommitWaker {
   private readonly opts: Required<Omit<LogReaderOptions, 'createClient'>> & Pick<LogReaderOptions, 'createClient'>;
   private client: pg.Client | null = null;
   /** Null until the first connection took the head. Replaced, never mutated: subscribers keep the one they got. */
@@ -86,6 +89,9 @@ export class LogReader {
   private pollTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private reconnectDelay: number;
+  private notifyTimer: NodeJS.Timeout | null = null;
+  private notifyWanted = false;
+  private notifying = false;
 
   constructor(options: LogReaderOptions) {
     this.opts = {
@@ -96,6 +102,7 @@ export class LogReader {
       passOverAfterMs: 1000,
       reconnectMinMs: 100,
       reconnectMaxMs: 5000,
+      notifyEveryMs: 2,
       ...options,
     };
     this.heldBackDelay = this.opts.heldBackMinMs;
@@ -123,7 +130,7 @@ export class LogReader {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const timer of [this.pollTimer, this.heldBackTimer, this.reconnectTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.pollTimer, this.heldBackTimer, this.reconnectTimer, this.notifyTimer]) if (timer) clearTimeout(timer);
     this.closeAll(new ReaderStoppedError());
     this.markReady?.();
     await this.inflight;
@@ -169,6 +176,39 @@ export class LogReader {
     const client = this.client;
     if (this.stopped || !client) throw new ReaderStoppedError();
     return locateSeq(async (sql, params) => (await client.query(sql, [...params])).rows, seq);
+  }
+
+  get canWake(): boolean {
+    return !this.stopped && this.client !== null;
+  }
+
+  /**
+   * A transaction of this process that wrote events has committed (db/tx.ts):
+   * this reader reads at once, and the other processes' readers are woken by
+   * one NOTIFY for all the commits of the next few milliseconds, sent after
+   * them, so committers never queue on the NOTIFY lock. A wake-up lost to a
+   * broken connection is made up by the poll and the reconnect's catch-up.
+   */
+  committed(): void {
+    this.wake();
+    this.notifyWanted = true;
+    if (!this.notifyTimer && !this.notifying) this.notifyTimer = setTimeout(() => void this.notifyOthers(), this.opts.notifyEveryMs);
+  }
+
+  private async notifyOthers(): Promise<void> {
+    this.notifyTimer = null;
+    const client = this.client;
+    if (!client || this.stopped) return;
+    this.notifyWanted = false;
+    this.notifying = true;
+    try {
+      await client.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`);
+    } catch (err) {
+      if (!this.stopped) this.opts.logger.warn({ err }, 'could not wake the other event log readers; they poll');
+    } finally {
+      this.notifying = false;
+      if (this.notifyWanted && !this.stopped) this.notifyTimer = setTimeout(() => void this.notifyOthers(), this.opts.notifyEveryMs);
+    }
   }
 
   /** Asks for a read; calls while a read runs coalesce into one more read. */
@@ -313,7 +353,10 @@ export class LogReader {
       await client.end().catch(() => undefined);
       return;
     }
-    client.on('notification', () => this.wake());
+    // Its own wake-ups for other processes come back to it: this process read already.
+    client.on('notification', (message) => {
+      if (message.processId !== (client as pg.Client & { processID?: number }).processID) this.wake();
+    });
     this.client = client;
     this.reconnectDelay = this.opts.reconnectMinMs;
     this.markReady?.();

@@ -1,0 +1,35 @@
+// Who wakes the log readers after a commit that wrote events. A database
+// handle registered here belongs to a server process whose log reader sends
+// one coalesced NOTIFY after its commits (sync/log-reader.ts), so its
+// transactions ask the event trigger not to notify (see the perf migration):
+// a NOTIFY inside the transaction would serialise every committer.
+
+/** What a registered handle's transactions report to: after a commit that wrote events. */
+export interface CommitWaker {
+  /** Whether a wake-up after commit can be sent now (the reader's connection is up); if not, the trigger notifies. */
+  readonly canWake: boolean;
+  /** The transaction that wrote events has committed. */
+  committed(): void;
+}
+
+const wakers = new WeakMap<object, CommitWaker>();
+const wroteEvents = new WeakSet<object>();
+
+/** Transactions run on `db` are woken after by `waker` instead of the trigger's NOTIFY. */
+export function wakeAfterCommit<W extends CommitWaker>(db: object, waker: W): W {
+  wakers.set(db, waker);
+  return waker;
+}
+
+export function commitWakerOf(db: object): CommitWaker | undefined {
+  return wakers.get(db);
+}
+
+/** Called by appendEvents: this transaction wrote events, so its commit must wake the readers. */
+export function noteEventsWritten(tx: object): void {
+  wroteEvents.add(tx);
+}
+
+export function wroteEventsIn(tx: object): boolean {
+  return wroteEvents.has(tx);
+}
