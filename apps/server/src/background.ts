@@ -2,6 +2,7 @@ import { startHoldSweeper } from './booking/hold-sweeper.js';
 import { startSessionGenerator } from './sessions/session-generator.js';
 import type { Deps } from './deps.js';
 import { startEventRetention } from './sync/retention.js';
+import { startWaitlistWorker } from './waitlist/waitlist-worker.js';
 
 export interface Background {
   stop(): Promise<void>;
@@ -22,6 +23,8 @@ export function startBackground(deps: Deps, options: BackgroundOptions): Backgro
   // Reads the event log for this process's live subscriptions; stopping it ends them so desks reconnect.
   void deps.logReader.start().catch((err: unknown) => deps.logger.error({ err }, 'event log reader failed to start'));
   jobs.push({ stop: () => deps.logReader.stop() });
+  // Freed time offered to the waitlist at once (on the log's wake-up), expiries on the sweep's beat.
+  jobs.push(startWaitlistWorker(deps.waitlistMatcher, deps.logReader, deps.logger, options.sweepMs));
   return {
     async stop() {
       await Promise.all(jobs.map((j) => j.stop()));

@@ -63,6 +63,10 @@ import { LogReader } from './sync/log-reader.js';
 import { StreamLimit } from './sync/stream-limit.js';
 import { TokensRepository } from './tokens/tokens.repository.js';
 import { TokensService } from './tokens/tokens.service.js';
+import { WaitlistMatcher } from './waitlist/matcher.js';
+import { noOfferMessages } from './waitlist/offer-message.js';
+import { WaitlistRepository } from './waitlist/waitlist.repository.js';
+import { WaitlistService } from './waitlist/waitlist.service.js';
 
 /** Everything procedures need, built once per server process. */
 export interface Deps {
@@ -119,6 +123,10 @@ export interface Deps {
   products: ProductsService;
   /** Recurring walk-in sessions and the capacity sessions generated from them. */
   sessionTemplates: SessionTemplatesService;
+  /** The waitlist: entries, open offers, booking an offer. */
+  waitlist: WaitlistService;
+  /** Matches freed time (queued from the event log) against the waitlist; the background worker runs it. */
+  waitlistMatcher: WaitlistMatcher;
   now: () => Date;
 }
 
@@ -148,6 +156,8 @@ export function createDeps(options: DepsOptions): Deps {
   const auth = new AuthService(db, new AuthRepository(), sessionHolds, now);
   const serviceTerms = new ServiceTermsCache(db, bookings);
   const schedule = new ScheduleService(db, catalogues, new ScheduleRepository(), affected, now);
+  const booking = new BookingService(db, bookings, appointments, availability, conflicts, serviceTerms, idempotency, sessionHolds, now);
+  const waitlist = new WaitlistRepository();
   return {
     db,
     urls: options.urls,
@@ -159,7 +169,7 @@ export function createDeps(options: DepsOptions): Deps {
     catalogues,
     availability,
     daySheet: new DaySheetService(db, new DaySheetRepository(), now),
-    booking: new BookingService(db, bookings, appointments, availability, conflicts, serviceTerms, idempotency, sessionHolds, now),
+    booking,
     tokens: new TokensService(db, new TokensRepository(), idempotency),
     queue: new QueueService(db, new QueueRepository(), new TokensRepository()),
     display: new DisplayService(db, new DisplayRepository(), now),
@@ -182,6 +192,8 @@ export function createDeps(options: DepsOptions): Deps {
     services: new ServicesService(db, new ServicesRepository(), catalogues, serviceTerms, affected, now),
     products: new ProductsService(db, new ProductsRepository()),
     sessionTemplates: new SessionTemplatesService(db, new SessionsRepository(), now, options.sessionDaysAhead ?? 28),
+    waitlist: new WaitlistService(db, waitlist, booking, now),
+    waitlistMatcher: new WaitlistMatcher(db, waitlist, availability, noOfferMessages, now),
     now,
   };
 }

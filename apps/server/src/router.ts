@@ -9,6 +9,7 @@ import { queueRouter } from './queue/queue.router.js';
 import { scheduleRouter } from './schedule/schedule.router.js';
 import { setupRouter } from './setup/setup.router.js';
 import { changesProcedure } from './sync/changes.router.js';
+import { waitlistRouter } from './waitlist/waitlist.router.js';
 import { router } from './trpc/init.js';
 
 // The whole API. Each feature folder owns its sub-router; this file only
@@ -25,6 +26,7 @@ export const appRouter = router({
   patients: patientsRouter,
   queue: queueRouter,
   setup: setupRouter,
+  waitlist: waitlistRouter,
 });
 
 export type AppRouter = typeof appRouter;

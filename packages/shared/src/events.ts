@@ -1,5 +1,6 @@
 import type { AppointmentView, CapacitySessionView, StaffRole, TimeOffView, TokenView } from './dto.js';
 import type { QueueTokenChange } from './queue.js';
+import type { WaitlistEntryView, WaitlistOfferView } from './waitlist.js';
 
 // Event types of the log. Each payload carries what a desk needs to patch its
 // cache without a refetch.
@@ -62,6 +63,13 @@ export type EventPayloads = {
   'staff.changed': { staffId: string; change: 'created' | 'disabled' | 'enabled' | 'branches' | 'password' | 'password_reset' | 'role' | 'updated'; role: StaffRole; branchIds: string[]; previousBranchIds?: string[] };
   /** A staff member signed out (of one desk, or everywhere): for the audit trail and for their open streams, never shown on a desk. */
   'staff.signed_out': { staffId: string; everywhere: boolean };
+  /** Waitlist (waitlist/): an entry added, removed or expired; a freed time offered, booked or no longer on offer. */
+  'waitlist.added': { entry: WaitlistEntryView };
+  'waitlist.removed': { entryId: string };
+  'waitlist.expired': { entryIds: string[] };
+  'waitlist.offer': { offers: WaitlistOfferView[] };
+  'waitlist.booked': { entryId: string; offerId: string | null; appointmentId: string };
+  'waitlist.offer_closed': { offerIds: string[]; reason: 'taken' | 'expired' };
 };
 
 export type EventType = keyof EventPayloads;

@@ -20,3 +20,4 @@ export * from './patient-schemas.js';
 export * from './queue.js';
 export * from './zone-countries.js';
 export * from './visit-schemas.js';
+export * from './waitlist.js';

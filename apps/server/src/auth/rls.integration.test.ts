@@ -164,6 +164,7 @@ describe('the narrow system paths', () => {
       { name: 'frontdesk_patient_candidates', definer: true, public: false },
       { name: 'frontdesk_session_actor', definer: true, public: false },
       { name: 'frontdesk_session_template_tenants', definer: true, public: false },
+      { name: 'frontdesk_waitlist_due_tenants', definer: true, public: false },
     ]);
   });
 

@@ -43,6 +43,10 @@ export function viewFor(actor: Pick<Actor, 'role'>, scope: Scope, may: (permissi
       case 'patient.created':
       case 'patient.updated':
       case 'patient.merged':
+      // Waitlist entries and offers name their patient.
+      case 'waitlist.added':
+      case 'waitlist.offer':
+      case 'waitlist.booked':
         return seesPatients ? event : null;
       case 'token.issued':
         return seesPatients || !event.payload.token.walkInName ? event : ({ ...event, payload: { ...event.payload, token: { ...event.payload.token, walkInName: null } } } as AnyLogEvent);

@@ -1,0 +1,344 @@
+import type { WaitlistContact, WaitlistEntryView, WaitlistOfferView, WaitlistPriority, WaitlistStatus, WaitlistTimeOfDay } from '@frontdesk/shared';
+import { Prisma } from '../db/prisma.js';
+import type { Db, Tx } from '../db/tx.js';
+
+// Every read and write of the waitlist's three tables, as SQL; stateless, the
+// transaction first. Views are built here so each query selects what it shows.
+
+type Client = Tx | Db;
+
+export interface NewEntry {
+  tenantId: string;
+  patientId: string;
+  serviceId: string;
+  practitionerIds: string[];
+  branchIds: string[];
+  fromDate: string;
+  toDate: string;
+  timesOfDay: string[];
+  priority: number;
+  notes: string;
+  contact: string;
+  expiresAt: Date;
+  createdBy: string;
+}
+
+/** Freed time claimed from the queue. Null times: working hours changed, search the entries' ranges. */
+export interface Freed {
+  id: string;
+  type: string;
+  branchId: string | null;
+  resourceIds: string[];
+  startsAt: Date | null;
+  endsAt: Date | null;
+}
+
+/** A live entry that might take freed time, best first. */
+export interface Candidate {
+  id: string;
+  serviceId: string;
+  practitionerIds: string[];
+  fromDate: string;
+  toDate: string;
+  timesOfDay: WaitlistTimeOfDay[];
+}
+
+export interface NewOffer {
+  entryId: string;
+  branchId: string;
+  serviceId: string;
+  resourceIds: string[];
+  startsAt: Date;
+  endsAt: Date;
+  freedBy: string;
+  openUntil: Date;
+}
+
+interface EntryRow {
+  id: string;
+  patient_id: string;
+  patient_name: string;
+  patient_phone: string;
+  service_id: string;
+  service_name: string;
+  practitioner_ids: string[];
+  branch_ids: string[];
+  from_date: string;
+  to_date: string;
+  times_of_day: string[];
+  priority: number;
+  notes: string;
+  contact: string;
+  status: string;
+  created_at: Date;
+  appointment_id: string | null;
+}
+
+const ENTRY_SELECT = Prisma.sql`
+  SELECT w.id::text, w.patient_id::text, p.name AS patient_name, p.phone AS patient_phone, w.service_id::text, s.name AS service_name,
+         w.practitioner_ids::text[] AS practitioner_ids, w.branch_ids::text[] AS branch_ids,
+         to_char(w.from_date, 'YYYY-MM-DD') AS from_date, to_char(w.to_date, 'YYYY-MM-DD') AS to_date,
+         w.times_of_day, w.priority::int AS priority, w.notes, w.contact, w.status::text AS status, w.created_at, w.appointment_id::text
+    FROM waitlist_entry w
+    JOIN patient p ON p.tenant_id = w.tenant_id AND p.id = w.patient_id
+    JOIN service s ON s.tenant_id = w.tenant_id AND s.id = w.service_id`;
+
+function toEntryView(r: EntryRow): WaitlistEntryView {
+  return {
+    id: r.id,
+    patient: { id: r.patient_id, name: r.patient_name, phone: r.patient_phone },
+    serviceId: r.service_id,
+    serviceName: r.service_name,
+    practitionerIds: r.practitioner_ids,
+    branchIds: r.branch_ids,
+    fromDate: r.from_date,
+    toDate: r.to_date,
+    timesOfDay: r.times_of_day as WaitlistTimeOfDay[],
+    priority: r.priority as WaitlistPriority,
+    notes: r.notes,
+    contact: r.contact as WaitlistContact,
+    status: r.status as WaitlistStatus,
+    createdAt: r.created_at.toISOString(),
+    appointmentId: r.appointment_id,
+  };
+}
+
+interface OfferRow {
+  id: string;
+  entry_id: string;
+  patient_id: string;
+  patient_name: string;
+  patient_phone: string;
+  service_id: string;
+  service_name: string;
+  branch_id: string;
+  resource_ids: string[];
+  practitioner_name: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  freed_by: string;
+  created_at: Date;
+  open_until: Date;
+}
+
+const OFFER_SELECT = Prisma.sql`
+  SELECT o.id::text, o.entry_id::text, w.patient_id::text, p.name AS patient_name, p.phone AS patient_phone,
+         o.service_id::text, s.name AS service_name, o.branch_id::text, o.resource_ids::text[] AS resource_ids,
+         (SELECT r.name FROM resource r WHERE r.tenant_id = o.tenant_id AND r.id = o.resource_ids[1]) AS practitioner_name,
+         o.starts_at, o.ends_at, o.freed_by, o.created_at, o.open_until
+    FROM waitlist_offer o
+    JOIN waitlist_entry w ON w.tenant_id = o.tenant_id AND w.id = o.entry_id
+    JOIN patient p ON p.tenant_id = w.tenant_id AND p.id = w.patient_id
+    JOIN service s ON s.tenant_id = o.tenant_id AND s.id = o.service_id`;
+
+function toOfferView(r: OfferRow): WaitlistOfferView {
+  return {
+    id: r.id,
+    entryId: r.entry_id,
+    patient: { id: r.patient_id, name: r.patient_name, phone: r.patient_phone },
+    serviceId: r.service_id,
+    serviceName: r.service_name,
+    branchId: r.branch_id,
+    resourceIds: r.resource_ids,
+    practitionerName: r.practitioner_name,
+    startsAt: r.starts_at.toISOString(),
+    endsAt: r.ends_at.toISOString(),
+    freedBy: r.freed_by,
+    createdAt: r.created_at.toISOString(),
+    openUntil: r.open_until.toISOString(),
+  };
+}
+
+const uuids = (ids: readonly string[]) => Prisma.sql`${[...ids]}::uuid[]`;
+
+export class WaitlistRepository {
+  async insertEntry(tx: Tx, e: NewEntry): Promise<string> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO waitlist_entry (tenant_id, patient_id, service_id, practitioner_ids, branch_ids, from_date, to_date, times_of_day, priority, notes, contact, expires_at, created_by)
+      VALUES (${e.tenantId}::uuid, ${e.patientId}::uuid, ${e.serviceId}::uuid, ${uuids(e.practitionerIds)}, ${uuids(e.branchIds)}, ${e.fromDate}::date, ${e.toDate}::date,
+              ${e.timesOfDay}::text[], ${e.priority}::smallint, ${e.notes}, ${e.contact}, ${e.expiresAt}, ${e.createdBy}::uuid)
+      RETURNING id::text`;
+    return rows[0]!.id;
+  }
+
+  async entries(db: Client, tenantId: string, o: { ids?: readonly string[]; includeClosed?: boolean }): Promise<WaitlistEntryView[]> {
+    const byId = o.ids ? Prisma.sql`AND w.id = ANY(${uuids(o.ids)})` : Prisma.empty;
+    const live = o.includeClosed ? Prisma.empty : Prisma.sql`AND w.status IN ('WAITING', 'OFFERED')`;
+    const rows = await db.$queryRaw<EntryRow[]>`${ENTRY_SELECT}
+      WHERE w.tenant_id = ${tenantId}::uuid ${byId} ${live}
+      ORDER BY (w.status IN ('WAITING', 'OFFERED')) DESC, w.priority DESC, w.created_at, w.id
+      LIMIT 1000`;
+    return rows.map(toEntryView);
+  }
+
+  /** Which of an entry's references are not this tenant's (or not live): the desk is told the field. */
+  async missingRefs(db: Client, tenantId: string, r: { patientId: string; serviceId: string; practitionerIds: readonly string[]; branchIds: readonly string[] }): Promise<{ patient: boolean; service: boolean; practitioners: boolean; branches: boolean }> {
+    const rows = await db.$queryRaw<{ patient: boolean; service: boolean; practitioners: number; branches: number }[]>`
+      SELECT EXISTS (SELECT 1 FROM patient WHERE tenant_id = ${tenantId}::uuid AND id = ${r.patientId}::uuid) AS patient,
+             EXISTS (SELECT 1 FROM service WHERE tenant_id = ${tenantId}::uuid AND id = ${r.serviceId}::uuid AND active) AS service,
+             (SELECT count(*)::int FROM resource WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${uuids(r.practitionerIds)}) AND kind = 'PRACTITIONER') AS practitioners,
+             (SELECT count(*)::int FROM branch WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${uuids(r.branchIds)})) AS branches`;
+    const x = rows[0]!;
+    return { patient: !x.patient, service: !x.service, practitioners: x.practitioners !== new Set(r.practitionerIds).size, branches: x.branches !== new Set(r.branchIds).size };
+  }
+
+  /** Waiting or offered → removed; false when it was neither. */
+  async remove(tx: Tx, tenantId: string, entryId: string): Promise<boolean> {
+    const n = await tx.$executeRaw`
+      UPDATE waitlist_entry SET status = 'REMOVED', updated_at = now()
+       WHERE tenant_id = ${tenantId}::uuid AND id = ${entryId}::uuid AND status IN ('WAITING', 'OFFERED')`;
+    return n === 1;
+  }
+
+  async status(db: Client, tenantId: string, entryId: string): Promise<WaitlistStatus | null> {
+    const rows = await db.$queryRaw<{ status: WaitlistStatus }[]>`SELECT status::text AS status FROM waitlist_entry WHERE tenant_id = ${tenantId}::uuid AND id = ${entryId}::uuid`;
+    return rows[0]?.status ?? null;
+  }
+
+  /** Tenants with freed time to match or entries past their range (a system path: ids only). */
+  async dueTenants(db: Db): Promise<string[]> {
+    const rows = await db.$queryRaw<{ id: string }[]>`SELECT t::text AS id FROM frontdesk_waitlist_due_tenants() t`;
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Takes up to `limit` freed times off the queue, oldest first. Rows another
+   * process has claimed are skipped; the delete commits with the offers
+   * written for them, or rolls back with them (then they are matched again).
+   */
+  async claimFreed(tx: Tx, tenantId: string, limit: number): Promise<Freed[]> {
+    const rows = await tx.$queryRaw<{ id: string; type: string; branch_id: string | null; resource_ids: string[]; starts_at: Date | null; ends_at: Date | null }[]>`
+      DELETE FROM waitlist_freed f
+       WHERE f.tenant_id = ${tenantId}::uuid AND f.id IN (
+         SELECT id FROM waitlist_freed WHERE tenant_id = ${tenantId}::uuid ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING f.id::text, f.type, f.branch_id::text, f.resource_ids::text[] AS resource_ids, f.starts_at, f.ends_at`;
+    return rows
+      .map((r) => ({ id: r.id, type: r.type, branchId: r.branch_id, resourceIds: r.resource_ids, startsAt: r.starts_at, endsAt: r.ends_at }))
+      .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+  }
+
+  /** The practitioners among these resources, in the given order. */
+  async practitioners(db: Client, tenantId: string, resourceIds: readonly string[]): Promise<string[]> {
+    if (resourceIds.length === 0) return [];
+    const rows = await db.$queryRaw<{ id: string }[]>`
+      SELECT id::text FROM resource WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${uuids(resourceIds)}) AND kind = 'PRACTITIONER'`;
+    const found = new Set(rows.map((r) => r.id));
+    return resourceIds.filter((id) => found.has(id));
+  }
+
+  async branchZone(db: Client, tenantId: string, branchId: string): Promise<string | null> {
+    const rows = await db.$queryRaw<{ time_zone: string }[]>`SELECT time_zone FROM branch WHERE tenant_id = ${tenantId}::uuid AND id = ${branchId}::uuid`;
+    return rows[0]?.time_zone ?? null;
+  }
+
+  /** The zone an entry's range is read in: its first branch's, else the tenant's first branch's. */
+  async zoneFor(db: Client, tenantId: string, branchIds: readonly string[]): Promise<string | null> {
+    const rows = await db.$queryRaw<{ time_zone: string }[]>`
+      SELECT time_zone FROM branch WHERE tenant_id = ${tenantId}::uuid
+       ORDER BY (id = ${branchIds[0] ?? null}::uuid) IS TRUE DESC, created_at, id LIMIT 1`;
+    return rows[0]?.time_zone ?? null;
+  }
+
+  /**
+   * Live entries that may take time at this branch with one of these
+   * practitioners on `date` (null: any day still ahead), best first: priority,
+   * then the longest wait. Time of day and the service's fit are the caller's.
+   */
+  async candidates(db: Client, q: { tenantId: string; branchId: string; practitionerIds: readonly string[]; date: string | null; today: string; limit: number }): Promise<Candidate[]> {
+    const onDay = q.date ? Prisma.sql`AND w.from_date <= ${q.date}::date AND w.to_date >= ${q.date}::date` : Prisma.sql`AND w.to_date >= ${q.today}::date`;
+    const rows = await db.$queryRaw<{ id: string; service_id: string; practitioner_ids: string[]; from_date: string; to_date: string; times_of_day: string[] }[]>`
+      SELECT w.id::text, w.service_id::text, w.practitioner_ids::text[] AS practitioner_ids,
+             to_char(w.from_date, 'YYYY-MM-DD') AS from_date, to_char(w.to_date, 'YYYY-MM-DD') AS to_date, w.times_of_day
+        FROM waitlist_entry w
+       WHERE w.tenant_id = ${q.tenantId}::uuid AND w.status IN ('WAITING', 'OFFERED')
+         AND (w.branch_ids = '{}' OR ${q.branchId}::uuid = ANY(w.branch_ids))
+         AND (w.practitioner_ids = '{}' OR w.practitioner_ids && ${uuids(q.practitionerIds)})
+         ${onDay}
+       ORDER BY w.priority DESC, w.created_at, w.id
+       LIMIT ${q.limit}`;
+    return rows.map((r) => ({ id: r.id, serviceId: r.service_id, practitionerIds: r.practitioner_ids, fromDate: r.from_date, toDate: r.to_date, timesOfDay: r.times_of_day as WaitlistTimeOfDay[] }));
+  }
+
+  /** `entryId|startsAt` of every time already offered to these entries (an entry is offered a time once), and the entries with an offer open. */
+  async offeredBefore(db: Client, tenantId: string, entryIds: readonly string[]): Promise<{ slots: Set<string>; open: Set<string> }> {
+    if (entryIds.length === 0) return { slots: new Set(), open: new Set() };
+    const rows = await db.$queryRaw<{ entry_id: string; starts_at: Date; open: boolean }[]>`
+      SELECT entry_id::text, starts_at, (status = 'OPEN' AND open_until > now()) AS open
+        FROM waitlist_offer WHERE tenant_id = ${tenantId}::uuid AND entry_id = ANY(${uuids(entryIds)})`;
+    return { slots: new Set(rows.map((r) => `${r.entry_id}|${r.starts_at.toISOString()}`)), open: new Set(rows.filter((r) => r.open).map((r) => r.entry_id)) };
+  }
+
+  /** Offers not made before (the same time is offered once per entry); their entries become OFFERED. Returns the new offers' ids. */
+  async insertOffers(tx: Tx, tenantId: string, offers: readonly NewOffer[]): Promise<string[]> {
+    if (offers.length === 0) return [];
+    const values = offers.map(
+      (o) =>
+        Prisma.sql`(${tenantId}::uuid, ${o.entryId}::uuid, ${o.branchId}::uuid, ${o.serviceId}::uuid, ${uuids(o.resourceIds)}, ${o.startsAt}, ${o.endsAt}, ${o.freedBy}, ${o.openUntil})`,
+    );
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      WITH made AS (
+        INSERT INTO waitlist_offer (tenant_id, entry_id, branch_id, service_id, resource_ids, starts_at, ends_at, freed_by, open_until)
+        VALUES ${Prisma.join(values)}
+        ON CONFLICT (tenant_id, entry_id, starts_at, resource_ids) DO NOTHING
+        RETURNING id, entry_id),
+      marked AS (
+        UPDATE waitlist_entry w SET status = 'OFFERED', updated_at = now()
+          FROM made WHERE w.tenant_id = ${tenantId}::uuid AND w.id = made.entry_id AND w.status = 'WAITING')
+      SELECT id::text FROM made`;
+    return rows.map((r) => r.id);
+  }
+
+  async offers(db: Client, tenantId: string, o: { ids?: readonly string[]; openAt?: Date }): Promise<WaitlistOfferView[]> {
+    const byId = o.ids ? Prisma.sql`AND o.id = ANY(${uuids(o.ids)})` : Prisma.empty;
+    const open = o.openAt ? Prisma.sql`AND o.status = 'OPEN' AND o.open_until > ${o.openAt} AND w.status IN ('WAITING', 'OFFERED')` : Prisma.empty;
+    const rows = await db.$queryRaw<OfferRow[]>`${OFFER_SELECT}
+      WHERE o.tenant_id = ${tenantId}::uuid ${byId} ${open}
+      ORDER BY w.priority DESC, w.created_at, o.starts_at
+      LIMIT 200`;
+    return rows.map(toOfferView);
+  }
+
+  /** The offer, locked, with its entry's patient; null when it is not there. */
+  async lockOffer(tx: Tx, tenantId: string, offerId: string): Promise<{ entryId: string; patientId: string; status: string; entryStatus: string } | null> {
+    const rows = await tx.$queryRaw<{ entry_id: string; patient_id: string; status: string; entry_status: string }[]>`
+      SELECT o.entry_id::text, w.patient_id::text, o.status::text AS status, w.status::text AS entry_status
+        FROM waitlist_offer o JOIN waitlist_entry w ON w.tenant_id = o.tenant_id AND w.id = o.entry_id
+       WHERE o.tenant_id = ${tenantId}::uuid AND o.id = ${offerId}::uuid
+         FOR UPDATE OF o, w`;
+    const r = rows[0];
+    return r ? { entryId: r.entry_id, patientId: r.patient_id, status: r.status, entryStatus: r.entry_status } : null;
+  }
+
+  /** The entry is booked with this appointment; its other open offers close. Returns the offers closed. */
+  async markBooked(tx: Tx, tenantId: string, entryId: string, offerId: string | null, appointmentId: string): Promise<string[]> {
+    await tx.$executeRaw`
+      UPDATE waitlist_entry SET status = 'BOOKED', appointment_id = ${appointmentId}::uuid, updated_at = now()
+       WHERE tenant_id = ${tenantId}::uuid AND id = ${entryId}::uuid`;
+    if (offerId) {
+      await tx.$executeRaw`UPDATE waitlist_offer SET status = 'BOOKED', appointment_id = ${appointmentId}::uuid WHERE tenant_id = ${tenantId}::uuid AND id = ${offerId}::uuid`;
+    }
+    const closed = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE waitlist_offer SET status = 'CLOSED' WHERE tenant_id = ${tenantId}::uuid AND entry_id = ${entryId}::uuid AND status = 'OPEN' RETURNING id::text`;
+    return closed.map((r) => r.id);
+  }
+
+  /** Closes open offers (taken by someone else, or their entry left the list); returns those closed. */
+  async closeOffers(tx: Tx, tenantId: string, o: { ids?: readonly string[]; entryId?: string }): Promise<string[]> {
+    const which = o.ids ? Prisma.sql`AND id = ANY(${uuids(o.ids)})` : Prisma.sql`AND entry_id = ${o.entryId ?? null}::uuid`;
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE waitlist_offer SET status = 'CLOSED' WHERE tenant_id = ${tenantId}::uuid AND status = 'OPEN' ${which} RETURNING id::text`;
+    return rows.map((r) => r.id);
+  }
+
+  /** Entries past the end of their range become EXPIRED; returns their ids. */
+  async expireDue(tx: Tx, tenantId: string, limit: number): Promise<string[]> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE waitlist_entry SET status = 'EXPIRED', updated_at = now()
+       WHERE tenant_id = ${tenantId}::uuid AND (tenant_id, id) IN (
+         SELECT tenant_id, id FROM waitlist_entry
+          WHERE tenant_id = ${tenantId}::uuid AND status IN ('WAITING', 'OFFERED') AND expires_at <= now()
+          LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING id::text`;
+    return rows.map((r) => r.id);
+  }
+}
