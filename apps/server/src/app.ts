@@ -13,6 +13,7 @@ import { InFlight } from './http/in-flight.js';
 import { isOpsPath, opsHandler } from './http/ops.js';
 import { importHandler, isImportPath } from './imports/imports.http.js';
 import { displayHandler, isDisplayPath } from './queue/display.http.js';
+import { fhirHandler, isFhirPath } from './fhir/fhir.http.js';
 import { rendererHandler } from './http/renderer.js';
 import { observeStreams } from './observability/metrics.js';
 import { Readiness } from './observability/readiness.js';
@@ -80,6 +81,7 @@ export function createServer(options: ServerOptions) {
   const ops = opsHandler({ readiness, metricsToken: options.metricsToken });
   const imports = importHandler(options.deps);
   const display = displayHandler(options.deps);
+  const fhir = fhirHandler(options.deps, { maxBodyBytes: limits.maxBodyBytes });
   observeStreams(changesStats);
   const inFlight = new InFlight();
   const requestLog = { quiet: isOpsPath, path: loggablePath };
@@ -122,6 +124,11 @@ export function createServer(options: ServerOptions) {
     if (isImportPath(url)) {
       setSecurityHeaders(res, API_CSP);
       return refuseAtEdge(req, res, { ...limits, maxBodyBytes: IMPORT_MAX_BYTES }, ['POST']) ? undefined : imports(req, res);
+    }
+    if (isFhirPath(url)) {
+      // The FHIR R4 scheduling API for other systems (fhir/fhir.http.ts): bearer tokens, its own errors as OperationOutcome.
+      setSecurityHeaders(res, API_CSP);
+      return refuseAtEdge(req, res, limits, ['GET', 'HEAD', 'POST', 'PUT', 'PATCH']) ? undefined : fhir(req, res);
     }
     if (isDisplayPath(url)) {
       // The waiting-room page: public, read-only, its own CSP (display.http.ts).

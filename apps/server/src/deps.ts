@@ -63,6 +63,11 @@ import { LogReader } from './sync/log-reader.js';
 import { StreamLimit } from './sync/stream-limit.js';
 import { TokensRepository } from './tokens/tokens.repository.js';
 import { TokensService } from './tokens/tokens.service.js';
+import { ApiClientsRepository } from './api-clients/api-clients.repository.js';
+import { ApiClientsService } from './api-clients/api-clients.service.js';
+import { BulkPublish } from './fhir/bulk-publish.js';
+import { FhirRepository } from './fhir/fhir.repository.js';
+import { FhirService } from './fhir/fhir.service.js';
 import { WaitlistMatcher } from './waitlist/matcher.js';
 import { noOfferMessages } from './waitlist/offer-message.js';
 import { WaitlistRepository } from './waitlist/waitlist.repository.js';
@@ -127,6 +132,11 @@ export interface Deps {
   waitlist: WaitlistService;
   /** Matches freed time (queued from the event log) against the waitlist; the background worker runs it. */
   waitlistMatcher: WaitlistMatcher;
+  /** Systems booking through /fhir/R4: registered by an admin, OAuth2 client credentials, bearer tokens. */
+  apiClients: ApiClientsService;
+  /** The FHIR R4 scheduling API (its bookings through the booking commands) and SMART Scheduling Links. */
+  fhir: FhirService;
+  fhirBulk: BulkPublish;
   now: () => Date;
 }
 
@@ -157,6 +167,10 @@ export function createDeps(options: DepsOptions): Deps {
   const serviceTerms = new ServiceTermsCache(db, bookings);
   const schedule = new ScheduleService(db, catalogues, new ScheduleRepository(), affected, now);
   const booking = new BookingService(db, bookings, appointments, availability, conflicts, serviceTerms, idempotency, sessionHolds, now);
+  const visits = new VisitService(db, new VisitRepository(), bookings, appointments, now);
+  const patients = new PatientsService(db, new PatientsRepository(), new PatientProfileRepository());
+  const fhirRepo = new FhirRepository();
+  const fhir = new FhirService(db, fhirRepo, booking, visits, availability, catalogues, patients, now);
   const waitlist = new WaitlistRepository();
   return {
     db,
@@ -175,9 +189,9 @@ export function createDeps(options: DepsOptions): Deps {
     display: new DisplayService(db, new DisplayRepository(), now),
     holdExpiry,
     holds: new HoldChanges(db, bookings, appointments, availability, conflicts, serviceTerms, sessionHolds),
-    visits: new VisitService(db, new VisitRepository(), bookings, appointments, now),
+    visits,
     edits: new AppointmentEdits(db, bookings, new VisitRepository(), appointments, availability, conflicts, serviceTerms),
-    patients: new PatientsService(db, new PatientsRepository(), new PatientProfileRepository()),
+    patients,
     catalog: new CatalogService(db, new CatalogRepository()),
     clinic: new ClinicService(db, new ClinicRepository()),
     affected,
@@ -194,6 +208,9 @@ export function createDeps(options: DepsOptions): Deps {
     sessionTemplates: new SessionTemplatesService(db, new SessionsRepository(), now, options.sessionDaysAhead ?? 28),
     waitlist: new WaitlistService(db, waitlist, booking, now),
     waitlistMatcher: new WaitlistMatcher(db, waitlist, availability, noOfferMessages, now),
+    apiClients: new ApiClientsService(db, new ApiClientsRepository(), now),
+    fhir,
+    fhirBulk: new BulkPublish(db, fhirRepo, fhir, now),
     now,
   };
 }

@@ -31,6 +31,8 @@ export type EventPayloads = {
   'token.patient_attached': QueueTokenChange;
   /** A waiting-room display link made or revoked, or first names on the displays turned on or off. */
   'display.changed': { change: 'created' | 'revoked' | 'first_names'; linkId?: string; firstNames?: boolean };
+  /** An API client (a system booking through /fhir/R4) registered, its secret rotated, disabled or enabled again. */
+  'api_client.changed': { clientId: string; name: string; change: 'created' | 'rotated' | 'disabled' | 'enabled' };
   /** `reason`: why stock was received or adjusted (absent on older events). */
   'stock.changed': { productId: string; branchId: string; quantity: number; delta: number; reason?: string };
   'price.changed': { serviceId: string; branchId: string; priceCents: number };

@@ -20,4 +20,5 @@ export * from './patient-schemas.js';
 export * from './queue.js';
 export * from './zone-countries.js';
 export * from './visit-schemas.js';
+export * from './api-clients.js';
 export * from './waitlist.js';

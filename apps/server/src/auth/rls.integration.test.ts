@@ -153,6 +153,8 @@ describe('the narrow system paths', () => {
       SELECT p.proname AS name, p.prosecdef AS definer, has_function_privilege('public', p.oid, 'EXECUTE') AS public
         FROM pg_proc p WHERE p.prosecdef AND p.pronamespace = 'public'::regnamespace ORDER BY 1`);
     expect(rows.rows).toEqual([
+      { name: 'frontdesk_api_client_lookup', definer: true, public: false },
+      { name: 'frontdesk_api_token_actor', definer: true, public: false },
       { name: 'frontdesk_archive_events', definer: true, public: false },
       { name: 'frontdesk_claim_first_run', definer: true, public: false },
       { name: 'frontdesk_display_lookup', definer: true, public: false },

@@ -1,3 +1,4 @@
+import { apiClientsRouter } from '../api-clients/api-clients.router.js';
 import { branchesRouter } from '../branches/branches.router.js';
 import { firstRunRouter } from '../firstrun/firstrun.router.js';
 import { hoursRouter } from '../hours/hours.router.js';
@@ -19,4 +20,5 @@ export const setupRouter = router({
   products: productsRouter,
   sessions: sessionTemplatesRouter,
   imports: importsRouter,
+  apiClients: apiClientsRouter,
 });
