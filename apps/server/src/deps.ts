@@ -68,6 +68,10 @@ import { ApiClientsService } from './api-clients/api-clients.service.js';
 import { BulkPublish } from './fhir/bulk-publish.js';
 import { FhirRepository } from './fhir/fhir.repository.js';
 import { FhirService } from './fhir/fhir.service.js';
+import { SeriesChecks } from './series/series-plan.js';
+import { SeriesChanges } from './series/series-changes.js';
+import { SeriesRepository } from './series/series.repository.js';
+import { SeriesService } from './series/series.service.js';
 import { WaitlistMatcher } from './waitlist/matcher.js';
 import { noOfferMessages } from './waitlist/offer-message.js';
 import { WaitlistRepository } from './waitlist/waitlist.repository.js';
@@ -128,6 +132,9 @@ export interface Deps {
   products: ProductsService;
   /** Recurring walk-in sessions and the capacity sessions generated from them. */
   sessionTemplates: SessionTemplatesService;
+  /** Recurring series: checked, booked in one transaction, changed by occurrence, following or whole. */
+  series: SeriesService;
+  seriesChanges: SeriesChanges;
   /** The waitlist: entries, open offers, booking an offer. */
   waitlist: WaitlistService;
   /** Matches freed time (queued from the event log) against the waitlist; the background worker runs it. */
@@ -205,6 +212,8 @@ export function createDeps(options: DepsOptions): Deps {
     imports: new ImportsService(db, new ImportsRepository(), catalogues, now),
     services: new ServicesService(db, new ServicesRepository(), catalogues, serviceTerms, affected, now),
     products: new ProductsService(db, new ProductsRepository()),
+    series: new SeriesService(db, new SeriesRepository(), new SeriesChecks(db, availability, bookings), booking, appointments, serviceTerms, idempotency, now),
+    seriesChanges: new SeriesChanges(db, new SeriesRepository(), bookings, new VisitRepository(), appointments, booking, new VisitService(db, new VisitRepository(), bookings, appointments, now), new MoveWithinTransaction(bookings, appointments, availability, conflicts, holdExpiry), now),
     sessionTemplates: new SessionTemplatesService(db, new SessionsRepository(), now, options.sessionDaysAhead ?? 28),
     waitlist: new WaitlistService(db, waitlist, booking, now),
     waitlistMatcher: new WaitlistMatcher(db, waitlist, availability, noOfferMessages, now),

@@ -7,6 +7,7 @@ import { clinicRouter } from './clinic/clinic.router.js';
 import { patientsRouter } from './patients/patients.router.js';
 import { queueRouter } from './queue/queue.router.js';
 import { scheduleRouter } from './schedule/schedule.router.js';
+import { seriesRouter } from './series/series.router.js';
 import { setupRouter } from './setup/setup.router.js';
 import { changesProcedure } from './sync/changes.router.js';
 import { waitlistRouter } from './waitlist/waitlist.router.js';
@@ -26,6 +27,7 @@ export const appRouter = router({
   patients: patientsRouter,
   queue: queueRouter,
   setup: setupRouter,
+  series: seriesRouter,
   waitlist: waitlistRouter,
 });
 

@@ -54,6 +54,8 @@ export interface AppointmentView {
   cancelReasonCode?: CancelReasonCode | null;
   /** Cancelled with less notice than the clinic asks for. */
   cancelledLate?: boolean;
+  /** An occurrence of a recurring series: its place ("2 of 6") and the series. */
+  series?: { id: string; index: number; count: number } | null;
 }
 
 /** Why an appointment was cancelled, from a fixed list (with free text beside it). */

@@ -97,6 +97,8 @@ export interface AffectedAppointment {
   reason: string;
   /** The nearest free times under the changed schedule, to move it to (for the first few affected only). */
   alternatives?: SlotSuggestion[];
+  /** An occurrence of a recurring series: its place, "2 of 6". */
+  seriesLabel?: string | null;
 }
 
 export type DomainErrorShape = {

@@ -53,6 +53,10 @@ export type EventPayloads = {
   'hours.exception_changed': { resourceId: string; branchId: string; dates: string[] };
   /** An appointment was kept on purpose when a setup change put it outside working hours. */
   'appointment.kept_outside_hours': { appointment: AppointmentView };
+  /** A recurring series was booked (each occurrence also has its own appointment.booked). */
+  'series.booked': { seriesId: string; patientId: string; count: number; appointmentIds: string[] };
+  /** Occurrences of a series cancelled or moved together ("this and the following", "the whole series"); each has its own appointment event too. */
+  'series.changed': { seriesId: string; change: 'cancelled' | 'moved'; scope: 'this' | 'following' | 'all'; appointmentIds: string[] };
   'import.completed': { importId: string; kind: 'patients' | 'resources'; rows: number; created: number; skipped: number };
   'patient.viewed': { patientId: string };
   /** A patient's record changed: which fields (never the values of sensitive ones). */

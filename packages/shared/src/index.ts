@@ -21,4 +21,5 @@ export * from './queue.js';
 export * from './zone-countries.js';
 export * from './visit-schemas.js';
 export * from './api-clients.js';
+export * from './series-schemas.js';
 export * from './waitlist.js';

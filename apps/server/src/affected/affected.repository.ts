@@ -96,12 +96,14 @@ export class AffectedRepository {
              c.service_id AS "serviceId", s.name AS "serviceName", p.id AS "patientId", p.name AS "patientName",
              coalesce(array_agg(k.resource_id::text ORDER BY k.resource_id) FILTER (WHERE k.resource_kind = 'PRACTITIONER'), '{}') AS "practitionerIds",
              array_agg(k.resource_name ORDER BY k.resource_name) AS "resourceNames",
-             string_agg(DISTINCT k.reason, '; ') AS reason
+             string_agg(DISTINCT k.reason, '; ') AS reason,
+             CASE WHEN c.series_id IS NULL THEN NULL
+                  ELSE format('%s of %s', c.series_index, (SELECT sr.occurrence_count FROM series sr WHERE sr.tenant_id = c.tenant_id AND sr.id = c.series_id)) END AS "seriesLabel"
         FROM candidate c
         JOIN checked k ON k.id = c.id
         JOIN service s ON s.tenant_id = c.tenant_id AND s.id = c.service_id
         LEFT JOIN patient p ON p.tenant_id = c.tenant_id AND p.id = c.patient_id
-       GROUP BY c.id, c.version, c.branch_id, c.status, c.starts_at, c.ends_at, c.service_id, s.name, p.id, p.name
+       GROUP BY c.id, c.version, c.branch_id, c.status, c.starts_at, c.ends_at, c.service_id, s.name, p.id, p.name, c.tenant_id, c.series_id, c.series_index
       HAVING bool_or(k.reason IS NOT NULL)
        ORDER BY c.starts_at, c.id`;
     return rows.map((r) => ({ ...r, startsAt: r.startsAt.toISOString(), endsAt: r.endsAt.toISOString() }));

@@ -156,6 +156,7 @@ function toAffected(row: AffectedRow): AffectedAppointment {
     patientName: row.patientName,
     resourceNames: row.resourceNames,
     reason: row.reason,
+    seriesLabel: row.seriesLabel ?? null,
   };
 }
 

@@ -37,6 +37,8 @@ export interface NewAppointment {
   priceCents: number;
   note: string;
   createdBy: string;
+  /** The recurring series it is an occurrence of, and its place there. */
+  series?: { id: string; index: number } | null;
 }
 
 export interface StockTaken {
@@ -135,10 +137,10 @@ export class BookingRepository {
     const rows = await tx.$queryRaw<InsertedAppointment[]>`
       WITH a AS (
         INSERT INTO appointment (id, tenant_id, branch_id, service_id, patient_id, status, starts_at, ends_at,
-                                 hold_expires_at, hold_session_id, price_cents, note, created_by)
+                                 hold_expires_at, hold_session_id, price_cents, note, created_by, series_id, series_index)
         VALUES (${id}::uuid, ${a.tenantId}::uuid, ${a.branchId}::uuid, ${a.serviceId}::uuid, ${a.patientId}::uuid,
                 ${a.status}::"AppointmentStatus", ${a.startsAt}, ${a.endsAt}, ${holdExpires}, ${a.holdSessionId}::uuid,
-                ${a.priceCents}, ${a.note}, ${a.createdBy}::uuid)
+                ${a.priceCents}, ${a.note}, ${a.createdBy}::uuid, ${a.series?.id ?? null}::uuid, ${a.series?.index ?? null}::int)
         RETURNING *)
       SELECT a.id, a.branch_id AS "branchId", a.service_id AS "serviceId", a.status::text AS status,
              a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.hold_expires_at AS "holdExpiresAt", a.version,
@@ -146,8 +148,10 @@ export class BookingRepository {
              a.updated_at AS "updatedAt", a.kept_outside_hours AS "keptOutsideHours",
              a.checked_in_at AS "checkedInAt", a.consultation_started_at AS "consultationStartedAt", a.completed_at AS "completedAt",
              a.cancel_reason_code AS "cancelReasonCode", a.cancelled_late AS "cancelledLate", json_build_object('name', s.name) AS service,
-             CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name, 'phone', p.phone) END AS patient
-        FROM a JOIN service s ON s.id = a.service_id LEFT JOIN patient p ON p.id = a.patient_id`;
+             CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name, 'phone', p.phone) END AS patient,
+             a.series_index AS "seriesIndex", CASE WHEN sr.id IS NULL THEN NULL ELSE json_build_object('id', sr.id, 'occurrenceCount', sr.occurrence_count) END AS series
+        FROM a JOIN service s ON s.id = a.service_id LEFT JOIN patient p ON p.id = a.patient_id
+        LEFT JOIN series sr ON sr.tenant_id = a.tenant_id AND sr.id = a.series_id`;
     return rows[0]!;
   }
 

@@ -35,7 +35,7 @@ import { takeStock } from './stock.js';
 const PAST_GRACE_MINUTES = 30;
 
 /** hold and book, as `place` takes them; `replacing`: this desk's own live hold it moves on from. */
-type Placement = PlacementRequest & { mode: 'hold' | 'book'; idempotencyKey?: string | undefined; replacing?: string | null };
+export type Placement = PlacementRequest & { mode: 'hold' | 'book'; idempotencyKey?: string | undefined; replacing?: string | null; series?: { id: string; index: number } | null };
 
 /**
  * The booking commands. Each runs in one transaction and appends its events
@@ -119,43 +119,51 @@ export class BookingService {
     }
   }
 
-  /** One attempt at a placement: key, appointment, stock and products, then the occupancy with the events. */
+  /** One attempt at a placement, in its own transaction under the slot's locks. */
   private insert(actor: Actor, p: Placement, claim: IdempotencyClaim | null, service: ServiceInfo, wanted: Wanted, resourceIds: string[]): Promise<AppointmentView> {
+    return inTransaction(this.db, { tenantId: actor.tenantId, locks: slotLockKeys([...resourceIds, p.patientId], wanted.occupied) }, (tx) => this.insertIn(tx, actor, p, claim, service, wanted, resourceIds));
+  }
+
+  /**
+   * A placement's writes inside the caller's transaction (the slot's locks
+   * taken): key, appointment, stock and products, then the occupancy with
+   * the events. A series places all its occurrences through here in one.
+   */
+  async insertIn(tx: Tx, actor: Actor, p: Placement, claim: IdempotencyClaim | null, service: ServiceInfo, wanted: Wanted, resourceIds: string[]): Promise<AppointmentView> {
     const { occupied } = wanted;
-    return inTransaction(this.db, { tenantId: actor.tenantId, locks: slotLockKeys([...resourceIds, p.patientId], occupied) }, async (tx) => {
-      const id = randomUUID();
-      if (claim) await this.idempotency.keep(tx, actor, claim, { branchId: p.branchId, appointmentId: id });
-      // The hold this desk moves on from goes first, so its time is free for the new one in this same transaction.
-      if (p.replacing) await this.sessionHolds.release(tx, actor.tenantId, { sessionId: actor.sessionId }, author(actor), [p.replacing]);
-      const row = await traced('booking.insert', () => this.repo.insertAppointment(tx, {
-        id,
-        tenantId: actor.tenantId,
-        branchId: p.branchId,
-        serviceId: p.serviceId,
-        patientId: p.patientId,
-        status: p.mode === 'hold' ? 'HELD' : 'BOOKED',
-        startsAt: wanted.start,
-        endsAt: new Date(occupied.end.getTime() - service.bufferAfterMin * MINUTE),
-        holdMinutes: p.holdMinutes,
-        holdSessionId: p.mode === 'hold' ? actor.sessionId : null,
-        priceCents: service.priceCents,
-        note: p.note,
-        createdBy: actor.staffId,
-      }));
-      const lines = await takeStock(tx, this.repo, actor.tenantId, p.branchId, p.products);
-      await this.repo.insertProductLines(tx, row.id, lines);
-      const view = toAppointmentView({ ...row, resources: resourceIds.map((resourceId) => ({ resourceId, startsAt: occupied.start, endsAt: occupied.end })), products: lines });
-      // The occupancy rows go in with the events: the exclusion constraint decides there.
-      await tracedConstraint('booking.append_events', () =>
-        appendEvents(
-          tx,
-          author(actor),
-          [appointmentEvent(p.mode === 'hold' ? 'appointment.held' : 'appointment.booked', actor, view), ...stockEvents(actor, p.branchId, taken(lines))],
-          this.repo.occupancySql(actor.tenantId, row.id, resourceIds, occupied),
-        ),
-      );
-      return view;
-    });
+    const id = randomUUID();
+    if (claim) await this.idempotency.keep(tx, actor, claim, { branchId: p.branchId, appointmentId: id });
+    // The hold this desk moves on from goes first, so its time is free for the new one in this same transaction.
+    if (p.replacing) await this.sessionHolds.release(tx, actor.tenantId, { sessionId: actor.sessionId }, author(actor), [p.replacing]);
+    const row = await traced('booking.insert', () => this.repo.insertAppointment(tx, {
+      id,
+      tenantId: actor.tenantId,
+      branchId: p.branchId,
+      serviceId: p.serviceId,
+      patientId: p.patientId,
+      status: p.mode === 'hold' ? 'HELD' : 'BOOKED',
+      startsAt: wanted.start,
+      endsAt: new Date(occupied.end.getTime() - service.bufferAfterMin * MINUTE),
+      holdMinutes: p.holdMinutes,
+      holdSessionId: p.mode === 'hold' ? actor.sessionId : null,
+      priceCents: service.priceCents,
+      note: p.note,
+      createdBy: actor.staffId,
+      series: p.series ?? null,
+    }));
+    const lines = await takeStock(tx, this.repo, actor.tenantId, p.branchId, p.products);
+    await this.repo.insertProductLines(tx, row.id, lines);
+    const view = toAppointmentView({ ...row, resources: resourceIds.map((resourceId) => ({ resourceId, startsAt: occupied.start, endsAt: occupied.end })), products: lines });
+    // The occupancy rows go in with the events: the exclusion constraint decides there.
+    await tracedConstraint('booking.append_events', () =>
+      appendEvents(
+        tx,
+        author(actor),
+        [appointmentEvent(p.mode === 'hold' ? 'appointment.held' : 'appointment.booked', actor, view), ...stockEvents(actor, p.branchId, taken(lines))],
+        this.repo.occupancySql(actor.tenantId, row.id, resourceIds, occupied),
+      ),
+    );
+    return view;
   }
 
   async confirm(actor: Actor, input: z.output<typeof confirmInput>): Promise<AppointmentView> {
@@ -314,7 +322,7 @@ export class BookingService {
 }
 
 /** The time taken from the resources, buffers included; `end` is the patient's end (the service's length unless the slot says otherwise). */
-function occupiedRange(service: ServiceInfo, start: Date, end = new Date(start.getTime() + service.durationMin * MINUTE)): { start: Date; end: Date } {
+export function occupiedRange(service: ServiceInfo, start: Date, end = new Date(start.getTime() + service.durationMin * MINUTE)): { start: Date; end: Date } {
   return {
     start: new Date(start.getTime() - service.bufferBeforeMin * MINUTE),
     end: new Date(end.getTime() + service.bufferAfterMin * MINUTE),

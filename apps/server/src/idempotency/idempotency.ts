@@ -10,7 +10,7 @@ import type { Actor } from '../auth/scope.js';
 // gets the first result back, anything else is refused without a word about
 // the first request.
 
-export type IdempotentCommand = 'booking.hold' | 'booking.book' | 'booking.issueToken';
+export type IdempotentCommand = 'booking.hold' | 'booking.book' | 'booking.issueToken' | 'series.book';
 
 /** A command's key and the hash of what it asked for. */
 export interface IdempotencyClaim {
@@ -65,7 +65,7 @@ export function tokenClaim(key: string, r: { sessionId: string; patientId: strin
   return claim(key, 'booking.issueToken', { sessionId: id(r.sessionId), patientId: id(r.patientId) });
 }
 
-function claim(key: string, command: IdempotentCommand, input: Record<string, unknown>): IdempotencyClaim {
+export function claim(key: string, command: IdempotentCommand, input: Record<string, unknown>): IdempotencyClaim {
   const requestHash = createHash('sha256').update(JSON.stringify([command, input])).digest('hex');
   return { key, command, requestHash };
 }

@@ -22,6 +22,8 @@ export const appointmentViewSelect = {
   completedAt: true,
   cancelReasonCode: true,
   cancelledLate: true,
+  seriesIndex: true,
+  series: { select: { id: true, occurrenceCount: true } },
   service: { select: { name: true } },
   patient: { select: { id: true, name: true, phone: true } },
   resources: { select: { resourceId: true, startsAt: true, endsAt: true } },
@@ -61,5 +63,7 @@ export function toAppointmentView(row: AppointmentViewRow, now?: Date): Appointm
     completedAt: row.completedAt?.toISOString() ?? null,
     cancelReasonCode: (row.cancelReasonCode as CancelReasonCode | null) ?? null,
     cancelledLate: row.cancelledLate,
+    // Raw reads that predate series may leave these out: no series then.
+    series: row.series && row.seriesIndex ? { id: row.series.id, index: row.seriesIndex, count: row.series.occurrenceCount } : null,
   };
 }
