@@ -13,6 +13,7 @@ import { InFlight } from './http/in-flight.js';
 import { isOpsPath, opsHandler } from './http/ops.js';
 import { importHandler, isImportPath } from './imports/imports.http.js';
 import { displayHandler, isDisplayPath } from './queue/display.http.js';
+import { isPatientLinkPath, patientLinkHandler } from './messages/patient-link.http.js';
 import { fhirHandler, isFhirPath } from './fhir/fhir.http.js';
 import { rendererHandler } from './http/renderer.js';
 import { observeStreams } from './observability/metrics.js';
@@ -81,6 +82,7 @@ export function createServer(options: ServerOptions) {
   const ops = opsHandler({ readiness, metricsToken: options.metricsToken });
   const imports = importHandler(options.deps);
   const display = displayHandler(options.deps);
+  const patientLink = patientLinkHandler(options.deps);
   const fhir = fhirHandler(options.deps, { maxBodyBytes: limits.maxBodyBytes });
   observeStreams(changesStats);
   const inFlight = new InFlight();
@@ -133,6 +135,10 @@ export function createServer(options: ServerOptions) {
     if (isDisplayPath(url)) {
       // The waiting-room page: public, read-only, its own CSP (display.http.ts).
       return refuseAtEdge(req, res, limits, READ_METHODS) ? undefined : display(req, res);
+    }
+    if (isPatientLinkPath(url)) {
+      // A patient's link from a message: public, signed, its own CSP (messages/patient-link.http.ts).
+      return refuseAtEdge(req, res, limits, API_METHODS) ? undefined : patientLink(req, res);
     }
     if (isOpsPath(url)) {
       setSecurityHeaders(res, API_CSP);

@@ -1,6 +1,7 @@
 import { startHoldSweeper } from './booking/hold-sweeper.js';
 import { startSessionGenerator } from './sessions/session-generator.js';
 import type { Deps } from './deps.js';
+import { startMessageJobs } from './jobs/message-jobs.js';
 import { startEventRetention } from './sync/retention.js';
 import { startWaitlistWorker } from './waitlist/waitlist-worker.js';
 
@@ -20,6 +21,8 @@ export function startBackground(deps: Deps, options: BackgroundOptions): Backgro
   // Walk-in sessions of every tenant made ahead, at start and daily.
   jobs.push(startSessionGenerator(deps.sessionTemplates, deps.logger));
   if (options.eventRetentionDays !== undefined) jobs.push(startEventRetention(deps.db, deps.logger, { days: options.eventRetentionDays }));
+  // Messages to patients: the job queue's workers (pg-boss), in every process.
+  jobs.push(startMessageJobs(deps));
   // Reads the event log for this process's live subscriptions; stopping it ends them so desks reconnect.
   void deps.logReader.start().catch((err: unknown) => deps.logger.error({ err }, 'event log reader failed to start'));
   jobs.push({ stop: () => deps.logReader.stop() });

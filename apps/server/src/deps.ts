@@ -63,6 +63,7 @@ import { LogReader } from './sync/log-reader.js';
 import { StreamLimit } from './sync/stream-limit.js';
 import { TokensRepository } from './tokens/tokens.repository.js';
 import { TokensService } from './tokens/tokens.service.js';
+import { messagingDeps, type MessagingDeps, type MessagingOptions } from './messages/wiring.js';
 import { ApiClientsRepository } from './api-clients/api-clients.repository.js';
 import { ApiClientsService } from './api-clients/api-clients.service.js';
 import { BulkPublish } from './fhir/bulk-publish.js';
@@ -144,6 +145,10 @@ export interface Deps {
   /** The FHIR R4 scheduling API (its bookings through the booking commands) and SMART Scheduling Links. */
   fhir: FhirService;
   fhirBulk: BulkPublish;
+  /** Reminders and confirmations: settings, sending, the patient's link (messages/wiring.ts). */
+  messages: MessagingDeps['messages'];
+  messageDispatcher: MessagingDeps['messageDispatcher'];
+  outbox: MessagingDeps['outbox'];
   now: () => Date;
 }
 
@@ -154,6 +159,8 @@ export interface DepsOptions {
   now?: () => Date;
   /** How many days ahead walk-in sessions are generated (default 28). */
   sessionDaysAhead?: number;
+  /** SMTP, From address, the patients' links' address, an SMS provider (messages/wiring.ts). */
+  messaging?: MessagingOptions;
 }
 
 export function createDeps(options: DepsOptions): Deps {
@@ -220,6 +227,7 @@ export function createDeps(options: DepsOptions): Deps {
     apiClients: new ApiClientsService(db, new ApiClientsRepository(), now),
     fhir,
     fhirBulk: new BulkPublish(db, fhirRepo, fhir, now),
+    ...messagingDeps(db, options.logger, new VisitService(db, new VisitRepository(), bookings, appointments, now), options.messaging, now),
     now,
   };
 }

@@ -41,6 +41,12 @@ const schema = z.object({
   FRONTDESK_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
   /** On SIGTERM, how long requests in flight may still finish before their connections are closed. */
   FRONTDESK_DRAIN_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  /** Email to patients goes through this SMTP server (smtp://user:password@host:587, smtps://…); unset, it stays in the log's outbox. */
+  FRONTDESK_SMTP_URL: z.string().url().optional(),
+  /** The From of email to patients. */
+  FRONTDESK_MAIL_FROM: z.string().min(3).optional(),
+  /** The address patients open their links at (https://clinic.example); the server's own address by default. */
+  FRONTDESK_PUBLIC_URL: z.string().url().optional(),
   /** Traces go over OTLP to this collector; unset, tracing is off (the SDK is not even loaded). */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('frontdesk-server'),

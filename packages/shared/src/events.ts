@@ -1,5 +1,6 @@
 import type { AppointmentView, CapacitySessionView, StaffRole, TimeOffView, TokenView } from './dto.js';
 import type { QueueTokenChange } from './queue.js';
+import type { MessageView } from './messages.js';
 import type { WaitlistEntryView, WaitlistOfferView } from './waitlist.js';
 
 // Event types of the log. Each payload carries what a desk needs to patch its
@@ -67,6 +68,12 @@ export type EventPayloads = {
   'clinic.settings_changed': { timeFormat: '24h' | '12h'; checkInWindowMin?: number; lateCancelNoticeHours?: number };
   /** A staff account changed; never carries secrets. `previousBranchIds`: the branches before a change of branches (absent otherwise, and on older events). */
   'staff.changed': { staffId: string; change: 'created' | 'disabled' | 'enabled' | 'branches' | 'password' | 'password_reset' | 'role' | 'updated'; role: StaffRole; branchIds: string[]; previousBranchIds?: string[] };
+  /** A message to a patient was queued, sent, failed, bounced, or dropped: the appointment shows its delivery state. */
+  'message.state_changed': { message: MessageView };
+  /** The patient confirmed (or cancelled) through a message's link; a cancel also appends the appointment's own cancellation. */
+  'message.patient_answered': { appointmentId: string; messageId: string; answer: 'confirmed' | 'cancelled' };
+  /** The clinic's messages (which, templates, quiet hours) changed. */
+  'message.settings_changed': { version: number };
   /** A staff member signed out (of one desk, or everywhere): for the audit trail and for their open streams, never shown on a desk. */
   'staff.signed_out': { staffId: string; everywhere: boolean };
   /** Waitlist (waitlist/): an entry added, removed or expired; a freed time offered, booked or no longer on offer. */

@@ -23,3 +23,4 @@ export * from './visit-schemas.js';
 export * from './api-clients.js';
 export * from './series-schemas.js';
 export * from './waitlist.js';
+export * from './messages.js';

@@ -3,6 +3,7 @@ import { branchesRouter } from '../branches/branches.router.js';
 import { firstRunRouter } from '../firstrun/firstrun.router.js';
 import { hoursRouter } from '../hours/hours.router.js';
 import { importsRouter } from '../imports/imports.router.js';
+import { messagesRouter } from '../messages/messages.router.js';
 import { productsRouter } from '../products/products.router.js';
 import { resourcesRouter } from '../resources/resources.router.js';
 import { servicesRouter } from '../services/services.router.js';
@@ -20,5 +21,6 @@ export const setupRouter = router({
   products: productsRouter,
   sessions: sessionTemplatesRouter,
   imports: importsRouter,
+  messages: messagesRouter,
   apiClients: apiClientsRouter,
 });

@@ -1,6 +1,7 @@
 import type { EventPayloads, EventType } from '@frontdesk/shared';
 import { Prisma } from '../db/prisma.js';
 import type { Tx } from '../db/tx.js';
+import { MESSAGE_TRIGGERS, scheduleMessages } from '../messages/schedule.js';
 import { noteEventsWritten } from '../db/commit-wake.js';
 
 export interface NewEvent<T extends EventType = EventType> {
@@ -41,4 +42,6 @@ export async function appendEvents(tx: Tx, author: EventAuthor, events: readonly
   await tx.$executeRaw`${prefix}
     INSERT INTO "event" ("tenant_id", "branch_id", "type", "aggregate_id", "patient_id", "payload", "actor_id", "desk")
     VALUES ${Prisma.join(rows)}`;
+  // Booked, moved and cancelled appointments schedule or drop their patient's messages in this same transaction.
+  if (events.some((e) => MESSAGE_TRIGGERS.has(e.type))) await scheduleMessages(tx, events);
 }
