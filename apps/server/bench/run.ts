@@ -10,6 +10,7 @@ import { benchDirectSql, benchHotContention, benchThroughput, overlapCount, seed
 import { benchPropagation } from './propagation.js';
 import { benchImport } from './imports.js';
 import { benchPatientSearch } from './patient-search.js';
+import { benchSeries } from './series.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
     const imports = await benchImport(importDb, { rows: IMPORT_ROWS });
     console.log(`bench: patient search on the ${IMPORT_ROWS.toLocaleString('en')} imported patients (name words, phone, date of birth)`);
     const patientSearch = await benchPatientSearch(importDb, { rows: IMPORT_ROWS });
+    console.log('bench: series of 52 weekly occurrences checked and booked (ms), demo clinic, 5 runs');
+    const series = await benchSeries(await freshDatabase(adminUrl, `frontdesk_bench_series_${Date.now()}`));
 
     console.log('bench: renderer in Chromium (demo clinic)');
     if (!existsSync(path.join(ROOT, 'apps/desktop/out/renderer/index.html'))) {
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
       renderer,
       imports,
       patientSearch,
+      series,
     };
     await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -114,6 +118,7 @@ async function main(): Promise<void> {
     else console.log(`renderer: launch to interactive day view p50 ${renderer.coldMs.p50} ms (empty cache), ${renderer.warmMs.p50} ms (persisted cache); change on a second desk p50 ${renderer.secondDeskMs.p50} ms, p95 ${renderer.secondDeskMs.p95} ms`);
     console.log(`import of ${imports.rows.toLocaleString('en')} patients (${imports.fileMiB} MiB): preview ${imports.preview.seconds} s (${imports.preview.rowsPerSecond} rows/s), apply ${imports.apply.seconds} s (${imports.apply.rowsPerSecond} rows/s), same file again ${imports.sameFileAgain.seconds} s, with one row more ${imports.editedFileAgain.seconds} s (created ${imports.editedFileAgain.created}); patients in SQL ${imports.patientsInSql}`);
     console.log(`patient search on ${patientSearch.patients.toLocaleString('en')} patients: name words p50 ${patientSearch.nameTokens.p50Ms} ms, p99 ${patientSearch.nameTokens.p99Ms} ms; phone p50 ${patientSearch.phone.p50Ms} ms, p99 ${patientSearch.phone.p99Ms} ms; date of birth p50 ${patientSearch.dateOfBirth.p50Ms} ms, p99 ${patientSearch.dateOfBirth.p99Ms} ms`);
+    console.log(`series of ${series.occurrences} weekly occurrences: check p50 ${series.checkMs.p50} ms, book p50 ${series.bookMs.p50} ms (one transaction; booked ${series.bookedPerRun.join(', ')} per run); overlaps in SQL ${series.overlapsInSql}`);
     console.log(`written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);

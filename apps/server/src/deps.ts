@@ -219,7 +219,7 @@ export function createDeps(options: DepsOptions): Deps {
     imports: new ImportsService(db, new ImportsRepository(), catalogues, now),
     services: new ServicesService(db, new ServicesRepository(), catalogues, serviceTerms, affected, now),
     products: new ProductsService(db, new ProductsRepository()),
-    series: new SeriesService(db, new SeriesRepository(), new SeriesChecks(db, availability, bookings), booking, appointments, serviceTerms, idempotency, now),
+    series: new SeriesService(db, new SeriesRepository(), new SeriesChecks(db, availability, bookings), booking, appointments, serviceTerms, idempotency, bookings, now),
     seriesChanges: new SeriesChanges(db, new SeriesRepository(), bookings, new VisitRepository(), appointments, booking, new VisitService(db, new VisitRepository(), bookings, appointments, now), new MoveWithinTransaction(bookings, appointments, availability, conflicts, holdExpiry), now),
     sessionTemplates: new SessionTemplatesService(db, new SessionsRepository(), now, options.sessionDaysAhead ?? 28),
     waitlist: new WaitlistService(db, waitlist, booking, now),

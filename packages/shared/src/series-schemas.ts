@@ -50,6 +50,8 @@ export const seriesPlanInput = z.object({
   /** Other resources asked for on every visit (a room); the rest are picked per visit. */
   resourceIds: z.array(id).max(4, 'Choose at most 4 other resources.').default([]),
   note: z.string().trim().max(1000, 'A note has at most 1000 characters.').default(''),
+  /** This desk's own hold on the first visit's time: looked past by the check, released in the booking's transaction. */
+  replacingHoldId: id.optional(),
 });
 
 export const seriesCheckInput = seriesPlanInput;

@@ -36,18 +36,19 @@ export class SeriesChecks {
     private readonly bookings: BookingRepository,
   ) {}
 
-  wanted(actor: Actor, plan: Pick<SeriesPlan, 'branchId' | 'serviceId' | 'patientId'>, service: ServiceInfo, t: Target): Wanted {
-    return { tenantId: actor.tenantId, branchId: plan.branchId, serviceId: plan.serviceId, start: t.start, resourceIds: t.resourceIds, patientId: plan.patientId, occupied: occupiedRange(service, t.start) };
+  /** `exclude`: the desk's own hold the series replaces, looked past. */
+  wanted(actor: Actor, plan: Pick<SeriesPlan, 'branchId' | 'serviceId' | 'patientId'>, service: ServiceInfo, t: Target, exclude?: string | null): Wanted {
+    return { tenantId: actor.tenantId, branchId: plan.branchId, serviceId: plan.serviceId, start: t.start, resourceIds: t.resourceIds, patientId: plan.patientId, occupied: occupiedRange(service, t.start), ...(exclude ? { excludeAppointmentId: exclude } : {}) };
   }
 
   /** Each target checked; `tx`: read the patient's appointments inside the booking's transaction. */
-  async check(actor: Actor, plan: Pick<SeriesPlan, 'branchId' | 'serviceId' | 'patientId'>, service: ServiceInfo, targets: readonly Target[], tx?: Tx): Promise<TargetCheck[]> {
+  async check(actor: Actor, plan: Pick<SeriesPlan, 'branchId' | 'serviceId' | 'patientId'>, service: ServiceInfo, targets: readonly Target[], exclude: string | null, tx?: Tx): Promise<TargetCheck[]> {
     const out: TargetCheck[] = [];
     for (const target of targets) {
-      const wanted = this.wanted(actor, plan, service, target);
+      const wanted = this.wanted(actor, plan, service, target, exclude);
       const slot = await this.availability.check(wanted);
       const end = slot.ok ? new Date(slot.slot.endsAt) : new Date(target.start.getTime() + service.durationMin * MINUTE);
-      const theirs = slot.ok ? await this.bookings.patientAppointmentsDuring(tx ?? this.db, actor.tenantId, plan.patientId, { start: target.start, end }) : [];
+      const theirs = slot.ok ? await this.bookings.patientAppointmentsDuring(tx ?? this.db, actor.tenantId, plan.patientId, { start: target.start, end }, exclude ?? undefined) : [];
       out.push({ target, wanted, slot, patientBusy: theirs.length > 0 });
     }
     return out;

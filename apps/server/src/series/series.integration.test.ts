@@ -163,6 +163,22 @@ describe('booking a series', () => {
     expect(result.series.occurrences.map((o) => o.appointment !== null)).toEqual([true, false, true, false]);
   });
 
+  it("from the desk's own hold on the first visit: the check looks past it, the booking releases it in the same transaction", async () => {
+    const day = monday(17);
+    const plan = gpSeries(day, '16:00');
+    const hold = await desk.booking.hold({ branchId: demo.branches.east, serviceId: demo.services.gp, startsAt: plan.startsAt, resourceIds: [r('drCarter')] });
+    const without = await desk.series.check(plan);
+    expect(without.occurrences[0]!.state).toBe('taken');
+    const check = await desk.series.check({ ...plan, replacingHoldId: hold.id });
+    expect(check.occurrences.map((o) => o.state)).toEqual(['free', 'free', 'free', 'free']);
+    // Another desk's hold is never looked past.
+    expect((await other.series.check({ ...plan, replacingHoldId: hold.id })).occurrences[0]!.state).toBe('taken');
+    const result = booked(await desk.series.book({ ...plan, replacingHoldId: hold.id }));
+    expect(result.booked.length).toBe(4);
+    expect((await q<{ status: string }>(`SELECT status::text AS status FROM appointment WHERE id = $1`, [hold.id]))[0]!.status).toBe('RELEASED');
+    expect(await overlaps()).toBe(0);
+  });
+
   it('the same idempotency key again answers the first series; nothing is booked twice', async () => {
     const plan = gpSeries(monday(7), '15:00', nextPatient(), { idempotencyKey: 'series-key-0001' });
     const first = booked(await desk.series.book(plan));

@@ -14,7 +14,7 @@ import {
 } from '@frontdesk/shared';
 import { assertBranch, type Actor } from '../auth/scope.js';
 import type { Appointments } from '../booking/appointments.js';
-import { slotLockKeys, type ServiceInfo } from '../booking/booking.repository.js';
+import { slotLockKeys, type BookingRepository, type ServiceInfo } from '../booking/booking.repository.js';
 import type { BookingService } from '../booking/booking.service.js';
 import { author } from '../booking/events.js';
 import type { ServiceTermsCache } from '../booking/service-terms.js';
@@ -44,13 +44,14 @@ export class SeriesService {
     private readonly appointments: Appointments,
     private readonly terms: ServiceTermsCache,
     private readonly idempotency: IdempotencyService,
+    private readonly bookings: BookingRepository,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** The preview: each occurrence free, or taken with its nearest alternatives. Writes nothing. */
   async check(actor: Actor, input: z.output<typeof seriesCheckInput>): Promise<SeriesCheckView> {
-    const { zone, service, expanded, targets } = await this.plan(actor, input);
-    const checks = await this.checks.check(actor, input, service, targets);
+    const { zone, service, expanded, targets, replacing } = await this.plan(actor, input);
+    const checks = await this.checks.check(actor, input, service, targets, replacing);
     return { summary: expanded.summary, timeZone: zone, occurrences: await this.checks.describe(actor, input, service, checks, this.ranges(checks, service)) };
   }
 
@@ -65,7 +66,7 @@ export class SeriesService {
     const keyed = input.idempotencyKey ? seriesClaim(input.idempotencyKey, input) : null;
     const replayed = keyed && (await this.replayed(actor, keyed));
     if (replayed) return replayed;
-    const { zone, service, expanded, targets: planned } = await this.plan(actor, input);
+    const { zone, service, expanded, targets: planned, replacing } = await this.plan(actor, input);
     const picks = new Map(input.picks.map((p) => [p.index, p]));
     const skipped = planned.filter((t) => picks.get(t.index)?.action === 'skip');
     const targets: Target[] = planned
@@ -82,7 +83,7 @@ export class SeriesService {
     for (let attempt = 1; ; attempt++) {
       try {
         const done = await inTransaction(this.db, { tenantId: actor.tenantId, locks, timeoutMs: 60_000 }, async (tx) => {
-          const checks = await this.checks.check(actor, input, service, targets, tx);
+          const checks = await this.checks.check(actor, input, service, targets, replacing, tx);
           const free = checks.filter((c) => c.slot.ok && !c.patientBusy);
           const taken = checks.filter((c) => !(c.slot.ok && !c.patientBusy));
           if (free.length === 0 || (input.mode === 'all' && taken.length > 0)) return { written: false as const, taken };
@@ -103,10 +104,13 @@ export class SeriesService {
             createdBy: actor.staffId,
           });
           const booked: AppointmentView[] = [];
+          // The desk's own hold goes with the first placement, in this transaction (insertIn releases it first).
+          let hold = replacing;
           for (const c of free) {
             if (!c.slot.ok) continue;
             const placed = { ...c.wanted, occupied: { start: c.wanted.occupied.start, end: new Date(Date.parse(c.slot.slot.endsAt) + service.bufferAfterMin * MINUTE) } };
-            const placement = { mode: 'book' as const, branchId: input.branchId, serviceId: input.serviceId, startsAt: c.target.start.toISOString(), resourceIds: c.slot.slot.resourceIds, patientId: input.patientId, holdMinutes: null, products: [], note: input.note, series: { id: seriesId, index: c.target.index } };
+            const placement = { mode: 'book' as const, branchId: input.branchId, serviceId: input.serviceId, startsAt: c.target.start.toISOString(), resourceIds: c.slot.slot.resourceIds, patientId: input.patientId, holdMinutes: null, products: [], note: input.note, series: { id: seriesId, index: c.target.index }, replacing: hold };
+            hold = null;
             booked.push(await this.booking.insertIn(tx, actor, placement, null, service, placed, c.slot.slot.resourceIds));
           }
           if (keyed) await this.idempotency.keep(tx, actor, keyed, { branchId: input.branchId, appointmentId: booked[0]!.id });
@@ -158,11 +162,13 @@ export class SeriesService {
     if (!(await this.repo.patientExists(this.db, actor.tenantId, input.patientId))) throw notFound('patient');
     const service: ServiceInfo = await this.terms.get(actor.tenantId, input.serviceId, input.branchId);
     const expanded = expand(this.notPast(new Date(input.startsAt), 'startsAt'), input.rule, zone);
+    // Only this sign-in's own live hold is looked past; anyone else's stays in the way.
+    const replacing = input.replacingHoldId && (await this.bookings.isOwnLiveHold(this.db, actor.tenantId, input.replacingHoldId, actor.sessionId)) ? input.replacingHoldId : null;
     const targets: Target[] = expanded.starts.map((start, i) => {
       const practitionerId = input.practitionerIds[i % input.practitionerIds.length]!;
       return { index: i + 1, start, practitionerId, resourceIds: [practitionerId, ...input.resourceIds.filter((r) => r !== practitionerId)] };
     });
-    return { zone, service, expanded, targets };
+    return { zone, service, expanded, targets, replacing };
   }
 
   private ranges(checks: readonly TargetCheck[], service: ServiceInfo) {
