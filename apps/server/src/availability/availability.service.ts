@@ -37,7 +37,13 @@ export interface SlotQuery {
 }
 
 /** `branchIds` is accepted for symmetry with SlotQuery and ignored: `branchId` is the branch. */
-export type CheckQuery = Omit<SlotQuery, 'from' | 'to' | 'limit' | 'exactStart' | 'branchIds'> & { branchIds?: string[]; branchId: string; start: Date };
+export type CheckQuery = Omit<SlotQuery, 'from' | 'to' | 'limit' | 'exactStart' | 'branchIds'> & {
+  branchIds?: string[];
+  branchId: string;
+  start: Date;
+  /** Reads what is busy inside this transaction (a booking's own, under its locks); the catalogue still comes from the cache. */
+  busyIn?: Tx;
+};
 
 export interface AlternativesQuery {
   tenantId: string;
@@ -121,7 +127,7 @@ export class AvailabilityService {
 
     const variants = byLength(cat, plan);
     const occupy = occupiedBy(longest(variants), q.start.getTime());
-    const busy = await this.repo.busy(q.tx ?? this.db, {
+    const busy = await this.repo.busy(q.tx ?? q.busyIn ?? this.db, {
       tenantId: q.tenantId,
       resourceIds: candidateIds([plan]),
       branchIds: [branch.id],

@@ -25,7 +25,7 @@ import { appendEvents, type AnyNewEvent } from '../sync/append.js';
 import { toAppointmentView } from '../views/appointment.js';
 import { label, type Appointments } from './appointments.js';
 import { slotLockKeys, type BookingRepository, type CurrentAppointment, type ServiceInfo, type TransitionArgs } from './booking.repository.js';
-import type { Conflicts, Wanted } from './conflicts.js';
+import type { Conflicts, SlotRefusal, Wanted } from './conflicts.js';
 import { appointmentEvent, author, movedEvent, stockEvents, taken, type AppointmentEventType } from './events.js';
 import type { ServiceTermsCache } from './service-terms.js';
 import type { SessionHolds } from './session-holds.js';
@@ -93,20 +93,36 @@ export class BookingService {
     const service = await this.terms.get(actor.tenantId, p.serviceId, p.branchId);
     const start = this.startOf(p.startsAt);
     const wanted: Wanted = { tenantId: actor.tenantId, branchId: p.branchId, serviceId: p.serviceId, start, resourceIds: [...p.resourceIds], patientId: p.patientId, occupied: occupiedRange(service, start), ...(p.replacing ? { excludeAppointmentId: p.replacing } : {}) };
-    for (let attempt = 1; ; attempt++) {
-      const slot = await traced('booking.availability_check', () => this.availability.check(wanted), { [ATTR.attempt]: attempt });
-      if (!slot.ok) {
-        // A retry that lost the race to its own first request finds that request's appointment in the slot.
-        const earlier = claim && (await this.replayed(actor, claim));
-        if (earlier) return earlier;
-        if (slot.code === 'SLOT_TAKEN') bookingConflicts.inc({ command: p.mode, stage: 'check' });
-        throw await this.conflicts.refused(slot, wanted);
-      }
-      // The slot's end is the length of the practitioner it is with (their own, else the service's).
-      const placed: Wanted = { ...wanted, occupied: occupiedRange(service, start, new Date(slot.slot.endsAt)) };
+    // Locked before the check: the resources asked for, over the service's time; a pick beyond them is locked on the next try.
+    let locking = { ids: [...p.resourceIds], range: wanted.occupied };
+    for (let attempt = 1; ; ) {
+      const locks = slotLockKeys([...locking.ids, p.patientId], locking.range);
+      let placed = wanted;
+      let picked: string[] = [];
       try {
-        return await this.insert(actor, p, claim, service, placed, slot.slot.resourceIds);
+        return await inTransaction(this.db, { tenantId: actor.tenantId, locks }, async (tx) => {
+          // Checked under the slot's locks in the booking's own transaction: a desk queued behind another's booking sees it here.
+          const slot = await traced('booking.availability_check', () => this.availability.check({ ...wanted, busyIn: tx }), { [ATTR.attempt]: attempt });
+          if (!slot.ok) throw new NotFree(slot);
+          // The slot's end is the length of the practitioner it is with (their own, else the service's).
+          placed = { ...wanted, occupied: occupiedRange(service, start, new Date(slot.slot.endsAt)) };
+          picked = slot.slot.resourceIds;
+          const held = new Set(locks);
+          if (!slotLockKeys([...picked, p.patientId], placed.occupied).every((k) => held.has(k))) throw new Relock();
+          return this.insertIn(tx, actor, p, claim, service, placed, picked);
+        });
       } catch (error) {
+        if (error instanceof Relock) {
+          locking = { ids: [...new Set([...locking.ids, ...picked])], range: { start: minDate(locking.range.start, placed.occupied.start), end: maxDate(locking.range.end, placed.occupied.end) } };
+          continue;
+        }
+        if (error instanceof NotFree) {
+          // A retry that lost the race to its own first request finds that request's appointment in the slot.
+          const earlier = claim && (await this.replayed(actor, claim));
+          if (earlier) return earlier;
+          if (error.slot.code === 'SLOT_TAKEN') bookingConflicts.inc({ command: p.mode, stage: 'check' });
+          throw await this.conflicts.refused(error.slot, wanted);
+        }
         // A retry of a command that another request just carried out: its result, or a refusal.
         if (claim && isUniqueViolation(error, IDEMPOTENCY_KEY_CONSTRAINT)) {
           const earlier = await this.replayed(actor, claim);
@@ -114,14 +130,9 @@ export class BookingService {
         }
         if (!isExclusionViolation(error)) throw error;
         bookingConflicts.inc({ command: p.mode, stage: 'constraint' });
-        await this.conflicts.afterConstraint(placed, slot.slot.resourceIds, attempt);
+        await this.conflicts.afterConstraint(placed, picked, attempt++);
       }
     }
-  }
-
-  /** One attempt at a placement, in its own transaction under the slot's locks. */
-  private insert(actor: Actor, p: Placement, claim: IdempotencyClaim | null, service: ServiceInfo, wanted: Wanted, resourceIds: string[]): Promise<AppointmentView> {
-    return inTransaction(this.db, { tenantId: actor.tenantId, locks: slotLockKeys([...resourceIds, p.patientId], wanted.occupied) }, (tx) => this.insertIn(tx, actor, p, claim, service, wanted, resourceIds));
   }
 
   /**
@@ -320,6 +331,19 @@ export class BookingService {
     return this.idempotency.earlier(actor, claim, async (tx, r) => (r.appointmentId ? this.appointments.view(tx, r.appointmentId) : null));
   }
 }
+
+/** The slot was not free when checked under its locks (nothing was written). */
+class NotFree extends Error {
+  constructor(readonly slot: SlotRefusal) {
+    super('not free');
+  }
+}
+
+/** The check picked resources (or a longer time) the transaction had not locked: try again holding those locks too. */
+class Relock extends Error {}
+
+const minDate = (a: Date, b: Date): Date => (a.getTime() <= b.getTime() ? a : b);
+const maxDate = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
 
 /** The time taken from the resources, buffers included; `end` is the patient's end (the service's length unless the slot says otherwise). */
 export function occupiedRange(service: ServiceInfo, start: Date, end = new Date(start.getTime() + service.durationMin * MINUTE)): { start: Date; end: Date } {
