@@ -8,6 +8,8 @@ import { Finder } from './views/Finder.js';
 import { DaySheet } from './views/DaySheet.js';
 import { SetupView, maySetUp } from './views/setup/SetupView.js';
 import { PatientsView } from './views/patients/PatientsView.js';
+import { WaitlistView } from './views/waitlist/WaitlistView.js';
+import { OfferBanner } from './views/waitlist/OfferBanner.js';
 import { ShortcutsOverlay } from './components/ShortcutsOverlay.js';
 import { useOnline } from './lib/connection.js';
 import { rememberPlace, storedPlace, type Place } from './lib/desk-memory.js';
@@ -19,7 +21,7 @@ import { useLiveSync } from './sync/use-live-sync.js';
 import { useClinicClock } from './lib/clinic.js';
 import { useReleaseOnUnload } from './lib/unload.js';
 
-export type Screen = 'day' | 'finder' | 'sheet' | 'setup' | 'patients';
+export type Screen = 'day' | 'finder' | 'sheet' | 'setup' | 'patients' | 'waitlist';
 
 /** Where each role starts its day: the call centre searches, managers review, the rest book. */
 const HOME_SCREEN: Record<StaffRole, Screen> = {
@@ -82,6 +84,7 @@ function Desk({ serverUrl }: { serverUrl: string }) {
     { key: 'g', label: 'Day grid', run: () => setScreen('day') },
     { key: 's', label: 'Setup', run: () => setScreen('setup'), when: () => maySetup },
     { key: 'p', label: 'Patients', run: () => setScreen('patients'), when: () => mayFindPatients },
+    { key: 'l', label: 'Waitlist', run: () => setScreen('waitlist'), when: () => mayFindPatients },
     { key: 't', label: 'Today', run: () => setDate(today) },
     { key: 'ArrowLeft', label: 'Previous day', run: () => setDate(addDays(day, -1)) },
     { key: 'ArrowRight', label: 'Next day', run: () => setDate(addDays(day, 1)) },
@@ -134,6 +137,11 @@ function Desk({ serverUrl }: { serverUrl: string }) {
               Patients <kbd>P</kbd>
             </button>
           )}
+          {mayFindPatients && (
+            <button data-testid="tab-waitlist" className={screen === 'waitlist' ? 'on' : ''} onClick={() => setScreen('waitlist')}>
+              Waitlist <kbd>L</kbd>
+            </button>
+          )}
           {mayReviewSheet && (
             <button data-testid="tab-sheet" className={screen === 'sheet' ? 'on' : ''} onClick={() => setScreen('sheet')}>
               Day sheet <kbd>D</kbd>
@@ -162,6 +170,8 @@ function Desk({ serverUrl }: { serverUrl: string }) {
           Can't reach the server — showing the last known day, read-only. Retrying…
         </div>
       )}
+      {/* Freed times offered to the waitlist reach every desk at once; the Waitlist tab lists them itself. */}
+      {mayFindPatients && screen !== 'waitlist' && <OfferBanner timeZone={timeZone} />}
       <main className="content">
         {!branch ? (
           <div className="empty">{branches.isError ? 'Could not load your branches.' : 'Loading…'}</div>
@@ -179,6 +189,8 @@ function Desk({ serverUrl }: { serverUrl: string }) {
           <SetupView branch={branch} />
         ) : screen === 'patients' ? (
           <PatientsView timeZone={timeZone} />
+        ) : screen === 'waitlist' ? (
+          <WaitlistView today={today} timeZone={timeZone} />
         ) : (
           <DaySheet branch={branch} date={day} />
         )}

@@ -20,6 +20,7 @@ export const SHORTCUT_GROUPS: [string, ShortcutRow[]][] = [
       row('G', 'Day grid'),
       row('F', 'Finder'),
       row('P', 'Patients'),
+      row('L', 'Waitlist, with the freed times on offer'),
       row('D', 'Day sheet (managers)'),
       row('S', 'Setup'),
       row('T', 'Today'),

@@ -189,6 +189,15 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
       void queryClient.invalidateQueries(trpc.admin.staff.pathFilter());
       void queryClient.invalidateQueries(trpc.admin.audit.setup.pathFilter());
       return 'applied';
+    case 'waitlist.added':
+    case 'waitlist.removed':
+    case 'waitlist.expired':
+    case 'waitlist.offer':
+    case 'waitlist.booked':
+    case 'waitlist.offer_closed':
+      // The waitlist and the freed times on offer (every desk's banner) follow.
+      void queryClient.invalidateQueries(trpc.waitlist.pathFilter());
+      return 'applied';
     default:
       if (SETUP_EVENT_TYPES.has(event.type)) {
         // Setup changes are rare and touch many views: reload the catalogue, the setup screens and availability.
