@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import type { Permission } from '@frontdesk/shared';
 import type { Branch } from '../../lib/types.js';
+import { ApiClientsSection } from './ApiClientsSection.js';
 import { BranchesSection } from './BranchesSection.js';
 import { ClinicSection } from './ClinicSection.js';
 import { HistorySection } from './HistorySection.js';
@@ -42,6 +43,8 @@ export const SETUP_SECTIONS: SetupSection[] = [
   { id: 'import', label: 'Import', permission: 'organisation.manage', Component: ImportSection },
   // The clinic's locale (its clock on every desk).
   { id: 'clinic', label: 'Clinic', permission: 'organisation.manage', Component: ClinicSection },
+  // Systems that book through the FHIR API (an EHR, a patient portal).
+  { id: 'api-clients', label: 'API clients', permission: 'organisation.manage', Component: ApiClientsSection },
   // The audit trail of every section above; keep it last.
   { id: 'history', label: 'History', permission: 'schedule.manage', Component: HistorySection },
 ];
