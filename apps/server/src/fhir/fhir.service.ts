@@ -20,6 +20,7 @@ import * as R from './resources.js';
 const DAY = 86_400_000;
 /** Slots are computed, not stored: one search covers at most this many days. */
 export const SLOT_WINDOW_DAYS = 31;
+const SLOT_CHUNK_MS = 2 * DAY;
 
 export class FhirService {
   constructor(
@@ -79,7 +80,12 @@ export class FhirService {
     for (const s of schedules) {
       if (q.status !== 'busy') {
         for (const service of s.services.filter((x) => !q.serviceId || x.id === q.serviceId)) {
-          const found = await this.availability.findSlots(c.actor, findSlotsInput.parse({ serviceId: service.id, branchIds: [s.branch.id], practitionerIds: [s.resource.id], from: q.from.toISOString(), to: q.to.toISOString(), limit: 200 }));
+          // Two days at a time: a day of 15-minute starts stays well under the search's 200 results.
+          const found = [];
+          for (let from = q.from.getTime(); from < q.to.getTime(); from += SLOT_CHUNK_MS) {
+            const to = Math.min(from + SLOT_CHUNK_MS, q.to.getTime());
+            found.push(...(await this.availability.findSlots(c.actor, findSlotsInput.parse({ serviceId: service.id, branchIds: [s.branch.id], practitionerIds: [s.resource.id], from: new Date(from).toISOString(), to: new Date(to).toISOString(), limit: 200 }))));
+          }
           for (const f of found) {
             const start = new Date(f.startsAt);
             const end = new Date(f.endsAt);
