@@ -135,12 +135,12 @@ export function fhirHandler(deps: Deps, options: FhirOptions = {}): (req: http.I
         const proposal = readProposal(body);
         forService(proposal.serviceId);
         const minutes = valueOf(parameters(body).get('hold-minutes')?.[0]);
-        return sendAppointment(r, c, await deps.fhir.hold(c, proposal, minutes ? Number(minutes) : undefined), 201);
+        return sendAppointment(r, c, await deps.fhir.hold(c, proposal, minutes ? Number(minutes) : undefined, idempotencyKey(req)), 201);
       }
       if (id === '$book') {
         const target = bookTarget(req, body);
         if ('proposal' in target) forService(target.proposal.serviceId);
-        return sendAppointment(r, c, await deps.fhir.book(c, target), 'proposal' in target ? 201 : 200);
+        return sendAppointment(r, c, await deps.fhir.book(c, target, idempotencyKey(req)), 'proposal' in target ? 201 : 200);
       }
       throw notFoundError('operation');
     }
@@ -291,6 +291,12 @@ const STATUS_FROM_FHIR: Record<string, string[]> = {
   cancelled: ['CANCELLED', 'EXPIRED', 'RELEASED'],
   noshow: ['NO_SHOW'],
 };
+
+/** A retried $hold or $book with the same key answers the first one's appointment (idempotency/), never a second booking. */
+function idempotencyKey(req: http.IncomingMessage): string | undefined {
+  const v = req.headers['idempotency-key'];
+  return (Array.isArray(v) ? v[0] : v) || undefined;
+}
 
 function weakTag(r: Resource): string {
   return `W/"${createHash('sha256').update(JSON.stringify(r)).digest('base64url').slice(0, 16)}"`;

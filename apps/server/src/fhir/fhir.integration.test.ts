@@ -215,6 +215,17 @@ describe('find → hold → book', () => {
     expect(booked.status).toBe(201);
     expect(booked.body.entry[0].resource.status).toBe('booked');
   });
+
+  it('a $book retried with the same Idempotency-Key answers the first booking, never a second one', async () => {
+    const body = params('appointment-resource', { resource: proposalFor({ start: at(monday(2), '15:00'), patientId: setup.demo.patients[4]! }) });
+    const headers = { 'idempotency-key': 'portal-retry-0001' };
+    const [first, second] = [await call('/Appointment/$book', { method: 'POST', body, headers }), await call('/Appointment/$book', { method: 'POST', body, headers })];
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body.entry[0].resource.id).toBe(first.body.entry[0].resource.id);
+    const { rows } = await setup.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM appointment WHERE patient_id = $1', [setup.demo.patients[4]]);
+    expect(rows[0]!.n).toBe(1);
+  });
 });
 
 describe('the desk and the API reach for the same time', () => {

@@ -174,19 +174,19 @@ export class FhirService {
   }
 
   /** Appointment/$hold (ITI-116): a proposed time held for this system (status pending), with its expiry. */
-  async hold(c: ApiCaller, proposal: Proposal, holdMinutes?: number): Promise<AppointmentView> {
+  async hold(c: ApiCaller, proposal: Proposal, holdMinutes?: number, idempotencyKey?: string): Promise<AppointmentView> {
     need(c, 'system/Appointment.write');
-    const input = parse(holdInput, { branchId: proposal.branchId, serviceId: proposal.serviceId, startsAt: proposal.start, resourceIds: proposal.resourceIds, ...(proposal.patientId ? { patientId: proposal.patientId } : {}), ...(holdMinutes ? { holdMinutes } : {}) });
+    const input = parse(holdInput, { branchId: proposal.branchId, serviceId: proposal.serviceId, startsAt: proposal.start, resourceIds: proposal.resourceIds, ...(proposal.patientId ? { patientId: proposal.patientId } : {}), ...(holdMinutes ? { holdMinutes } : {}), ...(idempotencyKey ? { idempotencyKey } : {}) });
     return this.booking.hold(c.actor, input);
   }
 
   /** Appointment/$book (ITI-117): a proposed time booked at once, or this system's held one confirmed. */
-  async book(c: ApiCaller, target: { proposal: Proposal } | { appointmentId: string; version: number | null; patientId: string | null }): Promise<AppointmentView> {
+  async book(c: ApiCaller, target: { proposal: Proposal } | { appointmentId: string; version: number | null; patientId: string | null }, idempotencyKey?: string): Promise<AppointmentView> {
     need(c, 'system/Appointment.write');
     if ('proposal' in target) {
       const p = target.proposal;
       if (!p.patientId) throw badInput('Name the patient (a Patient participant) to book.', 'Appointment.participant');
-      return this.booking.book(c.actor, parse(bookInput, { branchId: p.branchId, serviceId: p.serviceId, startsAt: p.start, resourceIds: p.resourceIds, patientId: p.patientId }));
+      return this.booking.book(c.actor, parse(bookInput, { branchId: p.branchId, serviceId: p.serviceId, startsAt: p.start, resourceIds: p.resourceIds, patientId: p.patientId, ...(idempotencyKey ? { idempotencyKey } : {}) }));
     }
     const current = await this.booking.get(c.actor, target.appointmentId);
     return this.booking.confirm(c.actor, parse(confirmInput, { appointmentId: current.id, version: target.version ?? current.version, ...(target.patientId ? { patientId: target.patientId } : {}) }));
