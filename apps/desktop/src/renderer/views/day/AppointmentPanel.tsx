@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { CANCEL_REASON_CODES, CANCEL_REASON_LABELS, type AppointmentView, type CancelReasonCode, type DayView } from '@frontdesk/shared';
+import { CANCEL_REASON_CODES, CANCEL_REASON_LABELS, type AppointmentView, type CancelReasonCode, type DayView, type SeriesScope } from '@frontdesk/shared';
 import { useAppointmentSteps } from '../../commands/booking.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { PanelHeader } from '../../components/PanelHeader.js';
@@ -9,6 +9,7 @@ import { useShortcuts } from '../../lib/shortcuts.js';
 import { clock, money, timeRange } from '../../lib/time.js';
 import { AppointmentEditForm } from './AppointmentEditForm.js';
 import { AppointmentHistory } from './AppointmentHistory.js';
+import { ScopeField, SeriesMove, seriesPlace, useSeriesCancel } from './series/SeriesActions.js';
 import { VisitProgress } from './VisitProgress.js';
 import { useAppointment } from './use-appointment.js';
 
@@ -38,6 +39,9 @@ export function AppointmentPanel({
   const [history, setHistory] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const steps = useAppointmentSteps();
+  // An occurrence of a series: cancel this visit, it and the following, or the whole series.
+  const [scope, setScope] = useState<SeriesScope>('this');
+  const seriesCancel = useSeriesCancel();
   const busy = steps.checkIn.isPending || steps.noShow.isPending || steps.cancel.isPending || steps.startConsultation.isPending || steps.complete.isPending;
   const outcome = (done: string) => ({
     onDone: () => {
@@ -76,6 +80,12 @@ export function AppointmentPanel({
         </dd>
         <dt>With</dt>
         <dd>{appointment.resources.map((r) => day.resources.find((x) => x.id === r.resourceId)?.name ?? 'another branch resource').join(' + ')}</dd>
+        {appointment.series && (
+          <>
+            <dt>Series</dt>
+            <dd data-testid="series-place">Visit {seriesPlace(appointment)}</dd>
+          </>
+        )}
         {appointment.patient && <Detail term="Patient">{`${appointment.patient.name} · ${appointment.patient.phone}`}</Detail>}
         {appointment.note && <Detail term="Note">{appointment.note}</Detail>}
         {appointment.status === 'CANCELLED' && (
@@ -95,6 +105,11 @@ export function AppointmentPanel({
         )}
       </dl>
       <VisitProgress appointment={appointment} timeZone={tz} />
+      {editing && booked && appointment.series && (
+        <p className="muted" data-testid="series-edit-note">
+          Edit changes visit {seriesPlace(appointment)} only; "Move visits…" moves this and the following, or the whole series.
+        </p>
+      )}
       {editing && booked && (
         <AppointmentEditForm
           appointment={appointment}
@@ -111,7 +126,7 @@ export function AppointmentPanel({
           Move to {clock(Date.parse(appointment.startsAt) + moving * 60_000, tz)} — <kbd>Enter</kbd> to commit, <kbd>Esc</kbd> to cancel
         </p>
       )}
-      <ErrorLine message={error} testId="appointment-error" />
+      <ErrorLine message={error ?? seriesCancel.error} testId="appointment-error" />
       <div className="actions">
         {booked && (
           <button data-testid="edit-open" disabled={!online || busy || editing} onClick={() => setEditing(true)}>
@@ -143,6 +158,7 @@ export function AppointmentPanel({
             Cancel…
           </button>
         )}
+        {booked && appointment.series && <SeriesMove appointment={appointment} timeZone={tz} onNotice={onNotice} />}
         <button data-testid="history-open" onClick={() => setHistory((h) => !h)}>
           History <kbd>H</kbd>
         </button>
@@ -153,9 +169,17 @@ export function AppointmentPanel({
           onSubmit={(e) => {
             e.preventDefault();
             if (!reasonCode) return;
+            if (appointment.series && scope !== 'this') {
+              seriesCancel.run({ appointmentId, version: appointment.version, scope, reasonCode, reason }, (n) => {
+                setCancelling(false);
+                onNotice(`${n} visits cancelled.`);
+              });
+              return;
+            }
             steps.cancel.run({ appointmentId, version: appointment.version, reasonCode, reason }, { ...outcome('Cancelled.'), onSettled: () => setCancelling(false) });
           }}
         >
+          {appointment.series && <ScopeField value={scope} onChange={setScope} verb="Cancel" testId="cancel-scope" />}
           <label>
             Reason
             <select data-testid="cancel-reason-code" autoFocus required value={reasonCode} onChange={(e) => setReasonCode(e.target.value as CancelReasonCode)}>
@@ -174,7 +198,7 @@ export function AppointmentPanel({
             <input data-testid="cancel-reason" placeholder="What the patient said" value={reason} onChange={(e) => setReason(e.target.value)} required={reasonCode === 'OTHER'} />
           </label>
           <button data-testid="cancel-confirm" className="danger" disabled={!online || busy || !reasonCode || (reasonCode === 'OTHER' && !reason.trim())}>
-            Cancel appointment
+            {appointment.series && scope !== 'this' ? 'Cancel visits' : 'Cancel appointment'}
           </button>
         </form>
       )}

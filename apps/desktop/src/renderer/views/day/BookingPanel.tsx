@@ -1,4 +1,4 @@
-import { useEffect, useRef, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { AppointmentView, DayView } from '@frontdesk/shared';
 import type { Conflict } from '../../components/ConflictPanel.js';
@@ -10,6 +10,7 @@ import { money, secondsLeft, timeRange } from '../../lib/time.js';
 import { useTRPC } from '../../lib/trpc.js';
 import { useNow } from '../../lib/use-now.js';
 import { HoldBar } from './HoldBar.js';
+import { SeriesDialog } from './series/SeriesDialog.js';
 import { ProductsField } from './ProductsField.js';
 import { lengthWith, serviceFits } from './service-fit.js';
 import { useAppointment } from './use-appointment.js';
@@ -50,6 +51,7 @@ export function BookingPanel({
   const services = useQuery(trpc.catalog.services.queryOptions());
   const serviceRef = useRef<HTMLSelectElement>(null);
   const form = useBookingForm({ appointment, timeZone: day.timeZone, draft, onDraft, onDone, onConflict });
+  const [repeating, setRepeating] = useState(false);
 
   useEffect(() => {
     searchRef.current?.focus();
@@ -129,6 +131,11 @@ export function BookingPanel({
       <button className="primary" data-testid="confirm-booking" disabled={!editable || gone} onClick={form.submit}>
         {form.confirming ? 'Booking…' : 'Confirm booking'} <kbd>Ctrl+Enter</kbd>
       </button>
+      {/* A series from this hold: its time is the first visit; the hold goes in the series' own transaction. */}
+      <button data-testid="booking-repeat" disabled={!editable || gone} onClick={() => setRepeating(true)}>
+        Repeat…
+      </button>
+      {repeating && <SeriesDialog hold={appointment} day={day} patient={form.patient} note={form.note} onClose={() => setRepeating(false)} onBooked={(message) => onDone(message)} />}
     </div>
   );
 }

@@ -183,6 +183,7 @@ function AffectedRow({
     <li className="affected-row" data-testid="affected-row" data-appointment-id={a.id}>
       <div className="affected-what">
         <strong>{when}</strong> · {who} · {a.serviceName}
+        {a.seriesLabel && <span className="kept-badge series-badge" data-testid="affected-series">Series, visit {a.seriesLabel}</span>}
         {a.resourceNames.length > 0 && <span className="muted"> with {a.resourceNames.join(' + ')}</span>}
         <div className="affected-reason-text muted">{a.reason}</div>
       </div>
