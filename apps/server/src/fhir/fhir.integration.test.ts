@@ -287,6 +287,22 @@ describe('changes at a version', () => {
     expect(row.rows[0]).toEqual({ status: 'CANCELLED', cancel_reason: 'The patient rebooked online.' });
   });
 
+  it('a PATCH of the start moves the appointment; onto a taken time it is refused with the nearest free times', async () => {
+    const book = (hhmm: string, patient: number) => call('/Appointment/$book', { method: 'POST', body: params('appointment-resource', { resource: proposalFor({ start: at(monday(5), hhmm), patientId: setup.demo.patients[patient]! }) }) });
+    const first = (await book('09:00', 8)).body.entry[0].resource;
+    await book('10:00', 2);
+    const moved = await call(`/Appointment/${first.id}`, { method: 'PATCH', body: [{ op: 'replace', path: '/start', value: at(monday(5), '09:30').toISOString() }], headers: { 'content-type': 'application/json-patch+json', 'if-match': 'W/"1"' } });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ start: at(monday(5), '09:30').toISOString(), meta: { versionId: '2' } });
+    const taken = await call(`/Appointment/${first.id}`, { method: 'PATCH', body: [{ op: 'replace', path: '/start', value: at(monday(5), '10:00').toISOString() }], headers: { 'content-type': 'application/json-patch+json', 'if-match': 'W/"2"' } });
+    expect(taken.status).toBe(409);
+    valid(taken.body);
+    expect(taken.body.issue[0].details.coding[0].code).toBe('SLOT_TAKEN');
+    expect(taken.body.contained[0]).toMatchObject({ resourceType: 'Appointment', status: 'proposed' });
+    const { rows } = await setup.db.sql.query<{ starts_at: Date }>('SELECT starts_at FROM appointment WHERE id = $1', [first.id]);
+    expect(rows[0]!.starts_at.toISOString()).toBe(at(monday(5), '09:30').toISOString());
+  });
+
   it('an update without If-Match is refused and changes nothing', async () => {
     const booked = await call('/Appointment/$book', { method: 'POST', body: params('appointment-resource', { resource: proposalFor({ start: at(monday(4), '14:00'), patientId: setup.demo.patients[10]! }) }) });
     const id = booked.body.entry[0].resource.id;
