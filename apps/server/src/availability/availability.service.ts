@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { DomainError, TIME_OF_DAY_PRESETS, localDayBounds, localDateOf, slotKey, type SlotSuggestion, type SlotView, type findSlotsInput } from '@frontdesk/shared';
 import { assertBranch, type Actor } from '../auth/scope.js';
 import { notFound } from '../errors.js';
+import { LRUCache } from 'lru-cache';
+import { commitGeneration } from '../db/commit-wake.js';
 import type { Db, Tx } from '../db/tx.js';
 import type { AvailabilityRepository, Catalogue, CatalogueResource } from './availability.repository.js';
 import type { CatalogueCache } from './catalogue-cache.js';
@@ -60,9 +62,14 @@ const DEFAULT_STEP_MINUTES = 15;
 const DEFAULT_SEARCH_DAYS = 14;
 const ALTERNATIVE_DAYS_AHEAD = 14;
 const DAY_MS = 86_400_000;
+/** How long the searches behind alternatives are shared at most; any commit with events this process learns of ends the sharing sooner. */
+const SHARED_SEARCH_TTL_MS = 1_000;
 
 /** Free time: loads the catalogue and what is busy, and lets the slot search (slot-search.ts) decide. */
 export class AvailabilityService {
+  /** The searches behind alternatives, shared by the refusals that ask the same one before anything commits (a flash crowd's losers). */
+  private readonly sharedSearches = new LRUCache<string, { generation: number; slots: Promise<SlotView[]> }>({ max: 1_000, ttl: SHARED_SEARCH_TTL_MS });
+
   constructor(
     private readonly db: Db,
     private readonly repo: AvailabilityRepository,
@@ -173,11 +180,11 @@ export class AvailabilityService {
     if (q.resourceIds?.length) passes.push({ resourceIds: [], skipAround: false });
     for (const pass of passes) {
       const base = { tenantId: q.tenantId, branchIds: [branch.id], serviceId: q.serviceId, resourceIds: pass.resourceIds, excludeAppointmentId: q.excludeAppointmentId, tx: q.tx };
-      const sameDay = await this.search({ ...base, from: new Date(day.start), to: new Date(day.end), limit: 200 });
+      const sameDay = [...(await this.sharedSearch({ ...base, from: new Date(day.start), to: new Date(day.end), limit: 200 }))];
       sameDay.sort((a, b) => Math.abs(Date.parse(a.startsAt) - around) - Math.abs(Date.parse(b.startsAt) - around) || a.startsAt.localeCompare(b.startsAt));
       add(sameDay, pass.skipAround);
       if (out.length >= limit) break;
-      add(await this.search({ ...base, from: new Date(day.end), to: new Date(day.end + ALTERNATIVE_DAYS_AHEAD * DAY_MS), limit: limit - out.length }), pass.skipAround);
+      add(await this.sharedSearch({ ...base, from: new Date(day.end), to: new Date(day.end + ALTERNATIVE_DAYS_AHEAD * DAY_MS), limit: limit - out.length }), pass.skipAround);
       if (out.length >= limit) break;
     }
     return out;
@@ -224,6 +231,22 @@ export class AvailabilityService {
       if (out.length >= input.limit) break;
     }
     return out;
+  }
+
+  /** A search as `search` answers it, reused while no commit with events came between (never inside a transaction). */
+  private sharedSearch(q: SlotQuery): Promise<SlotView[]> {
+    if (q.tx) return this.search(q);
+    const key = JSON.stringify([q.tenantId, q.branchIds, q.serviceId, q.resourceIds ?? [], q.excludeAppointmentId ?? null, q.from.getTime(), q.to.getTime(), q.limit]);
+    const generation = commitGeneration();
+    const shared = this.sharedSearches.get(key);
+    if (shared && shared.generation === generation) return shared.slots;
+    const slots = this.search(q);
+    this.sharedSearches.set(key, { generation, slots });
+    // A failed search is not shared.
+    slots.catch(() => {
+      if (this.sharedSearches.peek(key)?.slots === slots) this.sharedSearches.delete(key);
+    });
+    return slots;
   }
 
   /** The practitioners who could give the service (the service's list, else any practitioner meeting its requirements). */

@@ -16,7 +16,7 @@ import {
 import type { AvailabilityService } from '../availability/availability.service.js';
 import { assertBranch, type Actor } from '../auth/scope.js';
 import { isExclusionViolation, isUniqueViolation } from '../db/errors.js';
-import { inTransaction, type Db, type Tx } from '../db/tx.js';
+import { inTransaction, takeLocks, type Db, type Tx } from '../db/tx.js';
 import { bookingConflicts } from '../observability/metrics.js';
 import { ATTR, traced, tracedConstraint } from '../observability/tracing.js';
 import { IDEMPOTENCY_KEY_CONSTRAINT, placementClaim, type IdempotencyClaim, type PlacementRequest } from '../idempotency/idempotency.js';
@@ -93,29 +93,21 @@ export class BookingService {
     const service = await this.terms.get(actor.tenantId, p.serviceId, p.branchId);
     const start = this.startOf(p.startsAt);
     const wanted: Wanted = { tenantId: actor.tenantId, branchId: p.branchId, serviceId: p.serviceId, start, resourceIds: [...p.resourceIds], patientId: p.patientId, occupied: occupiedRange(service, start), ...(p.replacing ? { excludeAppointmentId: p.replacing } : {}) };
-    // Locked before the check: the resources asked for, over the service's time; a pick beyond them is locked on the next try.
-    let locking = { ids: [...p.resourceIds], range: wanted.occupied };
-    for (let attempt = 1; ; ) {
-      const locks = slotLockKeys([...locking.ids, p.patientId], locking.range);
+    for (let attempt = 1; ; attempt++) {
       let placed = wanted;
       let picked: string[] = [];
       try {
-        return await inTransaction(this.db, { tenantId: actor.tenantId, locks }, async (tx) => {
-          // Checked under the slot's locks in the booking's own transaction: a desk queued behind another's booking sees it here.
+        return await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+          // Checked in the booking's own transaction, before its locks: a desk the check refuses never queues behind the others.
           const slot = await traced('booking.availability_check', () => this.availability.check({ ...wanted, busyIn: tx }), { [ATTR.attempt]: attempt });
           if (!slot.ok) throw new NotFree(slot);
           // The slot's end is the length of the practitioner it is with (their own, else the service's).
           placed = { ...wanted, occupied: occupiedRange(service, start, new Date(slot.slot.endsAt)) };
           picked = slot.slot.resourceIds;
-          const held = new Set(locks);
-          if (!slotLockKeys([...picked, p.patientId], placed.occupied).every((k) => held.has(k))) throw new Relock();
+          await takeLocks(tx, slotLockKeys([...picked, p.patientId], placed.occupied));
           return this.insertIn(tx, actor, p, claim, service, placed, picked);
         });
       } catch (error) {
-        if (error instanceof Relock) {
-          locking = { ids: [...new Set([...locking.ids, ...picked])], range: { start: minDate(locking.range.start, placed.occupied.start), end: maxDate(locking.range.end, placed.occupied.end) } };
-          continue;
-        }
         if (error instanceof NotFree) {
           // A retry that lost the race to its own first request finds that request's appointment in the slot.
           const earlier = claim && (await this.replayed(actor, claim));
@@ -130,7 +122,7 @@ export class BookingService {
         }
         if (!isExclusionViolation(error)) throw error;
         bookingConflicts.inc({ command: p.mode, stage: 'constraint' });
-        await this.conflicts.afterConstraint(placed, picked, attempt++);
+        await this.conflicts.afterConstraint(placed, picked, attempt);
       }
     }
   }
@@ -338,12 +330,6 @@ class NotFree extends Error {
     super('not free');
   }
 }
-
-/** The check picked resources (or a longer time) the transaction had not locked: try again holding those locks too. */
-class Relock extends Error {}
-
-const minDate = (a: Date, b: Date): Date => (a.getTime() <= b.getTime() ? a : b);
-const maxDate = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
 
 /** The time taken from the resources, buffers included; `end` is the patient's end (the service's length unless the slot says otherwise). */
 export function occupiedRange(service: ServiceInfo, start: Date, end = new Date(start.getTime() + service.durationMin * MINUTE)): { start: Date; end: Date } {

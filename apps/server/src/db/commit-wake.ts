@@ -33,3 +33,19 @@ export function noteEventsWritten(tx: object): void {
 export function wroteEventsIn(tx: object): boolean {
   return wroteEvents.has(tx);
 }
+
+let generation = 0;
+
+/**
+ * Moves on after every commit with events this process knows of: its own
+ * (db/tx.ts) and other processes' (as its log reader reads them). What was
+ * read at one generation may be reused while it stands (availability's
+ * shared alternatives).
+ */
+export function commitGeneration(): number {
+  return generation;
+}
+
+export function noteCommitted(): void {
+  generation++;
+}

@@ -3,7 +3,7 @@ import type { Span } from '@opentelemetry/api';
 import { advisoryLockWait } from '../observability/metrics.js';
 import { noteRetry } from '../observability/procedures.js';
 import { ATTR, traced } from '../observability/tracing.js';
-import { commitWakerOf, wroteEventsIn } from './commit-wake.js';
+import { commitWakerOf, noteCommitted, wroteEventsIn } from './commit-wake.js';
 import { Prisma, type PrismaClient } from './prisma.js';
 import { isTransient, PG, sqlStateOf } from './errors.js';
 import { isUnavailable } from './unavailable.js';
@@ -49,13 +49,15 @@ async function attemptAll<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promi
   for (let attempt = 0, lost = 0; ; attempt++) {
     span.setAttribute(ATTR.attempt, attempt + 1);
     let committing = false;
+    let ran: Tx | null = null;
     // Set when this process's log reader, not the event trigger, wakes the readers after this commit.
-    let wakes: Tx | null = null;
+    let wakes = false;
     try {
       const result = await db.$transaction(
         async (tx) => {
-          if (waker?.canWake) wakes = tx;
-          await prelude(tx, options, wakes !== null);
+          ran = tx;
+          wakes = waker?.canWake ?? false;
+          await prelude(tx, options, wakes);
           const result = await work(tx);
           committing = true;
           return result;
@@ -64,7 +66,10 @@ async function attemptAll<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promi
         // maxWait: a free connection (the pool gives up sooner, see db/prisma.ts); timeout: the whole transaction.
         { maxWait: 6_000, timeout: options.timeoutMs ?? 15_000 },
       );
-      if (wakes && wroteEventsIn(wakes)) waker?.committed();
+      if (ran && wroteEventsIn(ran)) {
+        noteCommitted();
+        if (wakes) waker?.committed();
+      }
       return result;
     } catch (error) {
       if (isTransient(error) && attempt + 1 < attempts) {
@@ -97,8 +102,22 @@ async function prelude(tx: Tx, options: TxOptions, wakesReaders: boolean): Promi
   if (calls.length === 0) return;
   // Riding on a statement sent anyway; a transaction without one lets the trigger notify (perf migration).
   if (wakesReaders) calls.unshift(Prisma.sql`set_config('app.wakes_readers', 'on', true)`);
-  const statement = Prisma.sql`SELECT ${Prisma.join(calls, ', ')}`;
-  if (locks.length === 0) {
+  await lockWait(tx, Prisma.sql`SELECT ${Prisma.join(calls, ', ')}`, locks.length);
+}
+
+/**
+ * Takes advisory locks inside a running transaction, in the given order
+ * (sorted keys, as `locks` takes them): for work that learns what to lock
+ * from a read (a booking checks its slot first, so a desk refused by the
+ * check never queues behind the others).
+ */
+export async function takeLocks(tx: Tx, locks: readonly bigint[]): Promise<void> {
+  if (locks.length === 0) return;
+  await lockWait(tx, Prisma.sql`SELECT ${Prisma.join(locks.map((key) => Prisma.sql`pg_advisory_xact_lock(${key}::bigint)`), ', ')}`, locks.length);
+}
+
+async function lockWait(tx: Tx, statement: Prisma.Sql, locks: number): Promise<void> {
+  if (locks === 0) {
     await tx.$executeRaw`${statement}`;
     return;
   }
@@ -109,6 +128,6 @@ async function prelude(tx: Tx, options: TxOptions, wakesReaders: boolean): Promi
       await tx.$executeRaw`${statement}`;
       advisoryLockWait.observe((performance.now() - started) / 1000);
     },
-    { [ATTR.locks]: locks.length },
+    { [ATTR.locks]: locks },
   );
 }

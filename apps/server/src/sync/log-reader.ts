@@ -1,6 +1,6 @@
 // Over 300 lines on purpose: one reader whose connection, read loop and fan-out share one state.
 import pg from 'pg';
-import type { CommitWaker } from '../db/commit-wake.js';
+import { noteCommitted, type CommitWaker } from '../db/commit-wake.js';
 import type { Logger } from '../logger.js';
 import { eventDeliveryLag } from '../observability/metrics.js';
 import { archivedPast, MAX_PENDING, type ReaderState } from './cursor.js';
@@ -257,7 +257,10 @@ export class LogReader implements CommitWaker {
         const state: ReaderState = { cursor, pending };
         this.current = state;
         const batch = late.length > 0 ? [...late, ...entries] : entries;
-        if (batch.length > 0) this.fanOut(batch, state);
+        if (batch.length > 0) {
+          noteCommitted();
+          this.fanOut(batch, state);
+        }
       }
       if (entries.length === this.opts.batchSize) continue;
       this.scheduleHeldBack(heldBack);
