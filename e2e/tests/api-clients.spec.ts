@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { at, expect, futureWeekday, openDesk, screenshotPath, serverUrl, showDay, STAFF, test } from '../fixtures/desk.js';
 
 const ADMIN = 'admin@demo.frontdesk.test';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- FHIR answers are read loosely here; the R4 schema validator checks their shape
 type Json = Record<string, any>;
 
 test('an admin registers a system; it books through the FHIR API and the booking appears live on a desk under the system’s name', async ({ browser, db, demo }) => {
