@@ -145,6 +145,16 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
       }
       return 'applied';
     }
+    case 'message.state_changed':
+    case 'message.patient_answered': {
+      // An appointment's messages and "confirmed by patient" follow at once.
+      const appointmentId = event.type === 'message.state_changed' ? event.payload.message.appointmentId : event.payload.appointmentId;
+      if (appointmentId) void queryClient.invalidateQueries(trpc.setup.messages.ofAppointment.queryFilter({ appointmentId }));
+      return 'applied';
+    }
+    case 'message.settings_changed':
+      void queryClient.invalidateQueries(trpc.setup.messages.settings.pathFilter());
+      return 'applied';
     case 'display.changed':
       void queryClient.invalidateQueries(trpc.queue.displays.pathFilter());
       return 'applied';

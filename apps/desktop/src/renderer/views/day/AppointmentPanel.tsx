@@ -11,6 +11,7 @@ import { AppointmentEditForm } from './AppointmentEditForm.js';
 import { AppointmentHistory } from './AppointmentHistory.js';
 import { ScopeField, SeriesMove, seriesPlace, useSeriesCancel } from './series/SeriesActions.js';
 import { VisitProgress } from './VisitProgress.js';
+import { AppointmentMessages } from '../messages/AppointmentMessages.js';
 import { useAppointment } from './use-appointment.js';
 
 /** One appointment: who, when, and the steps of its day (edit, arrive, consultation, completed, no-show, cancel with a reason, history). */
@@ -105,6 +106,7 @@ export function AppointmentPanel({
         )}
       </dl>
       <VisitProgress appointment={appointment} timeZone={tz} />
+      <AppointmentMessages appointmentId={appointment.id} version={appointment.version} timeZone={tz} />
       {editing && booked && appointment.series && (
         <p className="muted" data-testid="series-edit-note">
           Edit changes visit {seriesPlace(appointment)} only; "Move visits…" moves this and the following, or the whole series.

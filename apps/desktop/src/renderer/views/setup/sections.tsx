@@ -7,6 +7,7 @@ import { ClinicSection } from './ClinicSection.js';
 import { HistorySection } from './HistorySection.js';
 import { HoursSection } from './HoursSection.js';
 import { ImportSection } from './ImportSection.js';
+import { MessagesSection } from './MessagesSection.js';
 import { ProductsSection } from './ProductsSection.js';
 import { ResourcesSection } from './ResourcesSection.js';
 import { ServicesSection } from './ServicesSection.js';
@@ -45,6 +46,8 @@ export const SETUP_SECTIONS: SetupSection[] = [
   { id: 'clinic', label: 'Clinic', permission: 'organisation.manage', Component: ClinicSection },
   // Systems that book through the FHIR API (an EHR, a patient portal).
   { id: 'api-clients', label: 'API clients', permission: 'organisation.manage', Component: ApiClientsSection },
+  // What patients are sent (confirmations, reminders, waitlist offers), its wording and quiet hours.
+  { id: 'messages', label: 'Messages', permission: 'organisation.manage', Component: MessagesSection },
   // The audit trail of every section above; keep it last.
   { id: 'history', label: 'History', permission: 'schedule.manage', Component: HistorySection },
 ];
