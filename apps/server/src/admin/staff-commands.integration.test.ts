@@ -209,3 +209,15 @@ describe('reset password', () => {
     expect((await admin.auth.me()).role).toBe('ADMIN');
   });
 });
+
+describe("an API client's own account", () => {
+  it('is not a staff member: never listed, and enabling it or giving it a password is NOT_FOUND', async () => {
+    const { client } = await admin.setup.apiClients.create({ name: 'Portal', branchIds: [setup.demo.branches.east], scopes: ['system/Appointment.write'] });
+    const { rows } = await setup.db.sql.query('SELECT staff_id::text FROM api_client WHERE id = $1', [client.id]);
+    const account = rows[0].staff_id as string;
+    expect((await admin.admin.staff.list({ includeDisabled: true })).map((s) => s.id)).not.toContain(account);
+    expect(failureCode(await failure(admin.admin.staff.enable({ staffId: account })))).toBe('NOT_FOUND');
+    expect(failureCode(await failure(admin.admin.staff.resetPassword({ staffId: account })))).toBe('NOT_FOUND');
+    expect(await staffRow(account)).toMatchObject({ disabled: true, password_hash: '!' });
+  });
+});

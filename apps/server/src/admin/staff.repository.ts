@@ -17,10 +17,11 @@ export type StaffAccountRow = Prisma.StaffGetPayload<{ select: typeof staffAccou
 
 // Staff accounts' statements. Receives the client (or the transaction) as an argument.
 export class StaffRepository {
-  list(db: Db | Tx, tenantId: string, filter: { branchIds: readonly string[] | null; includeDisabled: boolean }): Promise<StaffAccountRow[]> {
+  async list(db: Db | Tx, tenantId: string, filter: { branchIds: readonly string[] | null; includeDisabled: boolean }): Promise<StaffAccountRow[]> {
     return db.staff.findMany({
       where: {
         tenantId,
+        id: { notIn: await this.apiClientAccounts(db, tenantId) },
         ...(filter.includeDisabled ? {} : { disabled: false }),
         ...(filter.branchIds ? { branches: { some: { branchId: { in: [...filter.branchIds] } } } } : {}),
       },
@@ -29,8 +30,15 @@ export class StaffRepository {
     });
   }
 
-  find(db: Db | Tx, tenantId: string, staffId: string): Promise<StaffAccountRow | null> {
+  /** A staff member's account; an API client's own account is not one (it is managed as the client, never enabled or given a password). */
+  async find(db: Db | Tx, tenantId: string, staffId: string): Promise<StaffAccountRow | null> {
+    if ((await this.apiClientAccounts(db, tenantId)).includes(staffId)) return null;
     return db.staff.findFirst({ where: { id: staffId, tenantId }, select: staffAccountSelect });
+  }
+
+  /** The accounts API clients act through (apps/server/src/api-clients): out of the staff screens' reach. */
+  private async apiClientAccounts(db: Db | Tx, tenantId: string): Promise<string[]> {
+    return (await db.apiClient.findMany({ where: { tenantId }, select: { staffId: true } })).map((c) => c.staffId);
   }
 
   /** This tenant's staff member with that email, if any (another tenant's stays out of sight). */
