@@ -130,8 +130,10 @@ async function seedBase(url: string): Promise<GrowthClinic> {
 async function seedAppointments(url: string, clinic: GrowthClinic, from: number, to: number): Promise<void> {
   if (to <= from) return;
   await withClient(url, async (db) => {
+    // In index order (patient, practitioner), so the exclusion constraints' GiST pages are touched once each, not at random.
     // Triggers off for the bulk load (the hours and in-use checks, foreign keys, the NOTIFY); the exclusion constraints still decide.
     await db.query(`SET session_replication_role = replica`);
+    await db.query(`SET work_mem = '256MB'`);
     const chunk = 250_000;
     for (let lo = from; lo < to; lo += chunk) {
       const hi = Math.min(to, lo + chunk);
@@ -144,12 +146,12 @@ async function seedAppointments(url: string, clinic: GrowthClinic, from: number,
       await db.query(
         `INSERT INTO appointment (id, tenant_id, branch_id, service_id, patient_id, status, starts_at, ends_at, price_cents, note, created_by)
          SELECT s.id, $4, ($5::uuid[])[(s.r - 1) / ${RESOURCES / BRANCHES} + 1], $6, ($7::uuid[])[s.k % ${PATIENTS} + 1], 'BOOKED', s.t, s.t + interval '20 minutes', 5000, '', $8
-           FROM (${slots}) s`,
+           FROM (${slots}) s ORDER BY s.k % ${PATIENTS}, s.t`,
         [...place, clinic.tenantId, clinic.branches, clinic.serviceId, clinic.patients, clinic.staffId],
       );
       await db.query(
         `INSERT INTO appointment_resource (appointment_id, resource_id, tenant_id, starts_at, ends_at, active)
-         SELECT s.id, ($5::uuid[])[s.r], $4, s.t, s.t + interval '20 minutes', true FROM (${slots}) s`,
+         SELECT s.id, ($5::uuid[])[s.r], $4, s.t, s.t + interval '20 minutes', true FROM (${slots}) s ORDER BY s.r, s.t`,
         [...place, clinic.tenantId, clinic.resources],
       );
     }
@@ -228,8 +230,7 @@ async function measure(ownerUrl: string, clinic: GrowthClinic, step: { appointme
   // A fresh server per step: one that ran during the bulk load would spend itself reading millions of seeded events.
   const server = await startServerProcess(ownerUrl, { FRONTDESK_DB_POOL: String(step.clients) });
   try {
-    const { head, onTheDay } = await withClient(ownerUrl, async (db) => ({
-      head: BigInt((await db.query(`SELECT max(seq)::text AS s FROM "event"`)).rows[0].s ?? '0'),
+    const { onTheDay } = await withClient(ownerUrl, async (db) => ({
       onTheDay: Number((await db.query(`SELECT count(*) AS n FROM appointment WHERE branch_id = $1 AND starts_at >= $2 AND starts_at < $3`, [clinic.branchId, new Date(clinic.firstDay), new Date(clinic.firstDay + DAY)])).rows[0].n),
     }));
     // Bookings at 09:00 of days far past the seeded ones, a day pair per step.
@@ -253,6 +254,8 @@ async function measure(ownerUrl: string, clinic: GrowthClinic, step: { appointme
       const query = n % 2 ? `${['Shah', 'Brown', 'Garcia', 'Kim', 'Patel', 'Okafor', 'Rossi', 'Novak', 'Singh', 'Moreau'][Math.floor(g / 16) % 10]} ${g}` : `212 ${String(g).padStart(7, '0')}`;
       return (await api.patients.search.query({ query })).length > 0;
     });
+    // The head after this step's bookings: `behind` events are exactly what the desk has to read.
+    const head = await withClient(ownerUrl, async (db) => BigInt((await db.query(`SELECT max(seq)::text AS s FROM "event"`)).rows[0].s ?? '0'));
     const resume = (behind: number) => catchUp(server.url, token, String(head > BigInt(behind) ? head - BigInt(behind) : 0n), behind);
     const catchUp10k = await resume(10_000);
     const catchUp5k = await resume(5_000);

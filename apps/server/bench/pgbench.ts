@@ -13,13 +13,11 @@ import { round } from './stats.js';
 // the same run as the full stack. Scripts:
 //   lean          an exclusion-guarded insert + an event row (tables of their own in schema `bench`)
 //   leanNotify    the same plus a NOTIFY in the transaction
-//   frontdesk     Frontdesk's booking transaction as the server sends it (captured with log_statement=all):
-//                 tenant scope + advisory locks; appointment insert returning its view; occupancy + event
-//                 (the event table's NOTIFY trigger fires), as the runtime role under row-level security
-//   frontdeskOwner        the same as the owner (no role switch: the policies are not applied to it)
-//   frontdeskNoNotify     the same as the runtime role with the NOTIFY trigger disabled for the run
-//   frontdeskRequest      every statement one `book` request sends: the session lookup, the availability
-//                         check's transaction, then the booking transaction
+//   frontdesk     Frontdesk's booking transaction as the server sends it (capture-booking-sql.ts shows it),
+//                 as the runtime role under row-level security
+//   frontdeskOwner        the same as the owner (no role switch; a superuser owner bypasses the policies)
+//   frontdeskNotifyInTx   the same with the event trigger's NOTIFY inside the transaction (app.wakes_readers off)
+//   frontdeskRequest      every statement one `book` request sends: the session lookup, then the transaction
 // If the server's hot path changes its SQL, the `frontdesk*` scripts below must follow it.
 
 export const PGBENCH = process.env.PGBENCH ?? '/usr/bin/pgbench';
@@ -44,7 +42,8 @@ export type CeilingsResult =
       leanNotify: PgbenchFigure;
       frontdesk: PgbenchFigure;
       frontdeskOwner: PgbenchFigure & { ownerIsSuperuser: boolean };
-      frontdeskNoNotify: PgbenchFigure;
+      /** The same with app.wakes_readers off: the event trigger NOTIFYs inside the transaction (the way before readers were woken after commit). */
+      frontdeskNotifyInTx: PgbenchFigure;
       frontdeskRequest: PgbenchFigure;
     };
 
@@ -83,32 +82,20 @@ const LEAN_NOTIFY_SCRIPT = `${LEAN}SELECT pg_notify('bench_events', '');\nEND;\n
 
 const APPOINTMENT_ID = `('a0000000-0000-4000-8000-' || lpad(to_hex(:aid::bigint), 12, '0'))::uuid`;
 
-/** The booking transaction, statement for statement as the server sends it (values of the client's own row in bench.client). */
+/**
+ * The booking transaction, statement for statement as the server sends it
+ * (captured with capture-booking-sql.ts), values from the client's own row in
+ * bench.client: scope (and, with :wakes on, "this process wakes the log
+ * readers after commit", so the event trigger does not NOTIFY), the slot check
+ * under the tenant's policies, the slot's advisory locks, the appointment
+ * returning its view, occupancy + event, the clinic's message settings.
+ */
 const BOOKING_TX = `\\set k1 hash(:client_id * 1000003 + :start / ${DAY_S})
 \\set k2 hash(:client_id * 1000003 + 500 + :start / ${DAY_S})
 \\set lo least(:k1, :k2)
 \\set hi greatest(:k1, :k2)
 BEGIN;
-SELECT set_config('app.tenant_id', :tenant, true), pg_advisory_xact_lock(:lo::bigint), pg_advisory_xact_lock(:hi::bigint);
-WITH a AS (
-  INSERT INTO appointment (id, tenant_id, branch_id, service_id, patient_id, status, starts_at, ends_at, hold_expires_at, hold_session_id, price_cents, note, created_by)
-  SELECT ${APPOINTMENT_ID}, :tenant::uuid, :branch::uuid, :service::uuid, c.patient_id, 'BOOKED'::"AppointmentStatus", to_timestamp(:start), to_timestamp(:start + 600), NULL, NULL::uuid, 5000, '', :staff::uuid FROM bench.client c WHERE c.n = :client_id
-  RETURNING *)
-SELECT a.id, a.branch_id AS "branchId", a.service_id AS "serviceId", a.status::text AS status, a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.hold_expires_at AS "holdExpiresAt", a.version, a.price_cents AS "priceCents", a.note, a.cancel_reason AS "cancelReason", a.created_by AS "createdBy", a.updated_at AS "updatedAt", a.kept_outside_hours AS "keptOutsideHours", a.checked_in_at AS "checkedInAt", a.consultation_started_at AS "consultationStartedAt", a.completed_at AS "completedAt", a.cancel_reason_code AS "cancelReasonCode", a.cancelled_late AS "cancelledLate", json_build_object('name', s.name) AS service, CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name, 'phone', p.phone) END AS patient
-  FROM a JOIN service s ON s.id = a.service_id LEFT JOIN patient p ON p.id = a.patient_id;
-WITH alongside AS (
-  INSERT INTO appointment_resource (appointment_id, resource_id, tenant_id, starts_at, ends_at)
-  SELECT ${APPOINTMENT_ID}, c.resource_id, :tenant::uuid, to_timestamp(:start), to_timestamp(:start + 600) FROM bench.client c WHERE c.n = :client_id)
-INSERT INTO "event" ("tenant_id", "branch_id", "type", "aggregate_id", "patient_id", "payload", "actor_id", "desk")
-VALUES (:tenant::uuid, :branch::uuid, 'appointment.booked', ${APPOINTMENT_ID}, (SELECT patient_id FROM bench.client WHERE n = :client_id), :payload::jsonb, :staff::uuid, 'bench');
-COMMIT;
-`;
-const FRONTDESK_SCRIPT = `${WALK}${BOOKING_TX}`;
-
-/** What one `book` request sends besides: the session lookup and the availability check (its own transaction). */
-const REQUEST_SCRIPT = `${WALK}SELECT * FROM frontdesk_session_actor(:token_hash, now(), '{CALL_CENTRE,ADMIN}'::text[]);
-BEGIN;
-SELECT set_config('app.tenant_id', :tenant, true);
+SELECT set_config('app.wakes_readers', :wakes, true), set_config('app.tenant_id', :tenant, true);
 SELECT 'appointment' AS "source", ar.resource_id AS "resourceId", a.branch_id AS "branchId", a.id AS "id", a.status::text AS "status", ar.starts_at AS "startsAt", ar.ends_at AS "endsAt", '' AS "reason"
   FROM appointment_resource ar JOIN appointment a ON a.id = ar.appointment_id
  WHERE ar.tenant_id = :tenant::uuid AND ar.resource_id = ANY (ARRAY(SELECT resource_id FROM bench.client WHERE n = :client_id)) AND ar.active
@@ -118,7 +105,30 @@ SELECT 'time_off', t.resource_id, t.branch_id, t.id, t.kind::text, t.starts_at, 
   FROM time_off t
  WHERE t.tenant_id = :tenant::uuid AND t.starts_at < to_timestamp(:start + 600) AND t.ends_at > to_timestamp(:start)
    AND (t.resource_id = ANY (ARRAY(SELECT resource_id FROM bench.client WHERE n = :client_id)) OR (t.resource_id IS NULL AND t.branch_id = ANY (ARRAY[:branch::uuid])));
+SELECT pg_advisory_xact_lock(:lo::bigint), pg_advisory_xact_lock(:hi::bigint);
+WITH a AS (
+  INSERT INTO appointment (id, tenant_id, branch_id, service_id, patient_id, status, starts_at, ends_at, hold_expires_at, hold_session_id, price_cents, note, created_by, series_id, series_index)
+  SELECT ${APPOINTMENT_ID}, :tenant::uuid, :branch::uuid, :service::uuid, c.patient_id, 'BOOKED'::"AppointmentStatus", to_timestamp(:start), to_timestamp(:start + 600), NULL, NULL::uuid, 5000, '', :staff::uuid, NULL::uuid, NULL::int FROM bench.client c WHERE c.n = :client_id
+  RETURNING *)
+SELECT a.id, a.branch_id AS "branchId", a.service_id AS "serviceId", a.status::text AS status, a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.hold_expires_at AS "holdExpiresAt", a.version, a.price_cents AS "priceCents", a.note, a.cancel_reason AS "cancelReason", a.created_by AS "createdBy", a.updated_at AS "updatedAt", a.kept_outside_hours AS "keptOutsideHours", a.checked_in_at AS "checkedInAt", a.consultation_started_at AS "consultationStartedAt", a.completed_at AS "completedAt", a.cancel_reason_code AS "cancelReasonCode", a.cancelled_late AS "cancelledLate", json_build_object('name', s.name) AS service, CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name, 'phone', p.phone) END AS patient,
+       a.series_index AS "seriesIndex", CASE WHEN sr.id IS NULL THEN NULL ELSE json_build_object('id', sr.id, 'occurrenceCount', sr.occurrence_count) END AS series
+  FROM a JOIN service s ON s.id = a.service_id LEFT JOIN patient p ON p.id = a.patient_id LEFT JOIN series sr ON sr.tenant_id = a.tenant_id AND sr.id = a.series_id;
+WITH alongside AS (
+  INSERT INTO appointment_resource (appointment_id, resource_id, tenant_id, starts_at, ends_at)
+  SELECT ${APPOINTMENT_ID}, c.resource_id, :tenant::uuid, to_timestamp(:start), to_timestamp(:start + 600) FROM bench.client c WHERE c.n = :client_id)
+INSERT INTO "event" ("tenant_id", "branch_id", "type", "aggregate_id", "patient_id", "payload", "actor_id", "desk")
+VALUES (:tenant::uuid, :branch::uuid, 'appointment.booked', ${APPOINTMENT_ID}, (SELECT patient_id FROM bench.client WHERE n = :client_id), :payload::jsonb, :staff::uuid, 'bench');
+SELECT s.enabled, s.reminder_hours AS "reminderHours", s.quiet_start_min AS "quietStartMin", s.quiet_end_min AS "quietEndMin",
+  COALESCE((SELECT json_agg(json_build_object('id', p.id, 'email', p.email, 'phone', p.phone, 'preferred', p.preferred_contact)) FROM patient p WHERE p.tenant_id = s.tenant_id AND p.id = ANY(ARRAY(SELECT patient_id FROM bench.client WHERE n = :client_id)) AND p.consent_to_messages), '[]') AS patients,
+  COALESCE((SELECT json_agg(json_build_object('id', b.id, 'zone', b.time_zone)) FROM branch b WHERE b.tenant_id = s.tenant_id AND b.id = ANY(ARRAY[:branch::uuid])), '[]') AS branches,
+  (SELECT array_agg(DISTINCT x.appointment_id::text) FROM message x WHERE x.tenant_id = s.tenant_id AND x.appointment_id = ANY('{}'::uuid[])) AS told
+  FROM message_settings s WHERE s.tenant_id = :tenant::uuid AND cardinality(s.enabled) > 0;
 COMMIT;
+`;
+const FRONTDESK_SCRIPT = `${WALK}${BOOKING_TX}`;
+
+/** What one `book` request sends in all: the session lookup (outside the transaction), then the booking transaction. */
+const REQUEST_SCRIPT = `${WALK}SELECT * FROM frontdesk_session_actor(:token_hash, now(), '{CALL_CENTRE,ADMIN}'::text[]);
 ${BOOKING_TX}`;
 
 interface Conn {
@@ -185,16 +195,6 @@ async function prepare(ownerUrl: string, clients: number) {
   }
 }
 
-async function setNotifyTrigger(ownerUrl: string, enabled: boolean): Promise<void> {
-  const db = new pg.Client({ connectionString: ownerUrl });
-  await db.connect();
-  try {
-    await db.query(`ALTER TABLE "event" ${enabled ? 'ENABLE' : 'DISABLE'} TRIGGER event_notify_on_insert`);
-  } finally {
-    await db.end();
-  }
-}
-
 /**
  * Every ceiling on `ownerUrl`'s database, one script after the other, with
  * `clients` connections for `seconds` each. Skips, saying why, without pgbench.
@@ -213,22 +213,16 @@ export async function benchCeilings(ownerUrl: string, opts: { clients: number; s
     const vars = () => {
       run++;
       // Each run in its own month, so no run meets another's rows.
-      return { n: '0', run: String(run), t0: String(opts.firstDay * DAY_S + run * 30 * DAY_S), tenant: clinic.tenantId, branch: clinic.branchId, service: clinic.serviceId, staff: staffId, token_hash: tokenHash, payload: PAYLOAD };
+      return { n: '0', run: String(run), t0: String(opts.firstDay * DAY_S + run * 30 * DAY_S), tenant: clinic.tenantId, branch: clinic.branchId, service: clinic.serviceId, staff: staffId, token_hash: tokenHash, payload: PAYLOAD, wakes: 'on' };
     };
     const o = { clients: opts.clients, seconds: opts.seconds };
     const lean = await runPgbench(dir, 'lean', LEAN_SCRIPT, owner, { ...o, vars: vars() });
     const leanNotify = await runPgbench(dir, 'lean-notify', LEAN_NOTIFY_SCRIPT, owner, { ...o, vars: vars() });
     const frontdesk = await runPgbench(dir, 'frontdesk', FRONTDESK_SCRIPT, app, { ...o, vars: vars() });
     const frontdeskOwner = await runPgbench(dir, 'frontdesk-owner', FRONTDESK_SCRIPT, owner, { ...o, vars: vars() });
-    await setNotifyTrigger(ownerUrl, false);
-    let frontdeskNoNotify: PgbenchFigure;
-    try {
-      frontdeskNoNotify = await runPgbench(dir, 'frontdesk-no-notify', FRONTDESK_SCRIPT, app, { ...o, vars: vars() });
-    } finally {
-      await setNotifyTrigger(ownerUrl, true);
-    }
+    const frontdeskNotifyInTx = await runPgbench(dir, 'frontdesk-notify-in-tx', FRONTDESK_SCRIPT, app, { ...o, vars: { ...vars(), wakes: 'off' } });
     const frontdeskRequest = await runPgbench(dir, 'frontdesk-request', REQUEST_SCRIPT, app, { ...o, vars: vars() });
-    return { pgbench: version, mode: 'prepared', lean, leanNotify, frontdesk, frontdeskOwner: { ...frontdeskOwner, ownerIsSuperuser: superuser }, frontdeskNoNotify, frontdeskRequest };
+    return { pgbench: version, mode: 'prepared', lean, leanNotify, frontdesk, frontdeskOwner: { ...frontdeskOwner, ownerIsSuperuser: superuser }, frontdeskNotifyInTx, frontdeskRequest };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -11,6 +11,8 @@ import { benchPropagation } from './propagation.js';
 import { benchImport } from './imports.js';
 import { benchPatientSearch } from './patient-search.js';
 import { benchSeries } from './series.js';
+import { benchServerGoals, goalRows, goalsMarkdown, growthTable } from './goals.js';
+import { benchGrowth, type GrowthResult } from './growth.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -22,6 +24,9 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
+// Issue 12: appointments at the largest growth step (0 skips the curve); the live feed's subscribers and booking load.
+const GROWTH_MAX = Number(process.env.BENCH_GROWTH_MAX ?? 1_000_000);
+const LIVE = { subscribers: Number(process.env.BENCH_LIVE_SUBSCRIBERS ?? 500), bookingsPerSecond: Number(process.env.BENCH_LIVE_BOOKINGS ?? 200), windowsPerSignIn: 5 };
 
 async function main(): Promise<void> {
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -54,12 +59,13 @@ async function main(): Promise<void> {
     const twoProcesses = await benchThroughput([server.url, second.url], clinic, { clients: CLIENTS, durationMs: seconds * 1000, dayOffset: 4 });
     await second.kill('SIGTERM');
     const direct = await benchDirectSql(databaseUrl, clinic, { clients: CLIENTS, durationMs: seconds * 1000, dayOffset: 3 });
+    const serverGoals = await benchServerGoals({ server, databaseUrl, clinic, clients: CLIENTS, seconds, log: console.log });
     const finalOverlaps = await overlapCount(databaseUrl);
     await server.kill('SIGTERM');
 
-    console.log('bench: propagation (3 processes, 120 subscribers, 20 commits/s), alone and beside 20 bookings/s');
-    const propagationQuiet = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: 120, ratePerSecond: 20, bookingLoadPerSecond: 0, durationMs: seconds * 1000 });
-    const propagation = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: 120, ratePerSecond: 20, bookingLoadPerSecond: 20, durationMs: seconds * 1000 });
+    console.log(`bench: propagation (3 processes, ${LIVE.subscribers} subscribers, 20 commits/s), alone and beside ${LIVE.bookingsPerSecond} bookings/s`);
+    const propagationQuiet = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: LIVE.subscribers, windowsPerSignIn: LIVE.windowsPerSignIn, ratePerSecond: 20, bookingLoadPerSecond: 0, durationMs: seconds * 1000 });
+    const propagation = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: LIVE.subscribers, windowsPerSignIn: LIVE.windowsPerSignIn, ratePerSecond: 20, bookingLoadPerSecond: LIVE.bookingsPerSecond, durationMs: seconds * 1000 });
 
     console.log(`bench: import of ${IMPORT_ROWS.toLocaleString('en')} patients from CSV (preview, apply, the same file again, the file with one row more)`);
     const importDb = await freshDatabase(adminUrl, `frontdesk_bench_import_${Date.now()}`);
@@ -68,6 +74,14 @@ async function main(): Promise<void> {
     const patientSearch = await benchPatientSearch(importDb, { rows: IMPORT_ROWS });
     console.log('bench: series of 52 weekly occurrences checked and booked (ms), demo clinic, 5 runs');
     const series = await benchSeries(await freshDatabase(adminUrl, `frontdesk_bench_series_${Date.now()}`));
+
+    let growth: GrowthResult | { skipped: string } = { skipped: 'BENCH_GROWTH_MAX=0' };
+    if (GROWTH_MAX > 0) {
+      console.log(`bench: cost as data grows (up to ${GROWTH_MAX.toLocaleString('en')} appointments; BENCH_GROWTH_MAX caps it)`);
+      const growthDb = `frontdesk_bench_growth_${Date.now()}`;
+      growth = await benchGrowth(await freshDatabase(adminUrl, growthDb).then(async (url) => (await migrate(url), url)), { max: GROWTH_MAX, clients: CLIENTS, bookMs: Math.max(3, seconds / 2) * 1000, log: console.log });
+      await dropDatabase(adminUrl, growthDb);
+    }
 
     console.log('bench: renderer in Chromium (demo clinic)');
     if (!existsSync(path.join(ROOT, 'apps/desktop/out/renderer/index.html'))) {
@@ -101,6 +115,7 @@ async function main(): Promise<void> {
       imports,
       patientSearch,
       series,
+      issue12: { ...serverGoals, growth, targets: goalRows({ throughput, directSql: direct, server: serverGoals, growth, propagation }) },
     };
     await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -119,7 +134,17 @@ async function main(): Promise<void> {
     console.log(`import of ${imports.rows.toLocaleString('en')} patients (${imports.fileMiB} MiB): preview ${imports.preview.seconds} s (${imports.preview.rowsPerSecond} rows/s), apply ${imports.apply.seconds} s (${imports.apply.rowsPerSecond} rows/s), same file again ${imports.sameFileAgain.seconds} s, with one row more ${imports.editedFileAgain.seconds} s (created ${imports.editedFileAgain.created}); patients in SQL ${imports.patientsInSql}`);
     console.log(`patient search on ${patientSearch.patients.toLocaleString('en')} patients: name words p50 ${patientSearch.nameTokens.p50Ms} ms, p99 ${patientSearch.nameTokens.p99Ms} ms; phone p50 ${patientSearch.phone.p50Ms} ms, p99 ${patientSearch.phone.p99Ms} ms; date of birth p50 ${patientSearch.dateOfBirth.p50Ms} ms, p99 ${patientSearch.dateOfBirth.p99Ms} ms`);
     console.log(`series of ${series.occurrences} weekly occurrences: check p50 ${series.checkMs.p50} ms, book p50 ${series.bookMs.p50} ms (one transaction; booked ${series.bookedPerRun.join(', ')} per run); overlaps in SQL ${series.overlapsInSql}`);
-    console.log(`written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))}`);
+    if (!('skipped' in growth)) {
+      console.log(`cost as data grows (seeding took ${growth.seedSeconds} s in all):`);
+      console.table(growthTable(growth));
+    }
+    console.log('issue 12, every goal of this run:');
+    console.table(result.issue12.targets.map(({ goal, what, figure, target, met }) => ({ goal, what, figure, target, met })));
+    await writeFile(
+      path.join(RESULTS_DIR, 'latest.md'),
+      `Measured ${result.date.slice(0, 16).replace('T', ' ')} UTC on ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, Postgres ${result.postgres}, Node ${result.machine.node}; load average ${result.machine.loadAverageAtStart.join(' ')} at the start, ${result.machine.loadAverageAtEnd.join(' ')} at the end (a shared machine: compare figures within the run).\n\n${goalsMarkdown(result.issue12.targets)}\n`,
+    );
+    console.log(`written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'latest.json'))} and latest.md`);
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   }
@@ -148,6 +173,13 @@ async function freshDatabase(adminUrl: string, name: string): Promise<string> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
 }
 
 async function serverVersion(url: string): Promise<string> {
