@@ -79,6 +79,13 @@ test('a weekly series of four with one visit taken: the desk picks an alternativ
     await appointment.getByTestId('cancel-open').click();
     await expect(appointment.getByLabel('Cancel which visits')).toBeVisible();
     await expect(appointment.getByLabel('Cancel which visits').locator('option')).toHaveText(['This visit only', 'This and the following visits', 'The whole series']);
+    await appointment.getByLabel('Cancel which visits').selectOption('following');
+    await appointment.getByLabel('Reason').selectOption('PATIENT_REQUEST');
+    await appointment.getByTestId('cancel-confirm').click();
+    await expect(appointment.getByTestId('appointment-status')).toHaveText('cancelled');
+    // Visits 2 to 4 cancelled, each on its own; the first stays booked.
+    const { rows: after } = await db.query<{ status: string }>(`SELECT status::text AS status FROM appointment WHERE series_id = (SELECT series_id FROM appointment WHERE id = $1) ORDER BY series_index`, [visits[0]!.id]);
+    expect(after.map((v) => v.status)).toEqual(['BOOKED', 'CANCELLED', 'CANCELLED', 'CANCELLED']);
   } finally {
     await page.context().close();
   }

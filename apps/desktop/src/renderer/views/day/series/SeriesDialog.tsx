@@ -1,9 +1,12 @@
 import { useId, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { SERIES_MAX_OCCURRENCES, type AppointmentView, type DayView, type PatientSummary, type SeriesFrequency, type SeriesOccurrenceCheck, type SeriesPlanInput } from '@frontdesk/shared';
 import { ErrorLine } from '../../../components/ErrorLine.js';
 import { FormField } from '../../../components/FormField.js';
 import { useOnline } from '../../../lib/connection.js';
 import { clock, timeRange } from '../../../lib/time.js';
+import { useTRPC } from '../../../lib/trpc.js';
+import { serviceFits } from '../service-fit.js';
 import { useSeries, type Choice } from './use-series.js';
 
 const FREQUENCIES: { value: SeriesFrequency; label: string; unit: string }[] = [
@@ -21,7 +24,10 @@ const FREQUENCIES: { value: SeriesFrequency; label: string; unit: string }[] = [
 export function SeriesDialog({ hold, day, patient, note, onClose, onBooked }: { hold: AppointmentView; day: DayView; patient: PatientSummary | null; note: string; onClose: () => void; onBooked: (message: string) => void }) {
   const titleId = useId();
   const online = useOnline();
-  const practitioners = day.resources.filter((r) => r.kind === 'PRACTITIONER');
+  const services = useQuery(useTRPC().catalog.services.queryOptions());
+  const service = services.data?.find((s) => s.id === hold.serviceId);
+  // Only practitioners who give this service can take turns with the first one.
+  const practitioners = day.resources.filter((r) => r.kind === 'PRACTITIONER' && (!service || serviceFits(service, r)));
   const held = hold.resources.map((r) => practitioners.find((p) => p.id === r.resourceId)).find((p) => p !== undefined);
   const [frequency, setFrequency] = useState<SeriesFrequency>('WEEKLY');
   const [interval, setInterval] = useState('1');
