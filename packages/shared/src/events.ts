@@ -137,4 +137,5 @@ export const SETUP_HISTORY_TYPES: readonly EventType[] = [
   'price.changed',
   'stock.changed',
   'staff.changed',
+  'api_client.changed',
 ];

@@ -39,6 +39,14 @@ describe('setup history', () => {
     expect(Number(next[0]!.seq)).toBeLessThan(Number(first[0]!.seq));
   });
 
+  it('registering an API client and a new secret for it are in the history, by name', async () => {
+    const { client } = await admin.setup.apiClients.create({ name: 'Patient portal', branchIds: [setup.a.branches.east], scopes: ['system/Slot.read'] });
+    await admin.setup.apiClients.rotate({ clientId: client.id });
+    const [rotated, registered] = await admin.admin.audit.setup({ limit: 2 });
+    expect(registered).toMatchObject({ type: 'api_client.changed', summary: 'Registered the API client Patient portal', desk: 'Head office' });
+    expect(rotated?.summary).toBe('Issued a new secret for the API client Patient portal');
+  });
+
   it("never shows another clinic's changes, and a receptionist may not read it", async () => {
     const other = await callerFor(setup.db.deps, setup.b.staff.admin.email, setup.b.password);
     const theirs = await other.admin.audit.setup({ limit: 200 });

@@ -71,6 +71,10 @@ export function describeSetupChange(type: string, payload: unknown, nameOf: (id:
       const verb = type === 'time_off.added' ? 'Added' : 'Removed';
       return `${verb} ${what} for ${who}, ${t.startsAt ?? ''} to ${t.endsAt ?? ''}${t.reason ? ` (${t.reason})` : ''}`;
     }
+    case 'api_client.changed': {
+      const verb = { created: 'Registered', rotated: 'Issued a new secret for', disabled: 'Disabled', enabled: 'Enabled' }[String(p.change)] ?? 'Changed';
+      return `${verb} the API client ${String(p.name ?? '')}`.trim();
+    }
     case 'price.changed':
       return `Set the price of ${nameOf(p.serviceId)} at ${nameOf(p.branchId)} to ${money(p.priceCents)}`;
     case 'stock.changed': {
