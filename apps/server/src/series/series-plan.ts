@@ -46,7 +46,8 @@ export class SeriesChecks {
     const out: TargetCheck[] = [];
     for (const target of targets) {
       const wanted = this.wanted(actor, plan, service, target, exclude);
-      const slot = await this.availability.check(wanted);
+      // In the booking's transaction the reads share its connection (a booking never waits on a second one from the pool).
+      const slot = await this.availability.check(tx ? { ...wanted, tx } : wanted);
       const end = slot.ok ? new Date(slot.slot.endsAt) : new Date(target.start.getTime() + service.durationMin * MINUTE);
       const theirs = slot.ok ? await this.bookings.patientAppointmentsDuring(tx ?? this.db, actor.tenantId, plan.patientId, { start: target.start, end }, exclude ?? undefined) : [];
       out.push({ target, wanted, slot, patientBusy: theirs.length > 0 });
