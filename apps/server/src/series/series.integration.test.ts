@@ -264,6 +264,16 @@ describe('changing one occurrence, the following, or the whole series', () => {
     expect(await eventTypes(s.series.id)).toEqual(['series.booked', 'series.changed']);
   });
 
+  it('the whole series to another practitioner at the same times: every live visit changes hands, each with its own event', async () => {
+    const s = await fresh(44, '13:30');
+    const done = await desk.series.move({ appointmentId: s.booked[2]!.id, version: 1, scope: 'all', startsAt: s.booked[2]!.startsAt, resourceIds: [r('drRao')] });
+    expect(done.appointments.map((a) => a.resources.some((x) => x.resourceId === r('drRao')))).toEqual([true, true, true, true]);
+    const rows = await occurrencesOfPatient(s.series.patientId);
+    expect(rows.map((x) => [wallTime(x.starts_at.getTime(), NY), x.version])).toEqual([1, 2, 3, 4].map(() => ['13:30', 2]));
+    for (const a of s.booked) expect(await eventTypes(a.id)).toEqual(['appointment.booked', 'appointment.moved']);
+    expect(await overlaps()).toBe(0);
+  });
+
   it('a move of the following that does not fit anywhere moves none of them, and says which visit', async () => {
     const s = await fresh(28, '09:00');
     await bookCarter(at(plusDays(monday(28), 21), '16:00', NY));

@@ -160,7 +160,7 @@ export function AppointmentPanel({
             Cancel…
           </button>
         )}
-        {booked && appointment.series && <SeriesMove appointment={appointment} timeZone={tz} onNotice={onNotice} />}
+        {booked && appointment.series && <SeriesMove appointment={appointment} day={day} onNotice={onNotice} />}
         <button data-testid="history-open" onClick={() => setHistory((h) => !h)}>
           History <kbd>H</kbd>
         </button>

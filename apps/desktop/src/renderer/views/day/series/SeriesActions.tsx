@@ -1,12 +1,13 @@
 import { useState } from 'react';
-import { useMutation, useQueryClient, type UseMutationOptions } from '@tanstack/react-query';
-import { domainErrorOf, localDateOf, localMinuteToInstant, wallTime, type AppointmentView, type SeriesChangeResult, type SeriesScope } from '@frontdesk/shared';
+import { useMutation, useQuery, useQueryClient, type UseMutationOptions } from '@tanstack/react-query';
+import { domainErrorOf, localDateOf, localMinuteToInstant, wallTime, type AppointmentView, type DayView, type SeriesChangeResult, type SeriesScope } from '@frontdesk/shared';
 import { ErrorLine } from '../../../components/ErrorLine.js';
 import { FormField } from '../../../components/FormField.js';
 import { useOnline } from '../../../lib/connection.js';
 import { sentenceFor } from '../../../lib/errors.js';
 import { useTRPC } from '../../../lib/trpc.js';
 import { adoptAppointment } from '../../../sync/adopt.js';
+import { serviceFits } from '../service-fit.js';
 
 const SCOPES: { value: SeriesScope; label: string }[] = [
   { value: 'this', label: 'This visit only' },
@@ -64,10 +65,14 @@ export function useSeriesCancel() {
 
 /**
  * Move a visit, or it and the following, or the whole series, to another
- * date and time: the others of the scope move by the same change of day and
- * to the same time of day; the rest stay where they are.
+ * date and time (and practitioner): the others of the scope move by the same
+ * change of day, to the same time of day; the rest stay where they are.
  */
-export function SeriesMove({ appointment, timeZone, onNotice }: { appointment: AppointmentView; timeZone: string; onNotice: (message: string) => void }) {
+export function SeriesMove({ appointment, day, onNotice }: { appointment: AppointmentView; day: DayView; onNotice: (message: string) => void }) {
+  const timeZone = day.timeZone;
+  const service = useQuery(useTRPC().catalog.services.queryOptions()).data?.find((s) => s.id === appointment.serviceId);
+  const practitioners = day.resources.filter((r) => r.kind === 'PRACTITIONER' && (!service || serviceFits(service, r)));
+  const [practitioner, setPractitioner] = useState('');
   const online = useOnline();
   const [open, setOpen] = useState(false);
   const [scope, setScope] = useState<SeriesScope>('following');
@@ -92,7 +97,7 @@ export function SeriesMove({ appointment, timeZone, onNotice }: { appointment: A
           return;
         }
         const startsAt = new Date(localMinuteToInstant(date, Number(time.slice(0, 2)) * 60 + Number(time.slice(3)), timeZone)).toISOString();
-        move.run({ appointmentId: appointment.id, version: appointment.version, scope, startsAt }, (n) => {
+        move.run({ appointmentId: appointment.id, version: appointment.version, scope, startsAt, ...(practitioner ? { resourceIds: [practitioner] } : {}) }, (n) => {
           setOpen(false);
           onNotice(n === 1 ? 'Visit moved.' : `${n} visits moved.`);
         });
@@ -104,6 +109,18 @@ export function SeriesMove({ appointment, timeZone, onNotice }: { appointment: A
       </FormField>
       <FormField label="New time" testId="series-move-time">
         {(f) => <input {...f} type="time" step={300} data-testid="series-move-time" value={time} onChange={(e) => setTime(e.target.value)} />}
+      </FormField>
+      <FormField label="Practitioner" testId="series-move-practitioner">
+        {(f) => (
+          <select {...f} data-testid="series-move-practitioner" value={practitioner} onChange={(e) => setPractitioner(e.target.value)}>
+            <option value="">Keep each visit's own</option>
+            {practitioners.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        )}
       </FormField>
       <ErrorLine message={move.error} testId="series-move-error" />
       <div className="actions">
