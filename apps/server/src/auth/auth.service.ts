@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LRUCache } from 'lru-cache';
 import { DomainError, type StaffView } from '@frontdesk/shared';
+import { onCommitted, type CommittedEvent } from '../db/commit-wake.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { addressKey } from './address-key.js';
 import { throttleLockKeys, type AuthRepository, type Reservation, type StaffRow } from './auth.repository.js';
@@ -25,6 +27,20 @@ export const THROTTLE = {
   /** Attempts older than this are deleted now and then. */
   keepHours: 24,
 } as const;
+
+/**
+ * How long a looked-up session answers again without asking the database.
+ * Any event that can change who a session is (signed out, disabled, another
+ * role, branches or password; a branch created or closed) drops its tenant's
+ * sessions the moment this process knows of the commit: at once for its own
+ * commits, within the log reader's wake-up for other processes'.
+ */
+const SESSION_CACHE_MS = 2_000;
+
+/** Events after which a tenant's cached sessions are looked up again. */
+function changesSessions(e: CommittedEvent): boolean {
+  return e.type.startsWith('staff.') || e.type.startsWith('branch.') || e.type.startsWith('tenant.');
+}
 
 /** How long a sign-in waits for other checks of the same account or address to settle before it is refused. */
 const IN_FLIGHT_WAIT_MS = 3_000;
@@ -58,12 +74,23 @@ export interface SignedIn {
 export type SessionStaff = Pick<StaffRow, 'id' | 'tenantId' | 'name' | 'email' | 'role' | 'branches'>;
 
 export class AuthService {
+  private readonly sessions = new LRUCache<string, { actor: Actor; at: number }>({ max: 10_000, ttl: SESSION_CACHE_MS });
+  /** Moves on at every drop, so a lookup that raced with one is not kept. */
+  private dropped = 0;
+
   constructor(
     private readonly db: Db,
     private readonly repo: AuthRepository,
     private readonly holds: SessionHolds,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    onCommitted((events) => {
+      const tenants = new Set(events.filter(changesSessions).map((e) => e.tenantId));
+      if (tenants.size === 0) return;
+      this.dropped++;
+      for (const [key, entry] of this.sessions.entries()) if (tenants.has(entry.actor.tenantId)) this.sessions.delete(key);
+    });
+  }
 
   async login(input: { email: string; password: string; desk: string }, ip = 'unknown'): Promise<SignedIn> {
     const now = this.now();
@@ -94,7 +121,19 @@ export class AuthService {
 
   /** The actor behind a bearer token, or null when it is unknown, expired or revoked, or its staff member disabled. */
   async authenticate(token: string): Promise<Actor | null> {
-    const row = await this.repo.liveActor(this.db, hashToken(token), this.now(), [...TENANT_WIDE_ROLES]);
+    const tokenHash = hashToken(token);
+    const now = this.now().getTime();
+    const cached = this.sessions.get(tokenHash);
+    // Measured on the injected clock too, so a clock moved on is never answered from memory.
+    if (cached && now >= cached.at && now - cached.at < SESSION_CACHE_MS) return { ...cached.actor, branchIds: [...cached.actor.branchIds] };
+    const dropped = this.dropped;
+    const actor = await this.lookUp(tokenHash, new Date(now));
+    if (actor && dropped === this.dropped) this.sessions.set(tokenHash, { actor: { ...actor, branchIds: [...actor.branchIds] }, at: now });
+    return actor;
+  }
+
+  private async lookUp(tokenHash: string, now: Date): Promise<Actor | null> {
+    const row = await this.repo.liveActor(this.db, tokenHash, now, [...TENANT_WIDE_ROLES]);
     if (!row) return null;
     return {
       staffId: row.staffId,

@@ -12,8 +12,15 @@ export interface CommitWaker {
   committed(): void;
 }
 
+/** What a commit's listeners learn of each event: enough to tell whose cached state it touches. */
+export interface CommittedEvent {
+  type: string;
+  tenantId: string;
+}
+
 const wakers = new WeakMap<object, CommitWaker>();
-const wroteEvents = new WeakSet<object>();
+const wroteEvents = new WeakMap<object, CommittedEvent[]>();
+const listeners = new Set<(events: readonly CommittedEvent[]) => void>();
 
 /** Transactions run on `db` are woken after by `waker` instead of the trigger's NOTIFY. */
 export function wakeAfterCommit<W extends CommitWaker>(db: object, waker: W): W {
@@ -26,12 +33,21 @@ export function commitWakerOf(db: object): CommitWaker | undefined {
 }
 
 /** Called by appendEvents: this transaction wrote events, so its commit must wake the readers. */
-export function noteEventsWritten(tx: object): void {
-  wroteEvents.add(tx);
+export function noteEventsWritten(tx: object, events: readonly CommittedEvent[] = []): void {
+  const written = wroteEvents.get(tx) ?? [];
+  written.push(...events.map((e) => ({ type: e.type, tenantId: e.tenantId })));
+  wroteEvents.set(tx, written);
 }
 
-export function wroteEventsIn(tx: object): boolean {
-  return wroteEvents.has(tx);
+/** The events a transaction wrote (null when it wrote none). */
+export function eventsWrittenIn(tx: object): readonly CommittedEvent[] | null {
+  return wroteEvents.get(tx) ?? null;
+}
+
+/** Called with the events of every commit this process knows of (see noteCommitted); returns the way to stop. */
+export function onCommitted(listener: (events: readonly CommittedEvent[]) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
 let generation = 0;
@@ -46,6 +62,7 @@ export function commitGeneration(): number {
   return generation;
 }
 
-export function noteCommitted(): void {
+export function noteCommitted(events: readonly CommittedEvent[]): void {
   generation++;
+  for (const listener of listeners) listener(events);
 }

@@ -3,7 +3,7 @@ import type { Span } from '@opentelemetry/api';
 import { advisoryLockWait } from '../observability/metrics.js';
 import { noteRetry } from '../observability/procedures.js';
 import { ATTR, traced } from '../observability/tracing.js';
-import { commitWakerOf, noteCommitted, wroteEventsIn } from './commit-wake.js';
+import { commitWakerOf, eventsWrittenIn, noteCommitted } from './commit-wake.js';
 import { Prisma, type PrismaClient } from './prisma.js';
 import { isTransient, PG, sqlStateOf } from './errors.js';
 import { isUnavailable } from './unavailable.js';
@@ -66,8 +66,9 @@ async function attemptAll<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promi
         // maxWait: a free connection (the pool gives up sooner, see db/prisma.ts); timeout: the whole transaction.
         { maxWait: 6_000, timeout: options.timeoutMs ?? 15_000 },
       );
-      if (ran && wroteEventsIn(ran)) {
-        noteCommitted();
+      const written = ran && eventsWrittenIn(ran);
+      if (written) {
+        noteCommitted(written);
         if (wakes) waker?.committed();
       }
       return result;

@@ -1,8 +1,8 @@
 import type { EventPayloads, EventType } from '@frontdesk/shared';
 import { Prisma } from '../db/prisma.js';
 import type { Tx } from '../db/tx.js';
-import { MESSAGE_TRIGGERS, scheduleMessages } from '../messages/schedule.js';
 import { noteEventsWritten } from '../db/commit-wake.js';
+import { MESSAGE_TRIGGERS, scheduleMessages } from '../messages/schedule.js';
 
 export interface NewEvent<T extends EventType = EventType> {
   type: T;
@@ -37,7 +37,7 @@ export async function appendEvents(tx: Tx, author: EventAuthor, events: readonly
       Prisma.sql`(${e.tenantId}::uuid, ${e.branchId}::uuid, ${e.type}, ${e.aggregateId}::uuid, ${e.patientId ?? null}::uuid, ${JSON.stringify(e.payload)}::jsonb, ${author.actorId}::uuid, ${author.desk})`,
   );
   // Its commit wakes the log readers (db/commit-wake.ts).
-  noteEventsWritten(tx);
+  noteEventsWritten(tx, events);
   const prefix = alongside ? Prisma.sql`WITH alongside AS (${alongside}) ` : Prisma.empty;
   await tx.$executeRaw`${prefix}
     INSERT INTO "event" ("tenant_id", "branch_id", "type", "aggregate_id", "patient_id", "payload", "actor_id", "desk")

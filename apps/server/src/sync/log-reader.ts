@@ -258,7 +258,7 @@ export class LogReader implements CommitWaker {
         this.current = state;
         const batch = late.length > 0 ? [...late, ...entries] : entries;
         if (batch.length > 0) {
-          noteCommitted();
+          noteCommitted(batch.map((e) => e.event));
           this.fanOut(batch, state);
         }
       }
