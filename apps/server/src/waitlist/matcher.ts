@@ -1,4 +1,4 @@
-import { MINUTE, TIME_OF_DAY_PRESETS, localDateOf, localDayBounds, type SlotView, type WaitlistOfferView, type WaitlistTimeOfDay } from '@frontdesk/shared';
+import { MINUTE, TIME_OF_DAY_PRESETS, WAITLIST_TIMES_OF_DAY, localDateOf, localDayBounds, wallTime, type SlotView, type WaitlistOfferView, type WaitlistTimeOfDay } from '@frontdesk/shared';
 import type { AvailabilityService } from '../availability/availability.service.js';
 import { withTenant } from '../db/request-scope.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
@@ -95,10 +95,14 @@ export class WaitlistMatcher {
     const timed = f.startsAt !== null && f.endsAt !== null;
     if (timed && f.endsAt!.getTime() <= now.getTime()) return [];
     const from = timed ? new Date(Math.max(f.startsAt!.getTime(), now.getTime())) : now;
+    const serviceIds = await this.repo.servicesOf(tx, tenantId, practitioners);
+    if (serviceIds.length === 0) return [];
     const candidates = await this.repo.candidates(tx, {
       tenantId,
       branchId: f.branchId,
       practitionerIds: practitioners,
+      serviceIds,
+      timesOfDay: timed ? timesOfDayOf(from, f.endsAt!, zone) : null,
       date: timed ? localDateOf(from.getTime(), zone) : null,
       today: localDateOf(now.getTime(), zone),
       limit: timed ? CANDIDATES_PER_FREED_TIME : CANDIDATES_PER_HOURS_CHANGE,
@@ -166,6 +170,18 @@ export class WaitlistMatcher {
     }
     return best;
   }
+}
+
+/** The times of day a start in [from, to) may fall in, by the wall clock; null (any) when the window crosses midnight. */
+function timesOfDayOf(from: Date, to: Date, zone: string): WaitlistTimeOfDay[] | null {
+  const minute = (instant: number) => {
+    const [h, m] = wallTime(instant, zone).split(':').map(Number);
+    return h! * 60 + m!;
+  };
+  const a = minute(from.getTime());
+  const b = minute(to.getTime() - 1) + 1;
+  if (b <= a) return null;
+  return WAITLIST_TIMES_OF_DAY.filter((t) => TIME_OF_DAY_PRESETS[t].fromMin < b && a < TIME_OF_DAY_PRESETS[t].toMin);
 }
 
 /** New working hours: an entry's whole range still ahead, in the branch's zone. */

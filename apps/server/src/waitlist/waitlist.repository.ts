@@ -239,18 +239,33 @@ export class WaitlistRepository {
     return rows[0]?.time_zone ?? null;
   }
 
+  /** The active services any of these practitioners can give (their tag meets the service's practitioner need; its own list, if any, names them). */
+  async servicesOf(db: Client, tenantId: string, practitionerIds: readonly string[]): Promise<string[]> {
+    const rows = await db.$queryRaw<{ id: string }[]>`
+      SELECT DISTINCT s.id::text FROM service s
+        JOIN resource r ON r.tenant_id = s.tenant_id AND r.id = ANY(${uuids(practitionerIds)}) AND r.kind = 'PRACTITIONER'
+       WHERE s.tenant_id = ${tenantId}::uuid AND s.active
+         AND EXISTS (SELECT 1 FROM service_requirement q WHERE q.tenant_id = s.tenant_id AND q.service_id = s.id AND q.kind = 'PRACTITIONER' AND (q.tag IS NULL OR q.tag = ANY(r.tags)))
+         AND (NOT EXISTS (SELECT 1 FROM service_practitioner sp WHERE sp.tenant_id = s.tenant_id AND sp.service_id = s.id)
+              OR EXISTS (SELECT 1 FROM service_practitioner sp WHERE sp.tenant_id = s.tenant_id AND sp.service_id = s.id AND sp.resource_id = r.id))`;
+    return rows.map((r) => r.id);
+  }
+
   /**
    * Live entries that may take time at this branch with one of these
-   * practitioners on `date` (null: any day still ahead), best first: priority,
-   * then the longest wait. Time of day and the service's fit are the caller's.
+   * practitioners on `date` (null: any day still ahead), for a service they
+   * give, best first: priority, then the longest wait. Time of day and the
+   * free time itself are the caller's (availability decides).
    */
-  async candidates(db: Client, q: { tenantId: string; branchId: string; practitionerIds: readonly string[]; date: string | null; today: string; limit: number }): Promise<Candidate[]> {
+  async candidates(db: Client, q: { tenantId: string; branchId: string; practitionerIds: readonly string[]; serviceIds: readonly string[]; timesOfDay: readonly string[] | null; date: string | null; today: string; limit: number }): Promise<Candidate[]> {
     const onDay = q.date ? Prisma.sql`AND w.from_date <= ${q.date}::date AND w.to_date >= ${q.date}::date` : Prisma.sql`AND w.to_date >= ${q.today}::date`;
     const rows = await db.$queryRaw<{ id: string; service_id: string; practitioner_ids: string[]; from_date: string; to_date: string; times_of_day: string[] }[]>`
       SELECT w.id::text, w.service_id::text, w.practitioner_ids::text[] AS practitioner_ids,
              to_char(w.from_date, 'YYYY-MM-DD') AS from_date, to_char(w.to_date, 'YYYY-MM-DD') AS to_date, w.times_of_day
         FROM waitlist_entry w
        WHERE w.tenant_id = ${q.tenantId}::uuid AND w.status IN ('WAITING', 'OFFERED')
+         AND w.service_id = ANY(${uuids(q.serviceIds)})
+         ${q.timesOfDay ? Prisma.sql`AND (w.times_of_day = '{}' OR w.times_of_day && ${[...q.timesOfDay]}::text[])` : Prisma.empty}
          AND (w.branch_ids = '{}' OR ${q.branchId}::uuid = ANY(w.branch_ids))
          AND (w.practitioner_ids = '{}' OR w.practitioner_ids && ${uuids(q.practitionerIds)})
          ${onDay}
