@@ -172,6 +172,35 @@ describe('the waitlist list', () => {
   });
 });
 
+describe('the patient is told', () => {
+  it('the best-ranked patient gets the clinic\'s waitlist offer by message, queued with the offer, unless their entry asks for a call', async () => {
+    const admin = await callerFor(db.deps, demo.staff.admin.email, demo.password, 'desk admin');
+    const current = await admin.setup.messages.settings();
+    await admin.setup.messages.save({ version: current.version, enabled: [...current.enabled, 'waitlist_offer'], reminderHours: current.reminderHours, templates: {}, locale: 'en-US', quietHours: null });
+    const day = monday(8);
+    const first = await bookCleaning(day, '15:00');
+    const second = await bookCleaning(day, '17:00');
+    const bySms = await addEntry({ practitionerIds: [demo.resources.drKim!], fromDate: day, toDate: day, contact: 'sms', priority: 2 });
+    const byCall = await addEntry({ fromDate: day, toDate: day, contact: 'phone', priority: 2 });
+    for (const e of [bySms, byCall]) await db.sql.query(`UPDATE patient SET consent_to_messages = true WHERE id = $1`, [e.patient.id]);
+    const sent = async () =>
+      (await db.sql.query<{ patient_id: string; channel: string }>(`SELECT patient_id::text, channel FROM message WHERE kind = 'waitlist_offer' AND patient_id = ANY($1::uuid[])`, [[bySms.patient.id, byCall.patient.id]])).rows;
+
+    // The call-me entry waited longer: it is offered first, and the desk calls; no message goes out.
+    await db.sql.query(`UPDATE waitlist_entry SET created_at = now() - interval '2 days' WHERE id = $1`, [byCall.id]);
+    await callCentre.booking.cancel({ appointmentId: first.id, version: first.version, reason: 'Unwell' });
+    await db.deps.waitlistMatcher.runOnce();
+    expect((await offersFor([byCall.id, bySms.id])).length).toBe(2);
+    expect(await sent()).toEqual([]);
+
+    // With it off the list, the text-me entry is first for the next freed time: its message is queued.
+    await receptionist.waitlist.remove({ entryId: byCall.id });
+    await callCentre.booking.cancel({ appointmentId: second.id, version: second.version, reason: 'Unwell' });
+    await db.deps.waitlistMatcher.runOnce();
+    expect(await sent()).toEqual([{ patient_id: bySms.patient.id, channel: 'sms' }]);
+  });
+});
+
 describe('booking an offer', () => {
   it('two desks book the same offer while a third books the freed time for someone else: exactly one appointment holds it', async () => {
     const day = monday(6);

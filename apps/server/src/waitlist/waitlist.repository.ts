@@ -313,6 +313,15 @@ export class WaitlistRepository {
     return rows.map(toOfferView);
   }
 
+  /** How the entry's patient wants to hear of an offer, and the branch's zone to say when. */
+  async offerContact(db: Client, tenantId: string, entryId: string, branchId: string): Promise<{ contact: string; timeZone: string } | null> {
+    const rows = await db.$queryRaw<{ contact: string; time_zone: string }[]>`
+      SELECT w.contact, b.time_zone FROM waitlist_entry w JOIN branch b ON b.tenant_id = w.tenant_id AND b.id = ${branchId}::uuid
+       WHERE w.tenant_id = ${tenantId}::uuid AND w.id = ${entryId}::uuid`;
+    const r = rows[0];
+    return r ? { contact: r.contact, timeZone: r.time_zone } : null;
+  }
+
   /** The offer, locked, with its entry's patient; null when it is not there. */
   async lockOffer(tx: Tx, tenantId: string, offerId: string): Promise<{ entryId: string; patientId: string; status: string; entryStatus: string } | null> {
     const rows = await tx.$queryRaw<{ entry_id: string; patient_id: string; status: string; entry_status: string }[]>`
