@@ -74,7 +74,7 @@ import { SeriesChanges } from './series/series-changes.js';
 import { SeriesRepository } from './series/series.repository.js';
 import { SeriesService } from './series/series.service.js';
 import { WaitlistMatcher } from './waitlist/matcher.js';
-import { noOfferMessages } from './waitlist/offer-message.js';
+import { PatientOfferMessages } from './waitlist/offer-message.js';
 import { WaitlistRepository } from './waitlist/waitlist.repository.js';
 import { WaitlistService } from './waitlist/waitlist.service.js';
 
@@ -223,7 +223,7 @@ export function createDeps(options: DepsOptions): Deps {
     seriesChanges: new SeriesChanges(db, new SeriesRepository(), bookings, new VisitRepository(), appointments, booking, new VisitService(db, new VisitRepository(), bookings, appointments, now), new MoveWithinTransaction(bookings, appointments, availability, conflicts, holdExpiry), now),
     sessionTemplates: new SessionTemplatesService(db, new SessionsRepository(), now, options.sessionDaysAhead ?? 28),
     waitlist: new WaitlistService(db, waitlist, booking, now),
-    waitlistMatcher: new WaitlistMatcher(db, waitlist, availability, noOfferMessages, now),
+    waitlistMatcher: new WaitlistMatcher(db, waitlist, availability, new PatientOfferMessages(waitlist), now),
     apiClients: new ApiClientsService(db, new ApiClientsRepository(), now),
     fhir,
     fhirBulk: new BulkPublish(db, fhirRepo, fhir, now),
