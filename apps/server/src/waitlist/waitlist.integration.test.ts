@@ -90,6 +90,9 @@ describe('matching freed time against the waitlist', () => {
     expect(last[0]!.practitionerName).toBe('Dr Daniel Kim');
     expect(last[0]!.serviceName).toBe('Dental cleaning');
     const listed = await receptionist.waitlist.list({});
+    // The east desk does not list an entry for the west branch only; the call centre (every branch) does.
+    expect(listed.some((e) => e.id === westOnly.id)).toBe(false);
+    expect((await callCentre.waitlist.list({})).some((e) => e.id === westOnly.id)).toBe(true);
     expect(listed.find((e) => e.id === urgentAny.id)?.status).toBe('OFFERED');
     expect(listed.find((e) => e.id === morningOnly.id)?.status).toBe('WAITING');
     expect((await receptionist.waitlist.offers()).map((o) => o.entryId)).toEqual(expect.arrayContaining([urgentAny.id, routineKim.id]));

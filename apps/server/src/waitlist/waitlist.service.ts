@@ -77,8 +77,10 @@ export class WaitlistService {
     });
   }
 
-  list(actor: Actor, input: z.output<typeof waitlistListInput>): Promise<WaitlistEntryView[]> {
-    return this.repo.entries(this.db, actor.tenantId, { includeClosed: input.includeClosed });
+  /** Entries for any branch, or for one of the actor's. */
+  async list(actor: Actor, input: z.output<typeof waitlistListInput>): Promise<WaitlistEntryView[]> {
+    const entries = await this.repo.entries(this.db, actor.tenantId, { includeClosed: input.includeClosed });
+    return entries.filter((e) => e.branchIds.length === 0 || e.branchIds.some((b) => mayActIn(actor, b)));
   }
 
   /** Offers still open, of the actor's branches. */
