@@ -93,6 +93,7 @@ describe('matching freed time against the waitlist', () => {
     // The east desk does not list an entry for the west branch only; the call centre (every branch) does.
     expect(listed.some((e) => e.id === westOnly.id)).toBe(false);
     expect((await callCentre.waitlist.list({})).some((e) => e.id === westOnly.id)).toBe(true);
+    expect(codeOf(await receptionist.waitlist.remove({ entryId: westOnly.id }).catch((e: unknown) => e))).toBe('NOT_FOUND');
     expect(listed.find((e) => e.id === urgentAny.id)?.status).toBe('OFFERED');
     expect(listed.find((e) => e.id === morningOnly.id)?.status).toBe('WAITING');
     expect((await receptionist.waitlist.offers()).map((o) => o.entryId)).toEqual(expect.arrayContaining([urgentAny.id, routineKim.id]));

@@ -190,9 +190,11 @@ export class WaitlistRepository {
     return n === 1;
   }
 
-  async status(db: Client, tenantId: string, entryId: string): Promise<WaitlistStatus | null> {
-    const rows = await db.$queryRaw<{ status: WaitlistStatus }[]>`SELECT status::text AS status FROM waitlist_entry WHERE tenant_id = ${tenantId}::uuid AND id = ${entryId}::uuid`;
-    return rows[0]?.status ?? null;
+  async status(db: Client, tenantId: string, entryId: string): Promise<{ status: WaitlistStatus; branchIds: string[] } | null> {
+    const rows = await db.$queryRaw<{ status: WaitlistStatus; branch_ids: string[] }[]>`
+      SELECT status::text AS status, branch_ids::text[] AS branch_ids FROM waitlist_entry WHERE tenant_id = ${tenantId}::uuid AND id = ${entryId}::uuid`;
+    const r = rows[0];
+    return r ? { status: r.status, branchIds: r.branch_ids } : null;
   }
 
   /** Tenants with freed time to match or entries past their range (a system path: ids only). */

@@ -63,10 +63,13 @@ export class WaitlistService {
 
   async remove(actor: Actor, input: z.output<typeof waitlistRemoveInput>): Promise<{ entryId: string }> {
     return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      const entry = await this.repo.status(tx, actor.tenantId, input.entryId);
+      // An entry for other branches only is theirs to remove, as it is theirs to list.
+      if (!entry || (entry.branchIds.length > 0 && !entry.branchIds.some((b) => mayActIn(actor, b)))) throw notFound('waitlist entry');
       if (!(await this.repo.remove(tx, actor.tenantId, input.entryId))) {
-        const status = await this.repo.status(tx, actor.tenantId, input.entryId);
-        if (!status) throw notFound('waitlist entry');
-        if (status === 'REMOVED') return { entryId: input.entryId };
+        const now = await this.repo.status(tx, actor.tenantId, input.entryId);
+        if (now?.status === 'REMOVED') return { entryId: input.entryId };
+        const status = now?.status ?? entry.status;
         throw new DomainError('INVALID_STATE', `That entry is already ${status.toLowerCase()}.`, { status });
       }
       const closed = await this.repo.closeOffers(tx, actor.tenantId, { entryId: input.entryId });
