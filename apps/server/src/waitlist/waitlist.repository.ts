@@ -324,13 +324,13 @@ export class WaitlistRepository {
     return r ? { contact: r.contact, timeZone: r.time_zone } : null;
   }
 
-  /** The offer, locked, with its entry's patient; null when it is not there. */
-  async lockOffer(tx: Tx, tenantId: string, offerId: string): Promise<{ entryId: string; patientId: string; status: string; entryStatus: string } | null> {
-    const rows = await tx.$queryRaw<{ entry_id: string; patient_id: string; status: string; entry_status: string }[]>`
+  /** The offer's status and its entry's; null when it is not there. `lock`: held until the transaction ends. */
+  async offerState(db: Client, tenantId: string, offerId: string, lock = false): Promise<{ entryId: string; patientId: string; status: string; entryStatus: string } | null> {
+    const rows = await db.$queryRaw<{ entry_id: string; patient_id: string; status: string; entry_status: string }[]>`
       SELECT o.entry_id::text, w.patient_id::text, o.status::text AS status, w.status::text AS entry_status
         FROM waitlist_offer o JOIN waitlist_entry w ON w.tenant_id = o.tenant_id AND w.id = o.entry_id
        WHERE o.tenant_id = ${tenantId}::uuid AND o.id = ${offerId}::uuid
-         FOR UPDATE OF o, w`;
+       ${lock ? Prisma.sql`FOR UPDATE OF o, w` : Prisma.empty}`;
     const r = rows[0];
     return r ? { entryId: r.entry_id, patientId: r.patient_id, status: r.status, entryStatus: r.entry_status } : null;
   }

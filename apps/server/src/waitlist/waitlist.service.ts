@@ -101,7 +101,8 @@ export class WaitlistService {
     const [offer] = await this.repo.offers(this.db, actor.tenantId, { ids: [input.offerId] });
     if (!offer) throw notFound('offer');
     assertBranch(actor, offer.branchId);
-    const state = await inTransaction(this.db, { tenantId: actor.tenantId }, (tx) => this.repo.lockOffer(tx, actor.tenantId, offer.id));
+    // A booked or closed offer is refused before any booking is tried; the booking itself decides the race.
+    const state = await this.repo.offerState(this.db, actor.tenantId, offer.id);
     if (!state || state.status !== 'OPEN' || (state.entryStatus !== 'WAITING' && state.entryStatus !== 'OFFERED')) {
       throw new DomainError('INVALID_STATE', 'That offer is no longer open: it was booked or closed.', { status: state?.status ?? 'CLOSED' });
     }
@@ -123,7 +124,7 @@ export class WaitlistService {
       throw error;
     }
     await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      await this.repo.lockOffer(tx, actor.tenantId, offer.id);
+      await this.repo.offerState(tx, actor.tenantId, offer.id, true);
       const closed = await this.repo.markBooked(tx, actor.tenantId, offer.entryId, offer.id, appointment.id);
       const events: AnyNewEvent[] = [
         { type: 'waitlist.booked', tenantId: actor.tenantId, branchId: offer.branchId, aggregateId: offer.entryId, patientId: offer.patient.id, payload: { entryId: offer.entryId, offerId: offer.id, appointmentId: appointment.id } },
