@@ -16,7 +16,8 @@ import {
 import type { AvailabilityService } from '../availability/availability.service.js';
 import { assertBranch, type Actor } from '../auth/scope.js';
 import { isExclusionViolation, isUniqueViolation } from '../db/errors.js';
-import { inTransaction, takeLocks, type Db, type Tx } from '../db/tx.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inTransaction, takeLocks, tryLocks, type Db, type Tx } from '../db/tx.js';
 import { bookingConflicts } from '../observability/metrics.js';
 import { ATTR, traced, tracedConstraint } from '../observability/tracing.js';
 import { IDEMPOTENCY_KEY_CONSTRAINT, placementClaim, type IdempotencyClaim, type PlacementRequest } from '../idempotency/idempotency.js';
@@ -93,7 +94,7 @@ export class BookingService {
     const service = await this.terms.get(actor.tenantId, p.serviceId, p.branchId);
     const start = this.startOf(p.startsAt);
     const wanted: Wanted = { tenantId: actor.tenantId, branchId: p.branchId, serviceId: p.serviceId, start, resourceIds: [...p.resourceIds], patientId: p.patientId, occupied: occupiedRange(service, start), ...(p.replacing ? { excludeAppointmentId: p.replacing } : {}) };
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1, contended = 0; ; attempt++) {
       let placed = wanted;
       let picked: string[] = [];
       try {
@@ -104,10 +105,19 @@ export class BookingService {
           // The slot's end is the length of the practitioner it is with (their own, else the service's).
           placed = { ...wanted, occupied: occupiedRange(service, start, new Date(slot.slot.endsAt)) };
           picked = slot.slot.resourceIds;
-          await takeLocks(tx, slotLockKeys([...picked, p.patientId], placed.occupied));
+          const keys = slotLockKeys([...picked, p.patientId], placed.occupied);
+          // Another desk is placing on the same resources right now: give the connection back and look again shortly
+          // (its booking will usually be there to refuse this one), rather than wait on the lock holding it; in the end, wait.
+          if (contended >= CONTENDED_TRIES) await takeLocks(tx, keys);
+          else if (!(await tryLocks(tx, keys))) throw new Contended();
           return this.insertIn(tx, actor, p, claim, service, placed, picked);
         });
       } catch (error) {
+        if (error instanceof Contended) {
+          await sleep(Math.random() * Math.min(100, 2 * 2 ** contended++));
+          attempt--;
+          continue;
+        }
         if (error instanceof NotFree) {
           // A retry that lost the race to its own first request finds that request's appointment in the slot.
           const earlier = claim && (await this.replayed(actor, claim));
@@ -324,7 +334,13 @@ export class BookingService {
   }
 }
 
-/** The slot was not free when checked under its locks (nothing was written). */
+/** How often a placement looks again when its slot's locks are held, before it waits for them. */
+const CONTENDED_TRIES = 6;
+
+/** The slot's locks were held by another transaction (nothing was written). */
+class Contended extends Error {}
+
+/** The slot was not free when checked (nothing was written). */
 class NotFree extends Error {
   constructor(readonly slot: SlotRefusal) {
     super('not free');

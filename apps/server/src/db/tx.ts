@@ -117,6 +117,17 @@ export async function takeLocks(tx: Tx, locks: readonly bigint[]): Promise<void>
   await lockWait(tx, Prisma.sql`SELECT ${Prisma.join(locks.map((key) => Prisma.sql`pg_advisory_xact_lock(${key}::bigint)`), ', ')}`, locks.length);
 }
 
+/**
+ * Takes these advisory locks only if none is held by another transaction;
+ * false when one is (any taken here go at the transaction's end). For work
+ * that would rather give its connection back than wait holding it.
+ */
+export async function tryLocks(tx: Tx, locks: readonly bigint[]): Promise<boolean> {
+  if (locks.length === 0) return true;
+  const rows = await tx.$queryRaw<Record<string, boolean>[]>`SELECT ${Prisma.join(locks.map((key, i) => Prisma.sql`pg_try_advisory_xact_lock(${key}::bigint) AS ${Prisma.raw(`l${i}`)}`), ', ')}`;
+  return Object.values(rows[0] ?? {}).every(Boolean);
+}
+
 async function lockWait(tx: Tx, statement: Prisma.Sql, locks: number): Promise<void> {
   if (locks === 0) {
     await tx.$executeRaw`${statement}`;
