@@ -105,7 +105,7 @@ SELECT 'time_off', t.resource_id, t.branch_id, t.id, t.kind::text, t.starts_at, 
   FROM time_off t
  WHERE t.tenant_id = :tenant::uuid AND t.starts_at < to_timestamp(:start + 600) AND t.ends_at > to_timestamp(:start)
    AND (t.resource_id = ANY (ARRAY(SELECT resource_id FROM bench.client WHERE n = :client_id)) OR (t.resource_id IS NULL AND t.branch_id = ANY (ARRAY[:branch::uuid])));
-SELECT pg_advisory_xact_lock(:lo::bigint), pg_advisory_xact_lock(:hi::bigint);
+SELECT pg_try_advisory_xact_lock(:lo::bigint) AS l0, pg_try_advisory_xact_lock(:hi::bigint) AS l1;
 WITH a AS (
   INSERT INTO appointment (id, tenant_id, branch_id, service_id, patient_id, status, starts_at, ends_at, hold_expires_at, hold_session_id, price_cents, note, created_by, series_id, series_index)
   SELECT ${APPOINTMENT_ID}, :tenant::uuid, :branch::uuid, :service::uuid, c.patient_id, 'BOOKED'::"AppointmentStatus", to_timestamp(:start), to_timestamp(:start + 600), NULL, NULL::uuid, 5000, '', :staff::uuid, NULL::uuid, NULL::int FROM bench.client c WHERE c.n = :client_id
