@@ -21,6 +21,8 @@ const SETUP_TYPES = new Set(['organisation.created', 'branch.changed', 'resource
 export interface Manifest {
   transactionTime: string;
   request: string;
+  /** The files are served to registered clients only (a clinic's free times are not published to everyone). */
+  requiresAccessToken: true;
   output: { type: BulkType; url: string }[];
   error: never[];
 }
@@ -40,6 +42,7 @@ export class BulkPublish {
     return {
       transactionTime: this.now().toISOString(),
       request: `${base}/$bulk-publish${q}`,
+      requiresAccessToken: true,
       output: BULK_TYPES.map((type) => ({ type, url: `${base}/$bulk-publish/${type}.ndjson${q}` })),
       error: [],
     };

@@ -389,6 +389,7 @@ describe('SMART Scheduling Links', () => {
     const manifest = await call('/$bulk-publish');
     expect(manifest.status).toBe(200);
     expect(manifest.body.output.map((o: Json) => o.type)).toEqual(['Location', 'Schedule', 'Slot']);
+    expect(manifest.body.requiresAccessToken).toBe(true);
     const ndjson = async (url: string) => {
       const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
       expect(res.headers.get('content-type')).toContain('application/fhir+ndjson');
