@@ -14,6 +14,7 @@ import { isOpsPath, opsHandler } from './http/ops.js';
 import { importHandler, isImportPath } from './imports/imports.http.js';
 import { displayHandler, isDisplayPath } from './queue/display.http.js';
 import { isPatientLinkPath, patientLinkHandler } from './messages/patient-link.http.js';
+import { isOfferLinkPath, offerLinkHandler } from './waitlist/offer-link.http.js';
 import { fhirHandler, isFhirPath } from './fhir/fhir.http.js';
 import { rendererHandler } from './http/renderer.js';
 import { observeStreams } from './observability/metrics.js';
@@ -83,6 +84,7 @@ export function createServer(options: ServerOptions) {
   const imports = importHandler(options.deps);
   const display = displayHandler(options.deps);
   const patientLink = patientLinkHandler(options.deps);
+  const offerLink = offerLinkHandler(options.deps);
   const fhir = fhirHandler(options.deps, { maxBodyBytes: limits.maxBodyBytes });
   observeStreams(changesStats);
   const inFlight = new InFlight();
@@ -135,6 +137,10 @@ export function createServer(options: ServerOptions) {
     if (isDisplayPath(url)) {
       // The waiting-room page: public, read-only, its own CSP (display.http.ts).
       return refuseAtEdge(req, res, limits, READ_METHODS) ? undefined : display(req, res);
+    }
+    if (isOfferLinkPath(url)) {
+      // A patient's answer to a held waitlist offer: public, signed, the link page's CSP (waitlist/offer-link.http.ts).
+      return refuseAtEdge(req, res, limits, API_METHODS) ? undefined : offerLink(req, res);
     }
     if (isPatientLinkPath(url)) {
       // A patient's link from a message: public, signed, its own CSP (messages/patient-link.http.ts).

@@ -73,10 +73,10 @@ import { SeriesChecks } from './series/series-plan.js';
 import { SeriesChanges } from './series/series-changes.js';
 import { SeriesRepository } from './series/series.repository.js';
 import { SeriesService } from './series/series.service.js';
-import { WaitlistMatcher } from './waitlist/matcher.js';
-import { PatientOfferMessages } from './waitlist/offer-message.js';
-import { WaitlistRepository } from './waitlist/waitlist.repository.js';
-import { WaitlistService } from './waitlist/waitlist.service.js';
+import type { WaitlistMatcher } from './waitlist/matcher.js';
+import type { OfferLinks } from './waitlist/offer-link.js';
+import type { WaitlistService } from './waitlist/waitlist.service.js';
+import { waitlistDeps } from './waitlist/wiring.js';
 
 /** Everything procedures need, built once per server process. */
 export interface Deps {
@@ -136,10 +136,12 @@ export interface Deps {
   /** Recurring series: checked, booked in one transaction, changed by occurrence, following or whole. */
   series: SeriesService;
   seriesChanges: SeriesChanges;
-  /** The waitlist: entries, open offers, booking an offer. */
+  /** The waitlist: entries, open offers, booking an offer (a held one is confirmed). */
   waitlist: WaitlistService;
   /** Matches freed time (queued from the event log) against the waitlist; the background worker runs it. */
   waitlistMatcher: WaitlistMatcher;
+  /** The patient's accept/decline link of a held waitlist offer (/w/…). */
+  offerLinks: OfferLinks;
   /** Systems booking through /fhir/R4: registered by an admin, OAuth2 client credentials, bearer tokens. */
   apiClients: ApiClientsService;
   /** The FHIR R4 scheduling API (its bookings through the booking commands) and SMART Scheduling Links. */
@@ -185,7 +187,6 @@ export function createDeps(options: DepsOptions): Deps {
   const patients = new PatientsService(db, new PatientsRepository(), new PatientProfileRepository());
   const fhirRepo = new FhirRepository();
   const fhir = new FhirService(db, fhirRepo, booking, visits, availability, catalogues, patients, now);
-  const waitlist = new WaitlistRepository();
   return {
     db,
     urls: options.urls,
@@ -222,8 +223,7 @@ export function createDeps(options: DepsOptions): Deps {
     series: new SeriesService(db, new SeriesRepository(), new SeriesChecks(db, availability, bookings), booking, appointments, serviceTerms, idempotency, bookings, now),
     seriesChanges: new SeriesChanges(db, new SeriesRepository(), bookings, new VisitRepository(), appointments, booking, new VisitService(db, new VisitRepository(), bookings, appointments, now), new MoveWithinTransaction(bookings, appointments, availability, conflicts, holdExpiry), now),
     sessionTemplates: new SessionTemplatesService(db, new SessionsRepository(), now, options.sessionDaysAhead ?? 28),
-    waitlist: new WaitlistService(db, waitlist, booking, now),
-    waitlistMatcher: new WaitlistMatcher(db, waitlist, availability, new PatientOfferMessages(waitlist), now),
+    ...waitlistDeps(db, booking, availability, serviceTerms, options.messaging?.publicUrl, now),
     apiClients: new ApiClientsService(db, new ApiClientsRepository(), now),
     fhir,
     fhirBulk: new BulkPublish(db, fhirRepo, fhir, now),

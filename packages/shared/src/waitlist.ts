@@ -81,6 +81,8 @@ export interface WaitlistOfferView {
   freedBy: string;
   createdAt: string;
   openUntil: string;
+  /** The time held for this entry's patient (the clinic holds offers): booking the offer confirms this hold. */
+  hold?: { appointmentId: string; until: string } | null;
 }
 
 /** "Ana Shah wants a Dental cleaning with Dr Daniel Kim this week: 14:00 just freed". */

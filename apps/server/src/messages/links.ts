@@ -6,7 +6,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 // a changed byte anywhere fails the signature.
 
 export const LINK_PREFIX = '/m/';
-export type LinkPurpose = 'answer';
+// waitlist_accept: the messageId slot carries a waitlist offer's id (waitlist/offer-link.ts).
+export type LinkPurpose = 'answer' | 'waitlist_accept';
 
 export interface LinkClaims {
   tenantId: string;
@@ -30,7 +31,7 @@ export function signLink(secret: Buffer, claims: LinkClaims): string {
 /** The claims as written in a token, unchecked: which tenant's key to check it with. */
 export function readLink(token: string): LinkClaims | null {
   const [tenantId = '', messageId = '', purpose, expires, sig, ...more] = token.split('.');
-  if (more.length || !sig || !UUID.test(tenantId) || !UUID.test(messageId) || purpose !== 'answer' || !/^\d{1,12}$/.test(expires ?? '')) return null;
+  if (more.length || !sig || !UUID.test(tenantId) || !UUID.test(messageId) || (purpose !== 'answer' && purpose !== 'waitlist_accept') || !/^\d{1,12}$/.test(expires ?? '')) return null;
   return { tenantId, messageId, purpose, expires: Number(expires) };
 }
 

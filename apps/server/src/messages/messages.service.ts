@@ -100,7 +100,7 @@ export class MessagesService {
   /** The page behind a patient's link; null for a link that is not genuine or has expired. */
   async linkPage(token: string): Promise<LinkPage | null> {
     const claims = readLink(token);
-    if (!claims) return null;
+    if (!claims || claims.purpose !== 'answer') return null;
     return inTransaction(this.db, { tenantId: claims.tenantId }, async (tx) => {
       const settings = await this.repo.settings(tx, claims.tenantId);
       if (!settings || !verifyLink(settings.linkSecret, token, this.now())) return null;

@@ -3,6 +3,7 @@ import type { AvailabilityService } from '../availability/availability.service.j
 import { withTenant } from '../db/request-scope.js';
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { appendEvents, type AnyNewEvent } from '../sync/append.js';
+import type { OfferHolds } from './offer-hold.js';
 import type { OfferMessages } from './offer-message.js';
 import type { Candidate, Freed, NewOffer, WaitlistRepository } from './waitlist.repository.js';
 
@@ -39,6 +40,7 @@ export class WaitlistMatcher {
     private readonly availability: AvailabilityService,
     private readonly messages: OfferMessages,
     private readonly now: () => Date = () => new Date(),
+    private readonly holds: OfferHolds | null = null,
   ) {}
 
   /** One pass over every tenant with work: expiries, then every freed time queued. */
@@ -60,7 +62,8 @@ export class WaitlistMatcher {
       const batch = await inTransaction(this.db, { tenantId }, async (tx) => {
         const freed = await this.repo.claimFreed(tx, tenantId, FREED_PER_TRANSACTION);
         const offers: NewOffer[] = [];
-        for (const f of freed) offers.push(...(await this.match(tx, tenantId, f)));
+        const holdMinutes = this.holds && freed.length > 0 ? await this.holds.minutes(tx, tenantId) : 0;
+        for (const f of freed) offers.push(...(await this.held(tx, tenantId, await this.match(tx, tenantId, f), holdMinutes)));
         const made = await this.offer(tx, tenantId, offers);
         return { freed: freed.length, offers: made };
       });
@@ -70,12 +73,29 @@ export class WaitlistMatcher {
     }
   }
 
-  /** Entries past their range expire, their open offers close; one event says which. */
+  /**
+   * The clinic holds offers: the best-ranked one becomes a HELD appointment
+   * for its patient and is the only offer of that time (one slot is never
+   * bookable by two patients at once); when the hold is refused, the offers go out as before.
+   */
+  private async held(tx: Tx, tenantId: string, offers: NewOffer[], minutes: number): Promise<NewOffer[]> {
+    const best = offers[0];
+    if (!this.holds || minutes <= 0 || !best) return offers;
+    const hold = await this.holds.place(tx, tenantId, best, minutes);
+    if (!hold || !hold.holdExpiresAt) return offers;
+    return [{ ...best, holdAppointmentId: hold.id, openUntil: new Date(hold.holdExpiresAt) }];
+  }
+
+  /** Entries past their range expire, their open offers close; held offers whose hold lapsed or was declined close; events say which. */
   private expire(tenantId: string): Promise<number> {
     return inTransaction(this.db, { tenantId }, async (tx) => {
+      const lapsed = await this.repo.closeLapsedHolds(tx, tenantId);
       const entryIds = await this.repo.expireDue(tx, tenantId, 500);
-      if (entryIds.length === 0) return 0;
-      const closed: string[] = [];
+      if (entryIds.length === 0) {
+        if (lapsed.length > 0) await appendEvents(tx, SYSTEM, [{ type: 'waitlist.offer_closed', tenantId, branchId: null, aggregateId: null, payload: { offerIds: lapsed, reason: 'expired' } }]);
+        return 0;
+      }
+      const closed: string[] = [...lapsed];
       for (const entryId of entryIds) closed.push(...(await this.repo.closeOffers(tx, tenantId, { entryId })));
       const events: AnyNewEvent[] = [{ type: 'waitlist.expired', tenantId, branchId: null, aggregateId: null, payload: { entryIds } }];
       if (closed.length > 0) events.push({ type: 'waitlist.offer_closed', tenantId, branchId: null, aggregateId: null, payload: { offerIds: closed, reason: 'expired' } });

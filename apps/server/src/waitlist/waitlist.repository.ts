@@ -52,6 +52,25 @@ export interface NewOffer {
   endsAt: Date;
   freedBy: string;
   openUntil: Date;
+  /** The HELD appointment that is this offer (the clinic holds offers). */
+  holdAppointmentId?: string | null;
+}
+
+/** A held offer as the patient's link and the desk's Book see it. */
+export interface HeldOffer {
+  offerId: string;
+  entryId: string;
+  patientId: string;
+  branchId: string;
+  status: string;
+  entryStatus: string;
+  startsAt: Date;
+  serviceName: string;
+  practitionerName: string | null;
+  branchName: string;
+  clinicName: string;
+  timeZone: string;
+  hold: { appointmentId: string; status: string; version: number; expiresAt: Date | null } | null;
 }
 
 interface EntryRow {
@@ -119,13 +138,16 @@ interface OfferRow {
   freed_by: string;
   created_at: Date;
   open_until: Date;
+  hold_appointment_id: string | null;
+  hold_until: Date | null;
 }
 
 const OFFER_SELECT = Prisma.sql`
   SELECT o.id::text, o.entry_id::text, w.patient_id::text, p.name AS patient_name, p.phone AS patient_phone,
          o.service_id::text, s.name AS service_name, o.branch_id::text, o.resource_ids::text[] AS resource_ids,
          (SELECT r.name FROM resource r WHERE r.tenant_id = o.tenant_id AND r.id = o.resource_ids[1]) AS practitioner_name,
-         o.starts_at, o.ends_at, o.freed_by, o.created_at, o.open_until
+         o.starts_at, o.ends_at, o.freed_by, o.created_at, o.open_until, o.hold_appointment_id::text,
+         (SELECT a.hold_expires_at FROM appointment a WHERE a.tenant_id = o.tenant_id AND a.id = o.hold_appointment_id) AS hold_until
     FROM waitlist_offer o
     JOIN waitlist_entry w ON w.tenant_id = o.tenant_id AND w.id = o.entry_id
     JOIN patient p ON p.tenant_id = w.tenant_id AND p.id = w.patient_id
@@ -146,6 +168,7 @@ function toOfferView(r: OfferRow): WaitlistOfferView {
     freedBy: r.freed_by,
     createdAt: r.created_at.toISOString(),
     openUntil: r.open_until.toISOString(),
+    hold: r.hold_appointment_id && r.hold_until ? { appointmentId: r.hold_appointment_id, until: r.hold_until.toISOString() } : null,
   };
 }
 
@@ -290,11 +313,11 @@ export class WaitlistRepository {
     if (offers.length === 0) return [];
     const values = offers.map(
       (o) =>
-        Prisma.sql`(${tenantId}::uuid, ${o.entryId}::uuid, ${o.branchId}::uuid, ${o.serviceId}::uuid, ${uuids(o.resourceIds)}, ${o.startsAt}, ${o.endsAt}, ${o.freedBy}, ${o.openUntil})`,
+        Prisma.sql`(${tenantId}::uuid, ${o.entryId}::uuid, ${o.branchId}::uuid, ${o.serviceId}::uuid, ${uuids(o.resourceIds)}, ${o.startsAt}, ${o.endsAt}, ${o.freedBy}, ${o.openUntil}, ${o.holdAppointmentId ?? null}::uuid)`,
     );
     const rows = await tx.$queryRaw<{ id: string }[]>`
       WITH made AS (
-        INSERT INTO waitlist_offer (tenant_id, entry_id, branch_id, service_id, resource_ids, starts_at, ends_at, freed_by, open_until)
+        INSERT INTO waitlist_offer (tenant_id, entry_id, branch_id, service_id, resource_ids, starts_at, ends_at, freed_by, open_until, hold_appointment_id)
         VALUES ${Prisma.join(values)}
         ON CONFLICT (tenant_id, entry_id, starts_at, resource_ids) DO NOTHING
         RETURNING id, entry_id),
@@ -307,7 +330,11 @@ export class WaitlistRepository {
 
   async offers(db: Client, tenantId: string, o: { ids?: readonly string[]; openAt?: Date }): Promise<WaitlistOfferView[]> {
     const byId = o.ids ? Prisma.sql`AND o.id = ANY(${uuids(o.ids)})` : Prisma.empty;
-    const open = o.openAt ? Prisma.sql`AND o.status = 'OPEN' AND o.open_until > ${o.openAt} AND w.status IN ('WAITING', 'OFFERED')` : Prisma.empty;
+    // A held offer is open while its hold stands (declined or lapsed, it is not).
+    const open = o.openAt
+      ? Prisma.sql`AND o.status = 'OPEN' AND o.open_until > ${o.openAt} AND w.status IN ('WAITING', 'OFFERED')
+                   AND (o.hold_appointment_id IS NULL OR EXISTS (SELECT 1 FROM appointment a WHERE a.tenant_id = o.tenant_id AND a.id = o.hold_appointment_id AND a.status = 'HELD'))`
+      : Prisma.empty;
     const rows = await db.$queryRaw<OfferRow[]>`${OFFER_SELECT}
       WHERE o.tenant_id = ${tenantId}::uuid ${byId} ${open}
       ORDER BY w.priority DESC, w.created_at, o.starts_at
@@ -354,6 +381,71 @@ export class WaitlistRepository {
     const rows = await tx.$queryRaw<{ id: string }[]>`
       UPDATE waitlist_offer SET status = 'CLOSED' WHERE tenant_id = ${tenantId}::uuid AND status = 'OPEN' ${which} RETURNING id::text`;
     return rows.map((r) => r.id);
+  }
+
+  /** The clinic's offer hold, in minutes (0: off). */
+  async holdMinutes(db: Client, tenantId: string): Promise<number> {
+    const rows = await db.$queryRaw<{ m: number }[]>`SELECT waitlist_hold_minutes::int AS m FROM tenant WHERE id = ${tenantId}::uuid`;
+    return rows[0]?.m ?? 0;
+  }
+
+  async setHoldMinutes(tx: Tx, tenantId: string, minutes: number): Promise<void> {
+    await tx.$executeRaw`UPDATE tenant SET waitlist_hold_minutes = ${minutes}::smallint WHERE id = ${tenantId}::uuid`;
+  }
+
+  /** The entry's patient and who put them on the list. */
+  async entryOwner(db: Client, tenantId: string, entryId: string): Promise<{ patientId: string; createdBy: string } | null> {
+    const rows = await db.$queryRaw<{ patient_id: string; created_by: string }[]>`
+      SELECT patient_id::text, created_by::text FROM waitlist_entry WHERE tenant_id = ${tenantId}::uuid AND id = ${entryId}::uuid`;
+    const r = rows[0];
+    return r ? { patientId: r.patient_id, createdBy: r.created_by } : null;
+  }
+
+  /** Open offers whose hold was let go or lapsed close; returns those closed. */
+  async closeLapsedHolds(tx: Tx, tenantId: string): Promise<string[]> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE waitlist_offer o SET status = 'CLOSED'
+        FROM appointment a
+       WHERE o.tenant_id = ${tenantId}::uuid AND o.status = 'OPEN' AND o.hold_appointment_id IS NOT NULL
+         AND a.tenant_id = o.tenant_id AND a.id = o.hold_appointment_id
+         AND (a.status <> 'HELD' OR a.hold_expires_at <= now())
+      RETURNING o.id::text`;
+    return rows.map((r) => r.id);
+  }
+
+  /** An offer with its hold, for the patient's link. */
+  async heldOffer(db: Client, tenantId: string, offerId: string): Promise<HeldOffer | null> {
+    const rows = await db.$queryRaw<
+      { id: string; entry_id: string; patient_id: string; branch_id: string; status: string; entry_status: string; starts_at: Date; service_name: string; practitioner_name: string | null; branch_name: string; clinic_name: string; time_zone: string; hold_id: string | null; hold_status: string | null; hold_version: number | null; hold_expires_at: Date | null }[]
+    >`
+      SELECT o.id::text, o.entry_id::text, w.patient_id::text, o.branch_id::text, o.status::text AS status, w.status::text AS entry_status, o.starts_at,
+             s.name AS service_name, (SELECT r.name FROM resource r WHERE r.tenant_id = o.tenant_id AND r.id = o.resource_ids[1]) AS practitioner_name,
+             b.name AS branch_name, t.name AS clinic_name, b.time_zone,
+             a.id::text AS hold_id, a.status::text AS hold_status, a.version AS hold_version, a.hold_expires_at
+        FROM waitlist_offer o
+        JOIN waitlist_entry w ON w.tenant_id = o.tenant_id AND w.id = o.entry_id
+        JOIN service s ON s.tenant_id = o.tenant_id AND s.id = o.service_id
+        JOIN branch b ON b.tenant_id = o.tenant_id AND b.id = o.branch_id
+        JOIN tenant t ON t.id = o.tenant_id
+        LEFT JOIN appointment a ON a.tenant_id = o.tenant_id AND a.id = o.hold_appointment_id
+       WHERE o.tenant_id = ${tenantId}::uuid AND o.id = ${offerId}::uuid`;
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      offerId: r.id,
+      entryId: r.entry_id,
+      patientId: r.patient_id,
+      branchId: r.branch_id,
+      status: r.status,
+      entryStatus: r.entry_status,
+      startsAt: r.starts_at,
+      serviceName: r.service_name,
+      practitionerName: r.practitioner_name,
+      branchName: r.branch_name,
+      clinicName: r.clinic_name,
+      timeZone: r.time_zone,
+      hold: r.hold_id ? { appointmentId: r.hold_id, status: r.hold_status!, version: Number(r.hold_version), expiresAt: r.hold_expires_at } : null,
+    };
   }
 
   /** Entries past the end of their range become EXPIRED; returns their ids. */

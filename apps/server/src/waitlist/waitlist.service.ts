@@ -19,6 +19,7 @@ import { author } from '../booking/events.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { notFound } from '../errors.js';
 import { appendEvents, type AnyNewEvent } from '../sync/append.js';
+import { markOfferBooked } from './offer-link.js';
 import type { WaitlistRepository } from './waitlist.repository.js';
 
 const DAY_MS = 86_400_000;
@@ -106,6 +107,8 @@ export class WaitlistService {
     if (!state || state.status !== 'OPEN' || (state.entryStatus !== 'WAITING' && state.entryStatus !== 'OFFERED')) {
       throw new DomainError('INVALID_STATE', 'That offer is no longer open: it was booked or closed.', { status: state?.status ?? 'CLOSED' });
     }
+    // A held offer is booked by confirming its hold (never a second booking): the hold's version decides against the patient's own answer.
+    if (offer.hold) return this.confirmHold(actor, offer, offer.hold.appointmentId);
     let appointment: AppointmentView;
     try {
       appointment = await this.booking.book(actor, {
@@ -132,6 +135,13 @@ export class WaitlistService {
       if (closed.length > 0) events.push({ type: 'waitlist.offer_closed', tenantId: actor.tenantId, branchId: null, aggregateId: null, payload: { offerIds: closed, reason: 'taken' } });
       await appendEvents(tx, author(actor), events);
     });
+    return appointment;
+  }
+
+  private async confirmHold(actor: Actor, offer: WaitlistOfferView, appointmentId: string): Promise<AppointmentView> {
+    const hold = await this.booking.get(actor, appointmentId);
+    const appointment = await this.booking.confirm(actor, { appointmentId, version: hold.version, products: [], note: 'Booked from the waitlist' });
+    await markOfferBooked(this.db, this.repo, actor.tenantId, { offerId: offer.id, entryId: offer.entryId, branchId: offer.branchId, patientId: offer.patient.id }, appointment.id, author(actor));
     return appointment;
   }
 
