@@ -83,6 +83,7 @@ export type EventPayloads = {
   'waitlist.offer': { offers: WaitlistOfferView[] };
   'waitlist.booked': { entryId: string; offerId: string | null; appointmentId: string };
   'waitlist.offer_closed': { offerIds: string[]; reason: 'taken' | 'expired' };
+  'waitlist.settings_changed': { holdMinutes: number };
 };
 
 export type EventType = keyof EventPayloads;

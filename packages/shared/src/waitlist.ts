@@ -44,6 +44,17 @@ export const waitlistListInput = z.object({
 });
 export const waitlistBookOfferInput = z.object({ offerId: id });
 
+/** The longest a freed time may be held for the best-ranked entry's patient. */
+export const WAITLIST_HOLD_MINUTES_MAX = 240;
+/** The clinic's offer hold: minutes a freed time is held for the best-ranked patient, 0 = offers are not held. */
+export const waitlistHoldSettingInput = z.object({
+  holdMinutes: z
+    .number({ message: 'Enter the hold in minutes (0 to hold nothing).' })
+    .int('Enter whole minutes.')
+    .min(0, 'The hold cannot be negative.')
+    .max(WAITLIST_HOLD_MINUTES_MAX, `A waitlist offer is held at most ${WAITLIST_HOLD_MINUTES_MAX} minutes.`),
+});
+
 export type WaitlistAddInput = z.input<typeof waitlistAddInput>;
 
 export interface WaitlistEntryView {

@@ -192,6 +192,18 @@ describe('the offer hold', () => {
     expect((await db.deps.offerLinks.answer(await tokenFor(entry.patient.id), 'accept'))).toMatchObject({ ok: false, text: 'You have already taken this time.' });
   });
 
+  it('the setting: an admin sets the minutes (with its event); out of bounds is BAD_INPUT naming the field and changes nothing; a receptionist may not', async () => {
+    const admin = await callerFor(db.deps, demo.staff.admin.email, demo.password, 'desk C');
+    expect(await admin.waitlist.setHoldSetting({ holdMinutes: 20 })).toEqual({ holdMinutes: 20 });
+    expect(await receptionist.waitlist.holdSetting()).toEqual({ holdMinutes: 20 });
+    const refused = await admin.waitlist.setHoldSetting({ holdMinutes: 241 }).catch((e: unknown) => e);
+    expect(JSON.stringify((refused as { data?: unknown }).data ?? refused)).toContain('holdMinutes');
+    expect(codeOf(await receptionist.waitlist.setHoldSetting({ holdMinutes: 5 }).catch((e: unknown) => e))).toBe('FORBIDDEN');
+    expect(await receptionist.waitlist.holdSetting()).toEqual({ holdMinutes: 20 });
+    const { rows } = await db.sql.query<{ desk: string }>(`SELECT desk FROM event WHERE type = 'waitlist.settings_changed' AND tenant_id = $1`, [demo.tenantId]);
+    expect(rows.map((r) => r.desk)).toEqual(['desk C']);
+  });
+
   it('with the setting off, the time is offered as before: to every fitting entry, nothing held', async () => {
     await holdMinutes(0);
     const day = monday(5);

@@ -1,4 +1,4 @@
-import { waitlistAddInput, waitlistBookOfferInput, waitlistListInput, waitlistRemoveInput } from '@frontdesk/shared';
+import { waitlistAddInput, waitlistBookOfferInput, waitlistHoldSettingInput, waitlistListInput, waitlistRemoveInput } from '@frontdesk/shared';
 import { router, staffProcedure } from '../trpc/init.js';
 
 // Thin: an input schema, then one call into the waitlist service.
@@ -13,4 +13,7 @@ export const waitlistRouter = router({
   remove: write.input(waitlistRemoveInput).mutation(({ ctx, input }) => ctx.deps.waitlist.remove(ctx.actor, input)),
   /** Books an offer through the booking command: the first desk wins, the others hear SLOT_TAKEN. */
   bookOffer: write.input(waitlistBookOfferInput).mutation(({ ctx, input }) => ctx.deps.waitlist.bookOffer(ctx.actor, input)),
+  /** The clinic's offer hold, in minutes (0: offers are not held). */
+  holdSetting: read.query(({ ctx }) => ctx.deps.waitlist.holdSetting(ctx.actor)),
+  setHoldSetting: staffProcedure('organisation.manage').input(waitlistHoldSettingInput).mutation(({ ctx, input }) => ctx.deps.waitlist.setHoldSetting(ctx.actor, input)),
 });

@@ -10,6 +10,7 @@ import {
   type WaitlistOfferView,
   type waitlistAddInput,
   type waitlistBookOfferInput,
+  type waitlistHoldSettingInput,
   type waitlistListInput,
   type waitlistRemoveInput,
 } from '@frontdesk/shared';
@@ -91,6 +92,19 @@ export class WaitlistService {
   async offers(actor: Actor): Promise<WaitlistOfferView[]> {
     const open = await this.repo.offers(this.db, actor.tenantId, { openAt: this.now() });
     return open.filter((o) => mayActIn(actor, o.branchId));
+  }
+
+  /** The clinic's offer hold (Setup › Clinic): minutes a freed time is held for the best-ranked patient, 0 = off. */
+  async holdSetting(actor: Actor): Promise<{ holdMinutes: number }> {
+    return { holdMinutes: await this.repo.holdMinutes(this.db, actor.tenantId) };
+  }
+
+  async setHoldSetting(actor: Actor, input: z.output<typeof waitlistHoldSettingInput>): Promise<{ holdMinutes: number }> {
+    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      await this.repo.setHoldMinutes(tx, actor.tenantId, input.holdMinutes);
+      await appendEvents(tx, author(actor), [{ type: 'waitlist.settings_changed', tenantId: actor.tenantId, branchId: null, aggregateId: actor.tenantId, payload: { holdMinutes: input.holdMinutes } }]);
+      return { holdMinutes: input.holdMinutes };
+    });
   }
 
   /**

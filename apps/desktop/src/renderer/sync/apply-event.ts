@@ -205,6 +205,7 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
     case 'waitlist.offer':
     case 'waitlist.booked':
     case 'waitlist.offer_closed':
+    case 'waitlist.settings_changed':
       // The waitlist and the freed times on offer (every desk's banner) follow.
       void queryClient.invalidateQueries(trpc.waitlist.pathFilter());
       return 'applied';

@@ -5,6 +5,7 @@ import { ErrorLine } from '../../components/ErrorLine.js';
 import { sentenceFor } from '../../lib/errors.js';
 import { formatClock, setTimeFormat } from '../../lib/time.js';
 import { useTRPC } from '../../lib/trpc.js';
+import { WaitlistHoldCard } from '../waitlist/HoldSettingCard.js';
 
 const CHOICES: { format: TimeFormat; label: string }[] = [
   { format: '24h', label: '24-hour' },
@@ -49,6 +50,7 @@ export function ClinicSection() {
         <ErrorLine message={save.error ? sentenceFor(save.error) : settings.isError ? sentenceFor(settings.error) : null} testId="time-format-error" />
       </div>
       <VisitSettingsCard />
+      <WaitlistHoldCard />
     </div>
   );
 }

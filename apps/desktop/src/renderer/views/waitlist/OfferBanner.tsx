@@ -41,6 +41,12 @@ export function OfferList({ timeZone, book, compact = false, hidden = [], onHide
       {shown.map((o) => (
         <div key={o.id} className="waitlist-offer" data-testid={`waitlist-offer-${o.entryId}`}>
           <span className="waitlist-offer-text">{sentenceOf(o, timeZone)}</span>
+          {o.hold && (
+            // The time is a hold for this patient (the clinic holds offers): Book confirms it; they may also take it from their link.
+            <span className="waitlist-offer-held muted" data-testid={`waitlist-offer-held-${o.entryId}`}>
+              held for {o.patient.name} until {clock(o.hold.until, timeZone)}
+            </span>
+          )}
           <button className="primary setup-inline" data-testid={`waitlist-offer-book-${o.entryId}`} disabled={!online || book.isPending} onClick={() => run(o)}>
             Book
           </button>
