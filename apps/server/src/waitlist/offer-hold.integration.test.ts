@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, domainErrorOf, localMinuteToInstant, type WaitlistAddInput } from '@frontdesk/shared';
+import { createServer } from '../app.js';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
@@ -202,6 +203,35 @@ describe('the offer hold', () => {
     expect(await receptionist.waitlist.holdSetting()).toEqual({ holdMinutes: 20 });
     const { rows } = await db.sql.query<{ desk: string }>(`SELECT desk FROM event WHERE type = 'waitlist.settings_changed' AND tenant_id = $1`, [demo.tenantId]);
     expect(rows.map((r) => r.desk)).toEqual(['desk C']);
+  });
+
+  it('the page behind the link, served with the link page\'s CSP: "Take Monday 12:00 with Dr Daniel Kim?", Accept and Decline; a changed byte is a plain "does not work"', async () => {
+    await holdMinutes(10);
+    const day = monday(6);
+    const booked = await bookCleaning(day, '12:00');
+    const entry = await addEntry({ fromDate: day, toDate: day });
+    await cancelAndMatch(booked);
+    const token = await tokenFor(entry.patient.id);
+    const web = await createServer({ deps: db.deps }).start(0);
+    try {
+      const link = `${web.url}/w/${token}`;
+      const page = await fetch(link);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("form-action 'self'");
+      const html = await page.text();
+      expect(html).toContain('Take Monday 12:00 with Dr Daniel Kim?');
+      expect(html).toContain('data-testid="offer-accept"');
+      const declined = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'answer=decline' });
+      expect(declined.status).toBe(200);
+      expect(await declined.text()).toContain('the time is offered to someone else');
+      const after = await (await fetch(link)).text();
+      expect(after).toContain('This time is no longer held for you');
+      expect((await fetch(`${web.url}/w/${token.slice(0, -3)}abc`)).status).toBe(404);
+      // The same token is no messages link: one purpose each.
+      expect((await fetch(`${web.url}/m/${token}`)).status).toBe(404);
+    } finally {
+      await web.stop();
+    }
   });
 
   it('with the setting off, the time is offered as before: to every fitting entry, nothing held', async () => {
