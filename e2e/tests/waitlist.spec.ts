@@ -90,3 +90,53 @@ test('desk A adds a patient to the waitlist, desk B cancels a matching cleaning,
     await b.context().close();
   }
 });
+
+const heldDay = futureWeekday(19, 4); // the Thursday of the same week of its own
+
+test('with offers held, the freed time is HELD for the first patient: desk A reads "held for … until …", desk B sees the held block, and Book confirms that hold', async ({ browser, db, demo }) => {
+  const admin = await apiAs('admin@demo.frontdesk.test');
+  const api = await apiAs(STAFF.reception);
+  const kim = demo.resource('Dr Daniel Kim');
+  const cleaning = demo.service('Dental cleaning');
+  const booked = await bookVia(api, { branchId: demo.east, serviceId: cleaning, startsAt: at(heldDay, '15:00'), resourceIds: [kim] });
+  const ana = await newPatient(api, 'Ana Shah');
+  const entry = await api.waitlist.add.mutate({ patientId: ana.id, serviceId: cleaning, practitionerIds: [kim], fromDate: heldDay, toDate: heldDay, priority: 2 });
+  await admin.waitlist.setHoldSetting.mutate({ holdMinutes: 15 });
+  const a = await openDesk(browser, STAFF.reception, { desk: 'front desk A' });
+  const b = await openDesk(browser, STAFF.manager, { desk: 'front desk B' });
+  try {
+    await a.getByTestId('tab-waitlist').click();
+    await api.booking.cancel.mutate({ appointmentId: booked.id, version: booked.version, reason: 'Unwell' });
+
+    // The offer is a hold for Ana: desk A says until when; the database holds the time.
+    const held = a.getByTestId(`waitlist-offer-held-${entry.id}`);
+    await expect(held).toContainText(`held for ${ana.name} until`);
+    const { rows: holds } = await db.query<{ id: string; status: string; hold_until: Date }>(
+      `SELECT a.id::text, a.status::text, a.hold_expires_at AS hold_until FROM waitlist_offer o JOIN appointment a ON a.id = o.hold_appointment_id WHERE o.entry_id = $1`,
+      [entry.id],
+    );
+    expect(holds.map((h) => h.status)).toEqual(['HELD']);
+    await expect(held).toHaveText(`held for ${ana.name} until ${wall(holds[0]!.hold_until)}`);
+
+    // Desk B: the held block on the grid, like any hold.
+    await showDay(b, demo.east, heldDay);
+    await expect(b.getByTestId(`appt-${holds[0]!.id}`)).toHaveAttribute('data-status', 'HELD');
+    await a.screenshot({ path: screenshotPath('waitlist-held-offer') });
+
+    // Book confirms that hold: the same appointment, now booked; no second one.
+    await a.getByTestId(`waitlist-offer-book-${entry.id}`).click();
+    await expect(a.getByTestId('waitlist-offer-outcome')).toContainText(`Booked: ${ana.name}, Dental cleaning at ${wall(at(heldDay, '15:00'))}`);
+    await expect(b.getByTestId(`appt-${holds[0]!.id}`)).toHaveAttribute('data-status', 'BOOKED');
+    const { rows: appointments } = await db.query<{ id: string; status: string }>(
+      `SELECT a.id::text, a.status::text FROM appointment a JOIN appointment_resource r ON r.appointment_id = a.id
+        WHERE r.resource_id = $1 AND r.active AND a.starts_at = $2`,
+      [kim, at(heldDay, '15:00')],
+    );
+    expect(appointments).toEqual([{ id: holds[0]!.id, status: 'BOOKED' }]);
+  } finally {
+    await admin.waitlist.setHoldSetting.mutate({ holdMinutes: 0 });
+    await api.waitlist.remove.mutate({ entryId: entry.id }).catch(() => undefined);
+    await a.context().close();
+    await b.context().close();
+  }
+});
