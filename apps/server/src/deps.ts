@@ -223,7 +223,7 @@ export function createDeps(options: DepsOptions): Deps {
     series: new SeriesService(db, new SeriesRepository(), new SeriesChecks(db, availability, bookings), booking, appointments, serviceTerms, idempotency, bookings, now),
     seriesChanges: new SeriesChanges(db, new SeriesRepository(), bookings, new VisitRepository(), appointments, booking, new VisitService(db, new VisitRepository(), bookings, appointments, now), new MoveWithinTransaction(bookings, appointments, availability, conflicts, holdExpiry), now),
     sessionTemplates: new SessionTemplatesService(db, new SessionsRepository(), now, options.sessionDaysAhead ?? 28),
-    ...waitlistDeps(db, booking, availability, serviceTerms, options.messaging?.publicUrl, now),
+    ...waitlistDeps(db, booking, availability, serviceTerms, options.messaging?.publicUrl, now, options.logger),
     apiClients: new ApiClientsService(db, new ApiClientsRepository(), now),
     fhir,
     fhirBulk: new BulkPublish(db, fhirRepo, fhir, now),

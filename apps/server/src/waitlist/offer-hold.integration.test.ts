@@ -234,6 +234,19 @@ describe('the offer hold', () => {
     }
   });
 
+  it('a hold that cannot be placed (the best patient is busy then) leaves the offers as before: every fitting entry, nothing held', async () => {
+    await holdMinutes(10);
+    const day = monday(7);
+    const booked = await bookCleaning(day, '16:00');
+    const busy = await addEntry({ fromDate: day, toDate: day, priority: 2 });
+    const other = await addEntry({ fromDate: day, toDate: day });
+    await callCentre.booking.book({ branchId: demo.branches.east, serviceId: demo.services.cleaning, startsAt: at(day, '16:00'), resourceIds: [demo.resources.drNair!], patientId: busy.patient.id });
+    await cancelAndMatch(booked);
+    for (const e of [busy, other]) expect((await offerOf(e.id)).map((o) => o.hold_appointment_id)).toEqual([null]);
+    const { rows } = await db.sql.query(`SELECT 1 FROM appointment WHERE starts_at = $1 AND status = 'HELD'`, [at(day, '16:00')]);
+    expect(rows).toEqual([]);
+  });
+
   it('with the setting off, the time is offered as before: to every fitting entry, nothing held', async () => {
     await holdMinutes(0);
     const day = monday(5);

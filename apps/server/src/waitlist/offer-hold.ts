@@ -24,6 +24,8 @@ export class OfferHolds {
     private readonly booking: BookingService,
     private readonly availability: AvailabilityService,
     private readonly terms: ServiceTermsCache,
+    /** Told of an unexpected failure to hold (the offer then goes out unheld). */
+    private readonly onError?: (error: unknown) => void,
   ) {}
 
   /** Minutes the clinic holds an offer for (0: it does not). */
@@ -67,8 +69,10 @@ export class OfferHolds {
       await tx.$executeRawUnsafe('RELEASE SAVEPOINT waitlist_offer_hold');
       return view;
     } catch (error) {
-      if (!isExclusionViolation(error) && !(error instanceof DomainError)) throw error;
+      // Someone took the time first (the constraint), or any other refusal: never let one hold stop the matching of the rest.
       await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT waitlist_offer_hold');
+      if (isExclusionViolation(error) || error instanceof DomainError) return null;
+      this.onError?.(error);
       return null;
     }
   }
