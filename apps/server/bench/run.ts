@@ -11,6 +11,7 @@ import { benchPropagation } from './propagation.js';
 import { benchImport } from './imports.js';
 import { benchPatientSearch } from './patient-search.js';
 import { benchSeries } from './series.js';
+import { benchReminders } from './reminders.js';
 import { benchWaitlist } from './waitlist.js';
 import { benchServerGoals, goalRows, growthTable, resultsMarkdown } from './goals.js';
 import { benchGrowth, type GrowthResult } from './growth.js';
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
     const patientSearch = 'error' in imports ? imports : await benchPatientSearch(importDb, { rows: IMPORT_ROWS }).catch(failed);
     console.log('bench: series of 52 weekly occurrences checked and booked (ms), demo clinic, 5 runs');
     const series = await benchSeries(await freshDatabase(adminUrl, `frontdesk_bench_series_${Date.now()}`));
+    console.log('bench: reminders dispatched per second (1,000 appointments, 48 h and 2 h reminders, 3 processes, a real SMTP server in-process)');
+    const reminders = await benchReminders(await freshDatabase(adminUrl, `frontdesk_bench_reminders_${Date.now()}`));
     console.log('bench: waitlist match on a freed slot with 10,000 waiting entries (cancel answered → offer event committed), demo clinic, 20 runs');
     const waitlist = await benchWaitlist(await freshDatabase(adminUrl, `frontdesk_bench_waitlist_${Date.now()}`));
 
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
       imports,
       patientSearch,
       series,
+      reminders,
       waitlist,
       issue12: { ...serverGoals, growth, targets: goalRows({ throughput, directSql: direct, server: serverGoals, growth, propagation }) },
     };
@@ -142,6 +146,7 @@ async function main(): Promise<void> {
     else console.log(`patient search on ${patientSearch.patients.toLocaleString('en')} patients: name words p50 ${patientSearch.nameTokens.p50Ms} ms, p99 ${patientSearch.nameTokens.p99Ms} ms; phone p50 ${patientSearch.phone.p50Ms} ms, p99 ${patientSearch.phone.p99Ms} ms; date of birth p50 ${patientSearch.dateOfBirth.p50Ms} ms, p99 ${patientSearch.dateOfBirth.p99Ms} ms`);
     console.log(`series of ${series.occurrences} weekly occurrences: check p50 ${series.checkMs.p50} ms, book p50 ${series.bookMs.p50} ms (one transaction; booked ${series.bookedPerRun.join(', ')} per run); overlaps in SQL ${series.overlapsInSql}`);
     console.log(`waitlist with ${waitlist.waitingEntries.toLocaleString('en')} waiting: cancel → offer p50 ${waitlist.cancelToOfferMs.p50} ms, p95 ${waitlist.cancelToOfferMs.p95} ms, max ${waitlist.cancelToOfferMs.max} ms; offers per freed time ${waitlist.offersPerFreedTime.join(', ')}; missed ${waitlist.missed}`);
+    console.log(`reminders: ${reminders.reminders} sent by ${reminders.processes} processes in ${reminders.seconds} s, ${reminders.remindersPerSecond} per second; arrived twice ${reminders.duplicates}, not sent ${reminders.notSent}`);
     if (!('skipped' in growth)) {
       console.log(`cost as data grows (seeding took ${growth.seedSeconds} s in all):`);
       console.table(growthTable(growth));

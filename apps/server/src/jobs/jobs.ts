@@ -14,6 +14,8 @@ export interface JobsOptions {
   /** Jobs fetched at once by each worker (handled concurrently). */
   batchSize?: number;
   workers?: number;
+  /** Messages of a batch handled at once by a worker (each takes a database connection, twice). */
+  concurrency?: number;
   pollingIntervalSeconds?: number;
   /** Maintenance (expiring stuck jobs, deleting old ones); one process doing it is enough, all doing it is harmless. */
   supervise?: boolean;
@@ -43,8 +45,7 @@ export async function startJobs(options: JobsOptions, handle: MessageHandler): P
       { batchSize: options.batchSize ?? 20, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
       async (jobs) => {
         // One failing message must not fail the batch: it alone is failed (and retried with back-off).
-        await Promise.all(
-          jobs.map(async (job) => {
+        const one = async (job: (typeof jobs)[number]) => {
             const lastTry = job.retryCount >= job.retryLimit;
             try {
               if ((await handle(job.data, lastTry)) === 'retry') await boss.fail(MESSAGES_QUEUE, job.id, { message: 'transient failure, tried again later' });
@@ -52,8 +53,9 @@ export async function startJobs(options: JobsOptions, handle: MessageHandler): P
               options.logger.error({ err, jobId: job.id }, 'a message job failed');
               await boss.fail(MESSAGES_QUEUE, job.id, { message: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
             }
-          }),
-        );
+        };
+        const limit = options.concurrency ?? 4;
+        for (let i = 0; i < jobs.length; i += limit) await Promise.all(jobs.slice(i, i + limit).map(one));
       },
     );
   }
