@@ -60,6 +60,10 @@ describe('what one desk sees of the log', () => {
     expect(seen?.payload).toMatchObject({ appointment: { id: 'a1', patient: null, note: '', startsAt: appointment.startsAt } });
     expect(JSON.stringify(seen)).not.toMatch(/Pat/);
     expect(view(entry({ type: 'patient.created', branchId: null, payload: { patientId: 'p1' } }))).toBeNull();
+    // A series names its patient; a message's delivery error may name the patient's address.
+    expect(view(entry({ type: 'series.booked', payload: { seriesId: 's1', patientId: 'p1', count: 4, appointmentIds: ['a1'] } }))).toBeNull();
+    const failed = { id: 'm1', appointmentId: 'a1', kind: 'reminder', version: 1, channel: 'email', state: 'failed', sendAt: '2026-01-01T08:00:00.000Z', sentAt: null, attempts: 3, lastError: '550 pat@example.com unknown', answer: null, answeredAt: null } as const;
+    expect(view(entry({ type: 'message.state_changed', payload: { message: failed } }))).toBeNull();
     // One that may, gets it whole.
     const full = viewFor({ role: 'RECEPTIONIST' }, { tenantId: T, branchIds: [EAST] }, all)(entry({ type: 'appointment.booked', payload: { appointment } }));
     expect(full?.payload).toMatchObject({ appointment: { patient: { name: 'Pat Patient' }, note: 'Pat prefers mornings' } });

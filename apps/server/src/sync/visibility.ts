@@ -40,13 +40,15 @@ export function viewFor(actor: Pick<Actor, 'role'>, scope: Scope, may: (permissi
       case 'patient.viewed':
       case 'staff.signed_out':
         return null;
+      // Patient records; waitlist entries and offers and a series name their patient; a message's delivery error may name their address.
       case 'patient.created':
       case 'patient.updated':
       case 'patient.merged':
-      // Waitlist entries and offers name their patient.
       case 'waitlist.added':
       case 'waitlist.offer':
       case 'waitlist.booked':
+      case 'series.booked':
+      case 'message.state_changed':
         return seesPatients ? event : null;
       case 'token.issued':
         return seesPatients || !event.payload.token.walkInName ? event : ({ ...event, payload: { ...event.payload, token: { ...event.payload.token, walkInName: null } } } as AnyLogEvent);
