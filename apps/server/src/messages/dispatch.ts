@@ -137,7 +137,12 @@ export class MessageDispatcher {
 
 /** "Tuesday, November 24, 2026" and "9:00 AM" in the clinic's language, at the branch. */
 export function whenIn(instant: Date, timeZone: string, locale: string): { date: string; time: string } {
-  const safe = Intl.DateTimeFormat.supportedLocalesOf([locale]).length ? locale : 'en-US';
+  let safe = 'en-US';
+  try {
+    if (Intl.DateTimeFormat.supportedLocalesOf([locale]).length) safe = locale;
+  } catch {
+    // Not a language tag Intl knows: the default wording stands.
+  }
   return {
     date: new Intl.DateTimeFormat(safe, { timeZone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(instant),
     time: new Intl.DateTimeFormat(safe, { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant),

@@ -106,6 +106,12 @@ export class MessagesRepository {
     return rows.map(toMessageView);
   }
 
+  /** The appointment's branch, or null when there is none of that id in the tenant. */
+  async appointmentBranch(db: Db | Tx, tenantId: string, appointmentId: string): Promise<string | null> {
+    const rows = await db.$queryRaw<{ branchId: string }[]>`SELECT branch_id::text AS "branchId" FROM appointment WHERE tenant_id = ${tenantId}::uuid AND id = ${appointmentId}::uuid`;
+    return rows[0]?.branchId ?? null;
+  }
+
   async forAppointment(db: Db | Tx, tenantId: string, appointmentId: string): Promise<MessageView[]> {
     const rows = await db.$queryRaw<MessageViewRow[]>`
       SELECT ${MESSAGE_VIEW} FROM message WHERE tenant_id = ${tenantId}::uuid AND appointment_id = ${appointmentId}::uuid ORDER BY send_at, created_at`;

@@ -12,7 +12,8 @@ import {
   type messagePreviewInput,
   type messageSettingsInput,
 } from '@frontdesk/shared';
-import type { Actor } from '../auth/scope.js';
+import { mayActIn, type Actor } from '../auth/scope.js';
+import { notFound } from '../errors.js';
 import { withTenant } from '../db/request-scope.js';
 import { inTransaction, type Db } from '../db/tx.js';
 import { appendEvents } from '../sync/append.js';
@@ -92,6 +93,9 @@ export class MessagesService {
   }
 
   async ofAppointment(actor: Actor, appointmentId: string): Promise<AppointmentMessages> {
+    // Another branch's appointment is as unknown as one that does not exist.
+    const branchId = await this.repo.appointmentBranch(this.db, actor.tenantId, appointmentId);
+    if (!branchId || !mayActIn(actor, branchId)) throw notFound('appointment');
     const messages = await this.repo.forAppointment(this.db, actor.tenantId, appointmentId);
     const confirmed = messages.filter((m) => m.answer === 'confirmed' && m.answeredAt).map((m) => m.answeredAt!);
     return { messages, confirmedByPatientAt: confirmed.sort().at(-1) ?? null };
