@@ -183,6 +183,23 @@ describe('delivery with three server processes', () => {
   });
 });
 
+describe('what is no longer due', () => {
+  it('a booking given to another patient by an edit does not send the first patient its queued reminders', async () => {
+    const booked = await book(upcoming(3, NY, 4), '09:00', 26);
+    await desk.booking.edit({ appointmentId: booked.id, version: booked.version, patientId: patient(27) });
+    await dueNow(booked.id);
+    const done = await until('the first patient’s reminders settled', async () => {
+      const r = await rows<{ id: string; state: string }>(
+        "SELECT id::text, state FROM message WHERE appointment_id = $1 AND patient_id = $2 AND kind LIKE 'reminder%' AND state NOT IN ('queued', 'sending')",
+        [booked.id, patient(26)],
+      );
+      return r.length === 2 ? r : null;
+    });
+    expect(done.map((m) => m.state)).toEqual(['skipped', 'skipped']);
+    for (const m of done) expect(mailsFor(m.id)).toEqual([]);
+  });
+});
+
 describe('the patient’s link', () => {
   const linkIn = (mail: ParsedMail) => /http:\/\/\S+\/m\/\S+/.exec(mail.text ?? '')?.[0] ?? '';
 

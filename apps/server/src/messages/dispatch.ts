@@ -75,6 +75,8 @@ export class MessageDispatcher {
     const kind = messageKindOf(c.kind);
     if (!settings.enabled.includes(kind)) return `${kind} messages are turned off`;
     if (!c.appointmentId) return null;
+    // An edit gave the appointment to another patient: what was queued for the first one stays unsent.
+    if (c.appointmentPatientId !== c.patientId) return 'the appointment is now another patient’s';
     if (kind === 'cancellation') return c.appointmentStatus === 'CANCELLED' ? null : 'the appointment is no longer cancelled';
     if (kind === 'waitlist_offer') return null;
     if (c.appointmentStatus !== 'BOOKED') return 'the appointment is no longer booked';
