@@ -46,13 +46,13 @@ export async function startJobs(options: JobsOptions, handle: MessageHandler): P
       async (jobs) => {
         // One failing message must not fail the batch: it alone is failed (and retried with back-off).
         const one = async (job: (typeof jobs)[number]) => {
-            const lastTry = job.retryCount >= job.retryLimit;
-            try {
-              if ((await handle(job.data, lastTry)) === 'retry') await boss.fail(MESSAGES_QUEUE, job.id, { message: 'transient failure, tried again later' });
-            } catch (err) {
-              options.logger.error({ err, jobId: job.id }, 'a message job failed');
-              await boss.fail(MESSAGES_QUEUE, job.id, { message: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
-            }
+          const lastTry = job.retryCount >= job.retryLimit;
+          try {
+            if ((await handle(job.data, lastTry)) === 'retry') await boss.fail(MESSAGES_QUEUE, job.id, { message: 'transient failure, tried again later' });
+          } catch (err) {
+            options.logger.error({ err, jobId: job.id }, 'a message job failed');
+            await boss.fail(MESSAGES_QUEUE, job.id, { message: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
+          }
         };
         const limit = options.concurrency ?? 4;
         for (let i = 0; i < jobs.length; i += limit) await Promise.all(jobs.slice(i, i + limit).map(one));
