@@ -200,6 +200,22 @@ describe('what is no longer due', () => {
   });
 });
 
+describe('a process that stopped mid-send', () => {
+  it('its message is settled as failed (outcome unknown) when the job comes back, never sent twice', async () => {
+    const booked = await book(upcoming(4, NY, 4), '09:00', 28);
+    // As a process leaves it that took the reminder and stopped before recording the outcome (a reminder: not due yet, so no worker races this).
+    const [m] = await rows<{ id: string }>("UPDATE message SET state = 'sending', attempts = 1, updated_at = now() - interval '6 minutes' WHERE appointment_id = $1 AND kind = 'reminder_48h' RETURNING id::text", [booked.id]);
+    await rows("UPDATE pgboss.job SET start_after = now() WHERE id = $1", [m!.id]);
+    const [failed] = await until('the abandoned message settled', async () => {
+      const r = await rows<{ state: string; last_error: string | null }>("SELECT state, last_error FROM message WHERE id = $1 AND state <> 'sending'", [m!.id]);
+      return r.length ? r : null;
+    });
+    expect(failed).toMatchObject({ state: 'failed' });
+    expect(failed!.last_error).toContain('unknown');
+    expect(mailsFor(m!.id)).toEqual([]);
+  });
+});
+
 describe('the patient’s link', () => {
   const linkIn = (mail: ParsedMail) => /http:\/\/\S+\/m\/\S+/.exec(mail.text ?? '')?.[0] ?? '';
 

@@ -42,6 +42,12 @@ export class MessageDispatcher {
   async dispatch(tenantId: string, messageId: string, lastTry: boolean): Promise<DispatchResult> {
     const taken = await inTransaction(this.db, { tenantId }, async (tx) => {
       const context = await this.repo.context(tx, tenantId, messageId);
+      // A process stopped between taking a message and recording the outcome (its job expired and came back):
+      // whether it left is unknown, and sending it again could send it twice, so it is settled as failed.
+      if (context?.abandoned) {
+        await this.settle(tenantId, context, 'failed', 'The sending process stopped; whether the message left is unknown.', tx);
+        return 'failed' as const;
+      }
       if (!context || context.state !== 'queued') return null;
       const settings = await this.repo.settings(tx, tenantId);
       const why = settings ? this.notDue(context, settings) : 'messages are turned off';
@@ -53,7 +59,7 @@ export class MessageDispatcher {
       return { context, settings: settings! };
     });
     if (taken === null) return 'none';
-    if (taken === 'skipped') return 'skipped';
+    if (taken === 'skipped' || taken === 'failed') return taken;
     const outgoing = this.render(taken.context, taken.settings);
     const result = await this.transports.send(outgoing).catch((error: unknown) => ({ ok: false as const, outcome: 'transient' as const, error: String(error) }));
     if (result.ok) {

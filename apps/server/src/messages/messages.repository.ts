@@ -58,6 +58,8 @@ export interface MessageContext {
   appointmentVersion: number | null;
   /** The appointment's patient now (an edit may have changed it since the message was queued). */
   appointmentPatientId: string | null;
+  /** Claimed for sending longer ago than any send takes: the process that took it stopped. */
+  abandoned: boolean;
 }
 
 const MESSAGE_VIEW = Prisma.sql`id::text, appointment_id::text AS "appointmentId", kind, version, channel, state, send_at AS "sendAt", sent_at AS "sentAt",
@@ -128,7 +130,7 @@ export class MessagesRepository {
   async context(db: Db | Tx, tenantId: string, id: string): Promise<MessageContext | null> {
     const rows = await db.$queryRaw<MessageContext[]>`
       SELECT m.id::text, m.tenant_id::text AS "tenantId", m.appointment_id::text AS "appointmentId", m.patient_id::text AS "patientId", COALESCE(a.branch_id, m.branch_id)::text AS "branchId", m.kind, m.version,
-             m.channel, m.recipient, m.state, m.attempts, m.vars, m.answer,
+             m.channel, m.recipient, m.state, m.attempts, m.vars, m.answer, (m.state = 'sending' AND m.updated_at < now() - interval '4 minutes') AS abandoned,
              t.name AS "clinicName", p.name AS "patientName", b.name AS "branchName", b.time_zone AS "timeZone",
              s.name AS "serviceName", a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.status::text AS "appointmentStatus", a.version AS "appointmentVersion", a.patient_id::text AS "appointmentPatientId",
              (SELECT string_agg(r.name, ', ' ORDER BY r.name) FROM appointment_resource ar JOIN resource r ON r.tenant_id = ar.tenant_id AND r.id = ar.resource_id
