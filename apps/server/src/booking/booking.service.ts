@@ -31,6 +31,8 @@ import { appointmentEvent, author, movedEvent, stockEvents, taken, type Appointm
 import type { ServiceTermsCache } from './service-terms.js';
 import type { SessionHolds } from './session-holds.js';
 import { takeStock } from './stock.js';
+import { Admission } from './admission.js';
+import { RecentlyTaken } from './recently-taken.js';
 
 /** How far in the past a desk may still place an appointment (a walk-in taking the current slot). */
 const PAST_GRACE_MINUTES = 30;
@@ -53,7 +55,15 @@ export class BookingService {
     private readonly idempotency: IdempotencyService,
     private readonly sessionHolds: SessionHolds,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    /** Booking transactions in flight at once in this process; more wait in memory (admission.ts). */
+    inFlight = 12,
+  ) {
+    this.admission = new Admission(inFlight);
+  }
+
+  /** Bookings this process saw committed: a placement they block is refused without a transaction (recently-taken.ts). */
+  readonly recentlyTaken = new RecentlyTaken();
+  private readonly admission: Admission;
 
   hold(actor: Actor, input: z.output<typeof holdInput>): Promise<AppointmentView> {
     return this.movingOn(actor, input.replacingHoldId, (replacing) => this.place(actor, { ...input, mode: 'hold', patientId: input.patientId ?? null, products: [], note: '', replacing }));
@@ -98,21 +108,16 @@ export class BookingService {
       let placed = wanted;
       let picked: string[] = [];
       try {
-        return await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-          // Checked in the booking's own transaction, before its locks: a desk the check refuses never queues behind the others.
-          const slot = await traced('booking.availability_check', () => this.availability.check({ ...wanted, busyIn: tx }), { [ATTR.attempt]: attempt });
-          if (!slot.ok) throw new NotFree(slot);
-          // The slot's end is the length of the practitioner it is with (their own, else the service's).
-          placed = { ...wanted, occupied: occupiedRange(service, start, new Date(slot.slot.endsAt)) };
-          picked = slot.slot.resourceIds;
-          const keys = slotLockKeys([...picked, p.patientId], placed.occupied);
-          // Another desk is placing on the same resources right now: give the connection back and look again shortly
-          // (its booking will usually be there to refuse this one), rather than wait on the lock holding it; in the end, wait.
-          if (contended >= CONTENDED_TRIES) await takeLocks(tx, keys);
-          else if (!(await tryLocks(tx, keys))) throw new Contended();
-          return this.insertIn(tx, actor, p, claim, service, placed, picked);
+        // Refused early (and again when its turn comes) if a booking this process knows of holds an asked-for resource.
+        const known = () => (p.replacing ? [] : this.recentlyTaken.blocking(actor.tenantId, wanted.resourceIds, { start: wanted.occupied.start, end: new Date(start.getTime() + 1) }));
+        if (known().length > 0) throw new NotFree({ ok: false, code: 'SLOT_TAKEN', blockers: known() }, 'recent');
+        return await this.admission.run(() => {
+          const blockers = known();
+          if (blockers.length > 0) throw new NotFree({ ok: false, code: 'SLOT_TAKEN', blockers }, 'recent');
+          return this.transact(actor, p, claim, service, wanted, attempt, contended, (w, r) => ((placed = w), (picked = r)));
         });
       } catch (error) {
+
         if (error instanceof Contended) {
           await sleep(Math.random() * Math.min(100, 2 * 2 ** contended++));
           attempt--;
@@ -122,7 +127,7 @@ export class BookingService {
           // A retry that lost the race to its own first request finds that request's appointment in the slot.
           const earlier = claim && (await this.replayed(actor, claim));
           if (earlier) return earlier;
-          if (error.slot.code === 'SLOT_TAKEN') bookingConflicts.inc({ command: p.mode, stage: 'check' });
+          if (error.slot.code === 'SLOT_TAKEN') bookingConflicts.inc({ command: p.mode, stage: error.stage });
           throw await this.conflicts.refused(error.slot, wanted);
         }
         // A retry of a command that another request just carried out: its result, or a refusal.
@@ -135,6 +140,27 @@ export class BookingService {
         await this.conflicts.afterConstraint(placed, picked, attempt);
       }
     }
+  }
+
+  /** One attempt's transaction: the availability check, the slot's locks, the writes; a BOOKED result is remembered as taken. */
+  private async transact(actor: Actor, p: Placement, claim: IdempotencyClaim | null, service: ServiceInfo, wanted: Wanted, attempt: number, contended: number, trying: (placed: Wanted, picked: string[]) => void): Promise<AppointmentView> {
+    const view = await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+      // Checked in the booking's own transaction, before its locks: a desk the check refuses never queues behind the others.
+      const slot = await traced('booking.availability_check', () => this.availability.check({ ...wanted, busyIn: tx }), { [ATTR.attempt]: attempt });
+      if (!slot.ok) throw new NotFree(slot);
+      // The slot's end is the length of the practitioner it is with (their own, else the service's).
+      const placed = { ...wanted, occupied: occupiedRange(service, wanted.start, new Date(slot.slot.endsAt)) };
+      const picked = slot.slot.resourceIds;
+      trying(placed, picked);
+      const keys = slotLockKeys([...picked, p.patientId], placed.occupied);
+      // Another desk is placing on the same resources right now: give the connection back and look again shortly
+      // (its booking will usually be there to refuse this one), rather than wait on the lock holding it; in the end, wait.
+      if (contended >= CONTENDED_TRIES) await takeLocks(tx, keys);
+      else if (!(await tryLocks(tx, keys))) throw new Contended();
+      return this.insertIn(tx, actor, p, claim, service, placed, picked);
+    });
+    if (view.status === 'BOOKED') this.recentlyTaken.add(actor.tenantId, view.id, view.resources);
+    return view;
   }
 
   /**
@@ -342,7 +368,8 @@ class Contended extends Error {}
 
 /** The slot was not free when checked (nothing was written). */
 class NotFree extends Error {
-  constructor(readonly slot: SlotRefusal) {
+  /** `recent`: refused from what this process knows was booked, before any transaction. */
+  constructor(readonly slot: SlotRefusal, readonly stage: 'check' | 'recent' = 'check') {
     super('not free');
   }
 }
