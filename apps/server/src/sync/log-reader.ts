@@ -92,6 +92,8 @@ export class LogReader implements CommitWaker {
   private notifyTimer: NodeJS.Timeout | null = null;
   private notifyWanted = false;
   private notifying = false;
+  /** The statements on the reader's one connection, one at a time (pg would queue them, but concurrent calls are deprecated). */
+  private statements: Promise<unknown> = Promise.resolve();
 
   constructor(options: LogReaderOptions) {
     this.opts = {
@@ -175,7 +177,7 @@ export class LogReader implements CommitWaker {
     await this.start();
     const client = this.client;
     if (this.stopped || !client) throw new ReaderStoppedError();
-    return locateSeq(async (sql, params) => (await client.query(sql, [...params])).rows, seq);
+    return locateSeq(async (sql, params) => (await this.query(client, sql, params)).rows, seq);
   }
 
   get canWake(): boolean {
@@ -202,13 +204,19 @@ export class LogReader implements CommitWaker {
     this.notifyWanted = false;
     this.notifying = true;
     try {
-      await client.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`);
+      await this.query(client, `SELECT pg_notify('${EVENTS_CHANNEL}', '')`);
     } catch (err) {
       if (!this.stopped) this.opts.logger.warn({ err }, 'could not wake the other event log readers; they poll');
     } finally {
       this.notifying = false;
       if (this.notifyWanted && !this.stopped) this.notifyTimer = setTimeout(() => void this.notifyOthers(), this.opts.notifyEveryMs);
     }
+  }
+
+  private query(client: pg.Client, sql: string, params: readonly unknown[] = []): Promise<pg.QueryResult> {
+    const run = this.statements.then(() => client.query(sql, [...params]));
+    this.statements = run.catch(() => undefined);
+    return run;
   }
 
   /** Asks for a read; calls while a read runs coalesce into one more read. */
@@ -237,7 +245,7 @@ export class LogReader implements CommitWaker {
   }
 
   private async readAll(client: pg.Client): Promise<void> {
-    const query: Query = async <R>(sql: string, params: readonly unknown[]) => (await client.query(sql, [...params])).rows as R[];
+    const query: Query = async <R>(sql: string, params: readonly unknown[]) => (await this.query(client, sql, params)).rows as R[];
     for (;;) {
       const prior = this.state;
       const { entries, running, heldBack, archived } = await readForward(query, prior.cursor, this.passOver(prior), this.opts.batchSize);
@@ -340,10 +348,10 @@ export class LogReader implements CommitWaker {
     client.on('end', () => lost());
     try {
       await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      await this.query(client, `LISTEN ${EVENTS_CHANNEL}`);
       // Listening before taking the head, so no commit falls between the two.
       if (this.current === null) {
-        const head = await readHead(async (sql, params) => (await client.query(sql, [...params])).rows);
+        const head = await readHead(async (sql, params) => (await this.query(client, sql, params)).rows);
         this.current = { cursor: head ?? ORIGIN, pending: new Set() };
       }
     } catch (err) {
