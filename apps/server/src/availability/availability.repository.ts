@@ -115,13 +115,19 @@ export class AvailabilityRepository {
     return db.$queryRaw<Busy[]>`
       SELECT 'appointment' AS "source", ar.resource_id AS "resourceId", a.branch_id AS "branchId", a.id AS "id",
              a.status::text AS "status", ar.starts_at AS "startsAt", ar.ends_at AS "endsAt", '' AS "reason"
-        FROM appointment_resource ar JOIN appointment a ON a.id = ar.appointment_id
+        FROM appointment_resource ar
+        -- Each occupancy row's appointment by its key: the planner misjudges the hold test below
+        -- (an estimate of one row) and otherwise read every appointment of the tenant first.
+        CROSS JOIN LATERAL (SELECT a.id, a.branch_id, a.status, a.hold_expires_at FROM appointment a
+                             WHERE a.tenant_id = ar.tenant_id AND a.id = ar.appointment_id LIMIT 1) a
        WHERE ar.tenant_id = ${q.tenantId}::uuid
          AND ar.resource_id = ANY (${q.resourceIds}::uuid[])
          AND ar.active
          AND ar.starts_at < ${q.to} AND ar.ends_at > ${q.from}
+         -- No occupancy is longer (appointment_resource_length_check): the index bounds both ends, not all of a resource's past.
+         AND ar.starts_at > ${q.from}::timestamptz - interval '24 hours'
          AND NOT (a.status = 'HELD' AND a.hold_expires_at <= ${q.now})
-         AND a.id IS DISTINCT FROM ${exclude}::uuid
+         AND (${exclude}::uuid IS NULL OR a.id <> ${exclude}::uuid)
       UNION ALL
       SELECT 'time_off', t.resource_id, t.branch_id, t.id, t.kind::text, t.starts_at, t.ends_at, t.reason
         FROM time_off t
