@@ -5,6 +5,8 @@ import type { Blocker } from '@frontdesk/shared';
 /** Booked appointments remembered per process; the least recently added go first. */
 const MAX_APPOINTMENTS = 20_000;
 const DAY_MS = 86_400_000;
+/** An entry is trusted this long at most: a row changed without an event (by hand, in SQL) is refused no longer than this. */
+const TRUST_MS = 5 * 60_000;
 
 /** Events that never free a resource's time: they leave the index as it is (anything else may free some). */
 const NEVER_FREES = new Set([
@@ -50,8 +52,7 @@ interface SeenEvent extends CommittedEvent {
  * resources overlap an entry is answered SLOT_TAKEN without a transaction;
  * anything else goes on to the availability check and the exclusion
  * constraints, which alone decide a booking.
- * Staleness: a time freed by another process is refused here at most until
- * this process's log reader reads the cancel (a poll or a NOTIFY away).
+ * Staleness window: a time freed by another process is refused here at most until this process's log reader reads the cancel.
  */
 export class RecentlyTaken {
   private readonly byId: LRUCache<string, Taken>;
@@ -62,7 +63,7 @@ export class RecentlyTaken {
   private readonly stop: () => void;
 
   constructor(max = MAX_APPOINTMENTS) {
-    this.byId = new LRUCache<string, Taken>({ max, dispose: (taken, id) => this.unindex(id, taken) });
+    this.byId = new LRUCache<string, Taken>({ max, ttl: TRUST_MS, dispose: (taken, id) => this.unindex(id, taken) });
     this.stop = onCommitted((events) => this.seen(events));
   }
 

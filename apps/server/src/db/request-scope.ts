@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { isTransient } from './errors.js';
 import { inTransaction, type Db, type Tx } from './tx.js';
+import { isUnavailable } from './unavailable.js';
 
 // The request's tenant database handle. Row-level security shows the runtime
 // role nothing unless app.tenant_id is set on the connection running a query,
@@ -15,6 +17,8 @@ import { inTransaction, type Db, type Tx } from './tx.js';
 interface Scope {
   tenantId: string;
   tx: Tx | null;
+  /** A read procedure's transaction, opened on its first database call (none for a read that never touches the database). */
+  open?: () => Promise<Tx>;
 }
 
 const current = new AsyncLocalStorage<Scope>();
@@ -27,7 +31,8 @@ export function scopedClient(base: Db): Db {
     get(target, property, receiver) {
       const scope = current.getStore();
       if (!scope) return Reflect.get(target, property, receiver);
-      const { tx, tenantId } = scope;
+      const { tx, tenantId, open } = scope;
+      if (!tx && open) return deferred(target, property, open);
       if (tx) {
         // Work that opens its own transaction joins the request's instead.
         if (property === '$transaction') {
@@ -65,9 +70,86 @@ function delegateInTenant(base: Db, model: string, delegate: Record<string, unkn
   });
 }
 
-/** Runs a read procedure whole in one transaction scoped to the tenant; `scopedClient`s join it. */
-export function withTenantTransaction<T>(db: Db, tenantId: string, work: () => Promise<T>): Promise<T> {
-  return inTransaction(db, { tenantId }, (tx) => current.run({ tenantId, tx }, work));
+/** A call on the lazily opened transaction: each waits for it to be open, then runs in it. */
+function deferred(base: Db, property: string | symbol, open: () => Promise<Tx>): unknown {
+  const value: unknown = Reflect.get(base, property, base);
+  if (typeof property !== 'string') return value;
+  const on = (tx: Tx) => tx as unknown as Record<string, unknown>;
+  if (property === '$transaction') {
+    return (work: unknown) => (typeof work === 'function' ? open().then((tx) => (work as (t: Tx) => unknown)(tx)) : Promise.all(work as Promise<unknown>[]));
+  }
+  if (isDelegate(value)) {
+    return new Proxy(value, {
+      get(target, method) {
+        const fn = Reflect.get(target, method);
+        if (typeof fn !== 'function' || typeof method !== 'string') return fn;
+        return (...args: unknown[]) => open().then((tx) => (on(tx)[property] as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!(...args));
+      },
+    });
+  }
+  if (typeof value !== 'function') return value;
+  return (...args: unknown[]) => open().then((tx) => (on(tx)[property] as (...a: unknown[]) => Promise<unknown>)(...args));
+}
+
+/** The read's own transaction ended without committing because the read failed (never retried as such). */
+class ReadFailed extends Error {}
+
+/**
+ * Runs a read procedure whole in one transaction scoped to the tenant;
+ * `scopedClient`s join it. The transaction opens on the read's first
+ * database call, so a read that needs none (auth.me) costs no round trip;
+ * every call still runs inside the tenant's scope. A read that failed
+ * where a transaction is retried (deadlock, a lost connection) runs again
+ * the way it always did: whole, in a transaction opened first.
+ */
+export async function withTenantTransaction<T>(db: Db, tenantId: string, work: () => Promise<T>): Promise<T> {
+  let held: { tx: Promise<Tx>; end: (error?: unknown) => Promise<void> } | null = null;
+  // Opened in the caller's scope, as the eager transaction was: a read run inside another joins it.
+  const outer = current.getStore();
+  const open = () => (held ??= hold(db, tenantId, outer)).tx;
+  let result: T;
+  try {
+    result = await current.run({ tenantId, tx: null, open }, work);
+  } catch (error) {
+    if (!held) throw error;
+    const failed = await (held as { end: (error?: unknown) => Promise<void> }).end(error).then(() => error, (e: unknown) => e);
+    if (isTransient(failed) || isUnavailable(failed)) return inTransaction(db, { tenantId }, (tx) => current.run({ tenantId, tx }, work));
+    throw error;
+  }
+  if (held) await (held as { end: () => Promise<void> }).end();
+  return result;
+}
+
+/** Opens a tenant transaction and keeps it open until `end` (commits; with an error, rolls back). */
+function hold(db: Db, tenantId: string, outer: Scope | undefined): { tx: Promise<Tx>; end: (error?: unknown) => Promise<void> } {
+  let opened!: (tx: Tx) => void;
+  let finish!: (error?: unknown) => void;
+  const tx = new Promise<Tx>((resolve) => (opened = resolve));
+  const done = new Promise<void>((resolve, reject) => (finish = (error) => (error === undefined ? resolve() : reject(new ReadFailed()))));
+  // Not in the read's own scope: there the scoped client would defer to itself.
+  const begin = () =>
+    inTransaction(db, { tenantId, attempts: 1 }, async (t) => {
+      opened(t);
+      await done;
+    });
+  const ran = outer ? current.run(outer, begin) : current.exit(begin);
+  // Opening failed: the calls waiting on it fail with the reason.
+  const failedToOpen = ran.then(
+    () => new Promise<Tx>(() => undefined),
+    (error: unknown) => Promise.reject(error),
+  );
+  failedToOpen.catch(() => undefined);
+  return {
+    tx: Promise.race([tx, failedToOpen]),
+    end: async (error?: unknown) => {
+      finish(error);
+      try {
+        await ran;
+      } catch (e) {
+        if (!(e instanceof ReadFailed)) throw e;
+      }
+    },
+  };
 }
 
 /** Runs a command in the tenant's scope: its own transactions set the tenant, stray calls get one each. */
