@@ -41,7 +41,9 @@ export class DaySheetRepository {
   }
 
   async appointments(db: Db | Tx, tenantId: string, branchId: string, from: Date, to: Date) {
-    return db.appointment.findMany({ where: { tenantId, branchId, ...during(from, to) }, select: appointmentViewSelect, orderBy: byStart });
+    // An appointment lasts at most 12 hours (appointment_range_check): the (branch_id, starts_at) index then reads the day, not the branch's past.
+    const since = new Date(from.getTime() - 12 * 3_600_000);
+    return db.appointment.findMany({ where: { tenantId, branchId, ...during(from, to), AND: [{ startsAt: { gte: since } }] }, select: appointmentViewSelect, orderBy: byStart });
   }
 
   /** Time off of the whole branch or of one of its resources. */
