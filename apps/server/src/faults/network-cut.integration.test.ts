@@ -96,8 +96,8 @@ describe('a connection lost at the worst moment of one command', () => {
     (await db.sql.query(`SELECT id FROM appointment WHERE tenant_id = $1 AND starts_at = $2`, [clinic.tenantId, booking(hhmm, 0).startsAt])).rows.map((r: { id: string }) => r.id);
 
   it('lost before COMMIT was sent: Postgres rolled it back, the server runs it again by itself and the desk gets its booking, once', async () => {
-    // The booking's own statements: its locks, then its event row, which is where the line goes dead.
-    const struck = proxy.cutAfter('INSERT INTO "event"', 'pg_advisory_xact_lock');
+    // The booking's own statements: its locks (tried, or waited for), then its event row, which is where the line goes dead.
+    const struck = proxy.cutAfter('INSERT INTO "event"', 'advisory_xact_lock');
     const booked = await desk.booking.book(booking('10:00', 1));
     await sprung(struck);
     expect(await appointmentsAt('10:00')).toEqual([booked.id]);
