@@ -124,8 +124,19 @@ export async function takeLocks(tx: Tx, locks: readonly bigint[]): Promise<void>
  */
 export async function tryLocks(tx: Tx, locks: readonly bigint[]): Promise<boolean> {
   if (locks.length === 0) return true;
-  const rows = await tx.$queryRaw<Record<string, boolean>[]>`SELECT ${Prisma.join(locks.map((key, i) => Prisma.sql`pg_try_advisory_xact_lock(${key}::bigint) AS ${Prisma.raw(`l${i}`)}`), ', ')}`;
-  return Object.values(rows[0] ?? {}).every(Boolean);
+  // Traced and timed like a wait, so a booking's trace and the lock metric show the try as well.
+  return traced(
+    'db.lock_wait',
+    async (span) => {
+      const started = performance.now();
+      const rows = await tx.$queryRaw<Record<string, boolean>[]>`SELECT ${Prisma.join(locks.map((key, i) => Prisma.sql`pg_try_advisory_xact_lock(${key}::bigint) AS ${Prisma.raw(`l${i}`)}`), ', ')}`;
+      advisoryLockWait.observe((performance.now() - started) / 1000);
+      const taken = Object.values(rows[0] ?? {}).every(Boolean);
+      span.setAttribute(ATTR.verdict, taken ? 'taken' : 'held elsewhere');
+      return taken;
+    },
+    { [ATTR.locks]: locks.length },
+  );
 }
 
 async function lockWait(tx: Tx, statement: Prisma.Sql, locks: number): Promise<void> {

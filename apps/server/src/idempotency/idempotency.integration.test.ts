@@ -351,11 +351,13 @@ describe("another branch's ids are as unknown as ids that do not exist", () => {
     const input = { ...gpEast(at(friday, '11:00', NY), demo.patients[63]!), idempotencyKey: key };
     const manager = await callerFor(db.deps, demo.staff.manager.email, demo.password, 'manager, moving');
     await manager.booking.book(input);
-    await db.sql.query('UPDATE staff_branch SET branch_id = $1 WHERE staff_id = $2', [demo.branches.west, demo.staff.manager.id]);
+    // Moved by the admin's command: its event drops the manager's cached session at once.
+    const admin = await callerFor(db.deps, demo.staff.admin.email, demo.password, 'admin, moving');
+    await admin.admin.staff.setBranches({ staffId: demo.staff.manager.id, branchIds: [demo.branches.west] });
     try {
       expect(failureCode(await failure(manager.booking.book(input)))).toBe('FORBIDDEN');
     } finally {
-      await db.sql.query('UPDATE staff_branch SET branch_id = $1 WHERE staff_id = $2', [demo.branches.east, demo.staff.manager.id]);
+      await admin.admin.staff.setBranches({ staffId: demo.staff.manager.id, branchIds: [demo.branches.east] });
     }
   });
 });

@@ -65,6 +65,7 @@ export function observeProcedure<R extends CallResult>(call: ProcedureCall, next
   const attributes = { [ATTR.procedure]: call.path, [ATTR.procedureType]: call.type };
   return tracer.startActiveSpan(call.path, { attributes }, async (span) => {
     const started = performance.now();
+    const noted = noteCall(call.path);
     const store = { count: 0 };
     let outcome = 'INTERNAL';
     try {
@@ -80,7 +81,7 @@ export function observeProcedure<R extends CallResult>(call: ProcedureCall, next
       procedureDuration.observe({ procedure: call.path, outcome }, (performance.now() - started) / 1000);
       const command = BOOKING_COMMAND.exec(call.path)?.[1];
       if (command && call.type === 'mutation') bookingCommands.inc({ command, outcome });
-      noteCall(call.path, outcome);
+      noted(outcome);
     }
   });
 }

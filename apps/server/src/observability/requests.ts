@@ -24,9 +24,17 @@ export function requestId(): string | undefined {
   return current.getStore()?.id;
 }
 
-/** Notes a procedure's outcome on the request it runs in (nothing for in-process callers). */
-export function noteCall(procedure: string, outcome: string): void {
-  current.getStore()?.calls.push({ procedure, outcome });
+/**
+ * Notes a procedure on the request it runs in (nothing for in-process callers)
+ * as it starts, so a batch's line lists its calls in the order sent whichever
+ * ends first; the returned function records its outcome.
+ */
+export function noteCall(procedure: string): (outcome: string) => void {
+  const call = { procedure, outcome: 'INTERNAL' };
+  current.getStore()?.calls.push(call);
+  return (outcome) => {
+    call.outcome = outcome;
+  };
 }
 
 export interface RequestLogOptions {

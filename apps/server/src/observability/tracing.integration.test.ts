@@ -64,14 +64,15 @@ describe('tracing a booking', () => {
     const placement = spans.find((s) => s.spanContext().spanId === parentOf(prismaTx))!;
     expect(placement.name).toBe('db.transaction');
     expect(parentOf(placement)).toBe(book.spanContext().spanId);
-    expect(shape(spans, prismaTx, steps)).toBe(
-      'prisma:client:transaction(prisma:client:start_transaction, db.lock_wait, booking.insert, booking.append_events, prisma:client:commit_transaction)',
+    // The check reads what is busy inside the booking's transaction (a cold catalogue cache reads in a transaction of its own).
+    expect(shape(spans, prismaTx, steps)).toMatch(
+      /^prisma:client:transaction\(prisma:client:start_transaction, booking\.availability_check(\(.*\))?, db\.lock_wait, booking\.insert, booking\.append_events, prisma:client:commit_transaction\)$/,
     );
     expect(spans.find((s) => s.name === 'booking.append_events')!.attributes[ATTR.verdict]).toBe('accepted');
     expect(spans.find((s) => s.name === 'db.lock_wait')!.attributes[ATTR.locks]).toBeGreaterThan(0);
     // Everything the booking did hangs under its procedure span, in one trace.
     const check = spans.find((s) => s.name === 'booking.availability_check');
-    expect(check && parentOf(check)).toBe(book.spanContext().spanId);
+    expect(check && parentOf(check)).toBe(prismaTx.spanContext().spanId);
     expect(new Set(spans.map((s) => s.spanContext().traceId))).toEqual(new Set([book.spanContext().traceId]));
     // Prisma's operations are traced; its copy of each SQL query is not (pg's instrumentation has it).
     expect(spans.some((s) => s.name === 'prisma:client:operation')).toBe(true);
