@@ -123,8 +123,9 @@ export class AvailabilityService {
 
   /** Can this service start exactly at `start` at this branch, and with which resources? */
   async check(q: CheckQuery): Promise<SlotCheck> {
-    const cat = await this.catalogue(q);
-    const chosen = await this.chosenResources(q.tenantId, cat, q.resourceIds ?? []);
+    // Inside a booking's transaction every read goes through it (never a second connection while it is held).
+    const cat = q.busyIn && !q.tx ? await this.catalogues.get(q.tenantId, q.serviceId, q.busyIn) : await this.catalogue(q);
+    const chosen = await this.chosenResources(q.tenantId, cat, q.resourceIds ?? [], q.busyIn);
     const service = cat.service!;
     if (!service.active) throw new DomainError('BAD_INPUT', 'That service is no longer offered.', { field: 'serviceId' });
     const branch = cat.branches.find((b) => b.id === q.branchId);
@@ -264,12 +265,12 @@ export class AvailabilityService {
   }
 
   /** The chosen resources, in the order given; unknown → NOT_FOUND, unfit → BAD_INPUT. */
-  private async chosenResources(tenantId: string, cat: Catalogue, ids: string[]): Promise<CatalogueResource[]> {
+  private async chosenResources(tenantId: string, cat: Catalogue, ids: string[], via?: Tx): Promise<CatalogueResource[]> {
     const byId = new Map(cat.resources.map((r) => [r.id, r]));
     const unique = [...new Set(ids)];
     const missing = unique.filter((id) => !byId.has(id));
     if (missing.length > 0) {
-      const existing = await this.repo.existingResources(this.db, tenantId, missing);
+      const existing = await this.repo.existingResources(via ?? this.db, tenantId, missing);
       if (missing.some((id) => !existing.has(id))) throw notFound('resource');
       // A practitioner left off the service's list: say so by name.
       const unlisted = cat.practitioners.length > 0 ? [...existing.values()].find((r) => r.kind === 'PRACTITIONER') : undefined;

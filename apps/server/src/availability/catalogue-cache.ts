@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { notFound } from '../errors.js';
-import type { Db } from '../db/tx.js';
+import type { Db, Tx } from '../db/tx.js';
 import type { AvailabilityRepository, Catalogue } from './availability.repository.js';
 
 /** How long a service's catalogue is reused; another process's schedule change shows within this. */
@@ -21,12 +21,18 @@ export class CatalogueCache {
     private readonly repo: AvailabilityRepository,
   ) {}
 
-  /** The catalogue of a service of the tenant; NOT_FOUND when there is no such service. */
-  async get(tenantId: string, serviceId: string): Promise<Catalogue> {
+  /**
+   * The catalogue of a service of the tenant; NOT_FOUND when there is no such service.
+   * `via`: a transaction the caller holds, read through on a miss, so a caller
+   * inside a transaction never waits for a second connection (with a small
+   * pool, or a pooler's few server connections, every holder waiting for one
+   * would wait for each other).
+   */
+  async get(tenantId: string, serviceId: string, via?: Tx): Promise<Catalogue> {
     const key = `${tenantId}:${serviceId}`;
     let value = this.entries.get(key);
     if (!value) {
-      const read = this.repo.catalogue(this.db, tenantId, serviceId);
+      const read = this.repo.catalogue(via ?? this.db, tenantId, serviceId);
       this.entries.set(key, (value = read));
       // A failed read is not kept: the next call reads again.
       read.catch(() => this.forget(key, read));
