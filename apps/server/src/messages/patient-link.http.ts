@@ -10,7 +10,8 @@ import { goneHtml, LINK_CSS, linkHtml } from './patient-link.page.js';
 //   GET  /m/_/link.css
 // The signed token is the only key: anything else gets the same "does not work" page.
 
-const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/** The patient pages' policy (this one and the waitlist's offer page): their own stylesheet and form posts, nothing else. */
+export const PATIENT_PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const MAX_FORM = 200;
 
 export function isPatientLinkPath(url: string | undefined): boolean {
@@ -18,9 +19,8 @@ export function isPatientLinkPath(url: string | undefined): boolean {
 }
 
 export function patientLinkHandler(deps: Deps): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
-  const html = (res: http.ServerResponse, status: number, body: string) => res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
   return async (req, res) => {
-    setSecurityHeaders(res, CSP);
+    setSecurityHeaders(res, PATIENT_PAGE_CSP);
     // The token must not leave in a Referer, nor stay in a cache.
     res.setHeader('cache-control', 'no-store');
     const token = new URL(req.url ?? '/', 'http://frontdesk.invalid').pathname.slice(LINK_PREFIX.length);
@@ -42,7 +42,12 @@ export function patientLinkHandler(deps: Deps): (req: http.IncomingMessage, res:
   };
 }
 
-async function readForm(req: http.IncomingMessage): Promise<string> {
+export function html(res: http.ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+}
+
+/** A small form post, read to at most a few hundred bytes (an answer and nothing more). */
+export async function readForm(req: http.IncomingMessage): Promise<string> {
   let body = '';
   for await (const chunk of req) {
     body += String(chunk);

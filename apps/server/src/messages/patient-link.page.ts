@@ -3,9 +3,10 @@ import type { LinkPage } from './messages.service.js';
 // The patient's page behind a message's link: plain HTML and one stylesheet,
 // no script; two buttons that post a form back to the same address.
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function layout(title: string, inner: string): string {
+/** A patient page (the messages' link, the waitlist's offer): one card, the link stylesheet, no script. */
+export function layout(title: string, inner: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>

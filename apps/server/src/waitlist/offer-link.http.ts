@@ -1,6 +1,8 @@
 import type http from 'node:http';
 import type { Deps } from '../deps.js';
 import { setSecurityHeaders } from '../http/headers.js';
+import { html, PATIENT_PAGE_CSP, readForm } from '../messages/patient-link.http.js';
+import { escapeHtml, layout } from '../messages/patient-link.page.js';
 import { OFFER_LINK_PREFIX, type OfferLinkPage } from './offer-link.js';
 
 // The patient's link in a held waitlist offer, with nobody signed in:
@@ -8,17 +10,13 @@ import { OFFER_LINK_PREFIX, type OfferLinkPage } from './offer-link.js';
 //   POST /w/<token>   answer=accept|decline (a form post)
 // The same page style and CSP as the messages' link page (its stylesheet, /m/_/link.css).
 
-const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-const MAX_FORM = 200;
-
 export function isOfferLinkPath(url: string | undefined): boolean {
   return (url ?? '').startsWith(OFFER_LINK_PREFIX);
 }
 
 export function offerLinkHandler(deps: Deps): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
-  const html = (res: http.ServerResponse, status: number, body: string) => res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
   return async (req, res) => {
-    setSecurityHeaders(res, CSP);
+    setSecurityHeaders(res, PATIENT_PAGE_CSP);
     // The token must not leave in a Referer, nor stay in a cache.
     res.setHeader('cache-control', 'no-store');
     const token = new URL(req.url ?? '/', 'http://frontdesk.invalid').pathname.slice(OFFER_LINK_PREFIX.length);
@@ -33,16 +31,6 @@ export function offerLinkHandler(deps: Deps): (req: http.IncomingMessage, res: h
     if (!page) return void html(res, 404, goneHtml());
     html(res, 200, offerHtml(page, token));
   };
-}
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function layout(title: string, inner: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="/m/_/link.css"></head>
-<body><main class="card">${inner}</main></body></html>`;
 }
 
 export function offerHtml(page: OfferLinkPage, token: string, notice?: { ok: boolean; text: string }): string {
@@ -65,13 +53,4 @@ export function offerHtml(page: OfferLinkPage, token: string, notice?: { ok: boo
 
 function goneHtml(): string {
   return layout('Link not valid', '<h1>This link does not work any more</h1><p class="state">The time may have been taken or the offer ended. Please call the clinic.</p>');
-}
-
-async function readForm(req: http.IncomingMessage): Promise<string> {
-  let body = '';
-  for await (const chunk of req) {
-    body += String(chunk);
-    if (body.length > MAX_FORM) break;
-  }
-  return body.slice(0, MAX_FORM);
 }
