@@ -170,7 +170,8 @@ describe('delivery with three server processes', () => {
     await dueNow(bounce.id);
     const retried = await until('the busy one failed once', async () => (await rows<{ attempts: number; last_error: string | null; state: string; id: string }>("SELECT id::text, attempts, last_error, state FROM message WHERE appointment_id = $1 AND kind = 'confirmation'", [busy.id]))[0]?.attempts === 1 && (await rows<{ state: string; last_error: string | null; id: string }>("SELECT id::text, state, last_error FROM message WHERE appointment_id = $1 AND kind = 'confirmation' AND state = 'queued' AND last_error IS NOT NULL", [busy.id]))[0]);
     expect(retried.last_error).toContain('try later');
-    const job = (await rows<{ state: string; retry_backoff: boolean; retry_delay: number; later: boolean }>('SELECT state, retry_backoff, retry_delay, start_after > now() AS later FROM pgboss.job WHERE id = $1', [retried.id]))[0]!;
+    // The message row is settled first; pg-boss marks the job for a retry when the handler's failure reaches it.
+    const job = await until('the job put back for a retry', async () => (await rows<{ state: string; retry_backoff: boolean; retry_delay: number; later: boolean }>('SELECT state, retry_backoff, retry_delay, start_after > now() AS later FROM pgboss.job WHERE id = $1', [retried.id])).find((j) => j.state !== 'active'));
     expect(job).toMatchObject({ state: 'retry', retry_backoff: true, retry_delay: 30, later: true });
     // The back-off would wait half a minute or more; the test does not.
     await rows('UPDATE pgboss.job SET start_after = now() WHERE id = $1', [retried.id]);
