@@ -67,7 +67,7 @@ export interface GrowthResult {
   bookLargestToFirst: number;
 }
 
-interface GrowthClinic extends BenchClinic {
+export interface GrowthClinic extends BenchClinic {
   branches: string[];
   staffId: string;
   /** The first seeded day (midnight UTC). */
@@ -87,7 +87,7 @@ async function withClient<T>(url: string, work: (db: pg.Client) => Promise<T>): 
 }
 
 /** Tenant, 50 branches (UTC), 2,000 practitioners (40 a branch, 08:00–16:00 every day), a service, 100,000 patients, a call-centre agent. */
-async function seedBase(url: string): Promise<GrowthClinic> {
+export async function seedBase(url: string): Promise<GrowthClinic> {
   const tag = randomUUID().slice(0, 8);
   const passwordHash = await hashPassword(BENCH_PASSWORD);
   return withClient(url, async (db) => {
@@ -130,7 +130,7 @@ async function seedBase(url: string): Promise<GrowthClinic> {
  * k is practitioner k mod 2,000's slot k div 2,000 (16 a day from 08:00): no two
  * overlap, and patient k mod 100,000 is never in two places at once.
  */
-async function seedAppointments(url: string, clinic: GrowthClinic, from: number, to: number): Promise<void> {
+export async function seedAppointments(url: string, clinic: GrowthClinic, from: number, to: number): Promise<void> {
   if (to <= from) return;
   await withClient(url, async (db) => {
     // In index order (patient, practitioner), so the exclusion constraints' GiST pages are touched once each, not at random.
@@ -244,7 +244,7 @@ export function catchUp(baseUrl: string, token: string, lastEventId: string, beh
   });
 }
 
-async function measure(ownerUrl: string, clinic: GrowthClinic, step: { appointments: number; seedSeconds: number; index: number; clients: number; bookMs: number }): Promise<GrowthStep> {
+export async function measure(ownerUrl: string, clinic: GrowthClinic, step: { appointments: number; seedSeconds: number; index: number; clients: number; bookMs: number }): Promise<GrowthStep> {
   // A fresh server per step: one that ran during the bulk load would spend itself reading millions of seeded events.
   const server = await startServerProcess(ownerUrl, { FRONTDESK_DB_POOL: String(step.clients) });
   try {
