@@ -228,13 +228,13 @@ export function catchUp(baseUrl: string, token: string, lastEventId: string, beh
             .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
             .join('\n');
           if (!data || block.startsWith('event:')) continue;
-          let message: { kind?: string; reason?: string };
+          let message: { kind?: string; reason?: string; events?: unknown[] };
           try {
             message = JSON.parse(data) as typeof message;
           } catch {
             continue;
           }
-          if (message.kind === 'event') received++;
+          if (message.kind === 'events') received += message.events?.length ?? 0;
           else if (message.kind === 'live') return finish('caught up');
           else if (message.kind === 'reset') return finish('reset', message.reason);
         }

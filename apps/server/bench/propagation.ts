@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import http from 'node:http';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
@@ -13,6 +14,7 @@ import { seedDemo } from '../src/seed/demo.js';
 import { freePort, loginAt, startServerProcess, type ServerProcess } from '@frontdesk/server/testing';
 import { percentile, round } from './stats.js';
 import { seedBenchClinic, startBookingLoad } from './booking.js';
+import type { DesksCommand, DesksReport } from './propagation-desks.js';
 
 // Time from a command's COMMIT returning to its event arriving at desks over
 // real SSE, with several server processes on one database.
@@ -33,6 +35,19 @@ export interface PropagationOptions {
   bookingLoadPerSecond?: number;
   /** Desk windows that share one sign-in (at most the server's streams per sign-in); 1: each signs in on its own. */
   windowsPerSignIn?: number;
+  /** Processes the desks are spread over (propagation-desks.ts); 0: all in this process, as before. */
+  deskProcesses?: number;
+}
+
+/** A latency histogram of the servers' /metrics, summed over the processes, for what the run added. */
+export interface ServerSide {
+  /** Observations (events × desks for the stream lag; events × processes for the reader's). */
+  count: number;
+  /** Share within 50 ms. */
+  within50Ms: number;
+  /** The bucket bounds p50 and p99 fall in (ms; Infinity past the last). */
+  p50AtMostMs: number;
+  p99AtMostMs: number;
 }
 
 export interface PropagationResult {
@@ -49,6 +64,15 @@ export interface PropagationResult {
   missing: number;
   /** The booking load that ran meanwhile: asked for, and made (booked over the seconds it ran). */
   bookingLoad: { perSecond: number; booked: number; failed: number; achievedPerSecond: number };
+  /** Processes the desks ran in (0: the bench's own), and streams that ended before the run did. */
+  deskProcesses: number;
+  endedStreams: number;
+  /**
+   * The same deliveries as the servers saw them (every event of the run, warm-up too): from the
+   * event's transaction to the reader handing it to the process's streams, and to its message
+   * going out on each desk's stream. The gap between these and p99Ms is the network and the desks.
+   */
+  server: { readerHandOff: ServerSide; streamSend: ServerSide };
 }
 
 
@@ -62,7 +86,7 @@ interface RawSubscriber {
  * tRPC's httpSubscriptionLink makes), so a hundred desks in one bench process
  * cost little CPU next to the servers being measured.
  */
-export function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: string, at: number) => void): RawSubscriber {
+export function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: string, at: number) => void, onEnd: () => void = () => undefined): RawSubscriber {
   const url = new URL(`${baseUrl}/trpc/changes`);
   url.searchParams.set('input', '{}');
   let markLive: () => void = () => undefined;
@@ -73,8 +97,10 @@ export function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: stri
   const req = http.get(url, { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` } }, (res) => {
     res.setEncoding('utf8');
     let buffer = '';
+    res.on('end', onEnd);
     res.on('data', (chunk: string) => {
-      const at = performance.now();
+      // The wall clock, to the sub-millisecond: desks in other processes stamp arrivals on the same scale as commits.
+      const at = performance.timeOrigin + performance.now();
       buffer += chunk;
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -88,13 +114,13 @@ export function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: stri
           .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
           .join('\n');
         if (!data) continue;
-        let message: { kind: string; event?: { seq: string } };
+        let message: { kind: string; events?: { seq: string }[] };
         try {
           message = JSON.parse(data) as typeof message;
         } catch {
           continue;
         }
-        if (message.kind === 'event' && message.event) onEvent(message.event.seq, at);
+        if (message.kind === 'events') for (const event of message.events ?? []) onEvent(event.seq, at);
         else if (message.kind === 'live') markLive();
       }
     });
@@ -139,7 +165,8 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
 
     const commits = new Map<string, { at: number; branch: 'east' | 'west'; measured: boolean }>();
     const arrivals: { seq: string; at: number; sub: number }[] = [];
-    const subs: { sub: RawSubscriber; east: boolean; west: boolean }[] = [];
+    const subs: { east: boolean; west: boolean }[] = [];
+    const opened: { index: number; url: string; token: string }[] = [];
     const perSignIn = options.windowsPerSignIn ?? 1;
     const tokens = new Map<string, string>();
     for (let i = 0; i < subscriberCount; i++) {
@@ -148,11 +175,12 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
       const key = `${i % (desks.length * processes)}:${Math.floor(i / (desks.length * processes * perSignIn))}`;
       const token = tokens.get(key) ?? (await loginAt(urls[i % processes]!, desk.email, clinic.password, `bench ${i}`));
       tokens.set(key, token);
-      const sub = subscribeRaw(urls[i % processes]!, token, (seq, at) => arrivals.push({ seq, at, sub: i }));
-      subs.push({ sub, east: desk.east, west: desk.west });
+      opened.push({ index: i, url: urls[i % processes]!, token });
+      subs.push({ east: desk.east, west: desk.west });
     }
-    cleanup.push(async () => subs.forEach((s) => s.sub.close()));
-    await Promise.all(subs.map((s) => s.sub.live));
+    const desksIn = await openDesks(opened, options.deskProcesses ?? 4, arrivals);
+    cleanup.push(() => desksIn.close());
+    const before = await Promise.all(urls.map(scrapeLag));
 
     // Sustained booking load through the same server processes, in a clinic of its own.
     const loadRate = options.bookingLoadPerSecond ?? 20;
@@ -173,7 +201,7 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
           [clinic.tenantId, branchId, JSON.stringify({ productId: randomUUID(), branchId, quantity: 1, delta: -1 })],
         );
         await client.query('COMMIT');
-        commits.set(rows[0]!.seq, { at: performance.now(), branch, measured });
+        commits.set(rows[0]!.seq, { at: performance.timeOrigin + performance.now(), branch, measured });
       } finally {
         client.release();
       }
@@ -195,7 +223,9 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
 
     const expected = [...commits.values()].reduce((sum, c) => sum + subs.filter((s) => s[c.branch]).length, 0);
     const deadline = performance.now() + 10_000;
-    while (arrivals.length < expected && performance.now() < deadline) await sleep(20);
+    while (desksIn.received() < expected && performance.now() < deadline) await sleep(20);
+    const after = await Promise.all(urls.map(scrapeLag));
+    const endedStreams = await desksIn.collect();
 
     const latencies: number[] = [];
     let measuredEvents = 0;
@@ -216,11 +246,94 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
       ratePerSecond: rate,
       samples: latencies.length,
       missing: Math.max(0, expected - arrivals.length),
+      deskProcesses: options.deskProcesses ?? 4,
+      endedStreams,
+      server: { readerHandOff: lagSummary(before, after, 'frontdesk_event_delivery_lag_seconds'), streamSend: lagSummary(before, after, 'frontdesk_event_stream_lag_seconds') },
       bookingLoad: { perSecond: loadRate, ...loadOutcome, achievedPerSecond: round(loadOutcome.booked / loadSeconds, 1) },
     };
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   }
+}
+
+interface OpenDesks {
+  /** Arrivals so far (all processes). */
+  received(): number;
+  /** Puts every arrival into the array given to openDesks; resolves with the streams that ended early. */
+  collect(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The desks' streams, in `count` processes of their own (0: in this one); resolves once every one is live. */
+async function openDesks(desks: { index: number; url: string; token: string }[], count: number, arrivals: { seq: string; at: number; sub: number }[]): Promise<OpenDesks> {
+  if (count === 0) {
+    let ended = 0;
+    const subs = desks.map((d) => subscribeRaw(d.url, d.token, (seq, at) => arrivals.push({ seq, at, sub: d.index }), () => ended++));
+    await Promise.all(subs.map((s) => s.live));
+    return { received: () => arrivals.length, collect: async () => ended, close: async () => subs.forEach((s) => s.close()) };
+  }
+  const script = fileURLToPath(new URL('./propagation-desks.ts', import.meta.url));
+  const children: { child: ChildProcess; received: number }[] = [];
+  for (let n = 0; n < count; n++) {
+    // The same loader as this process (tsx), so the child runs the TypeScript as it is.
+    const child = fork(script, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.push({ child, received: 0 });
+  }
+  const onceFrom = <T extends DesksReport['type']>(child: ChildProcess, type: T) =>
+    new Promise<Extract<DesksReport, { type: T }>>((resolve, reject) => {
+      const listen = (report: DesksReport) => {
+        if (report.type !== type) return;
+        child.off('message', listen);
+        resolve(report as Extract<DesksReport, { type: T }>);
+      };
+      child.on('message', listen);
+      child.once('exit', (code) => reject(new Error(`a desks process exited (${code})`)));
+    });
+  for (const c of children) c.child.on('message', (report: DesksReport) => report.type === 'count' && (c.received = report.received));
+  const live = children.map((c) => onceFrom(c.child, 'live'));
+  children.forEach((c, n) => c.child.send({ type: 'open', desks: desks.filter((_, i) => i % count === n) } satisfies DesksCommand));
+  await Promise.all(live);
+  return {
+    received: () => children.reduce((sum, c) => sum + c.received, 0),
+    collect: async () => {
+      let ended = 0;
+      for (const c of children) {
+        const report = onceFrom(c.child, 'arrivals');
+        c.child.send({ type: 'report' } satisfies DesksCommand);
+        const got = await report;
+        for (const [seq, at, sub] of got.arrivals) arrivals.push({ seq, at, sub });
+        ended += got.ended;
+      }
+      return ended;
+    },
+    close: async () => {
+      for (const c of children) if (c.child.connected) c.child.send({ type: 'close' } satisfies DesksCommand);
+      await Promise.all(children.map((c) => (c.child.exitCode === null ? new Promise((resolve) => c.child.once('exit', resolve)) : null)));
+    },
+  };
+}
+
+type Buckets = Map<string, number>;
+
+/** The cumulative buckets of the live feed's two lag histograms on one server (loopback may read /metrics). */
+async function scrapeLag(url: string): Promise<Buckets> {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text(), () => '');
+  const buckets: Buckets = new Map();
+  for (const line of text.split('\n')) {
+    const match = line.match(/^(frontdesk_event_(?:delivery|stream)_lag_seconds)_bucket\{le="([^"]+)"\} (\d+)/);
+    if (match) buckets.set(`${match[1]} ${match[2]}`, Number(match[3]));
+  }
+  return buckets;
+}
+
+function lagSummary(before: Buckets[], after: Buckets[], name: string): ServerSide {
+  const bounds = [...new Set(after.flatMap((b) => [...b.keys()]).filter((k) => k.startsWith(`${name} `)).map((k) => k.slice(name.length + 1)))];
+  const cumulative = bounds
+    .map((le) => ({ le: le === '+Inf' ? Infinity : Number(le) * 1000, n: after.reduce((sum, b, i) => sum + (b.get(`${name} ${le}`) ?? 0) - (before[i]?.get(`${name} ${le}`) ?? 0), 0) }))
+    .sort((a, b) => a.le - b.le);
+  const count = cumulative[cumulative.length - 1]?.n ?? 0;
+  const at = (q: number) => cumulative.find((b) => b.n >= q * count)?.le ?? Infinity;
+  return { count, within50Ms: count ? round((cumulative.find((b) => b.le === 50)?.n ?? 0) / count, 3) : 0, p50AtMostMs: at(0.5), p99AtMostMs: at(0.99) };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -103,9 +103,9 @@ export interface LogEvent<T extends EventType = EventType> {
 
 export type AnyLogEvent = { [T in EventType]: LogEvent<T> }[EventType];
 
-/** What the `changes` subscription yields besides events. */
+/** What the `changes` subscription yields: events in delivery order, several to a message (a catch-up is a few dozen messages, not thousands), each message's id resuming after its last. */
 export type ChangeMessage =
-  | { kind: 'event'; event: AnyLogEvent }
+  | { kind: 'events'; events: AnyLogEvent[] }
   /** The desk is too far behind (or the log was trimmed): reload all views. */
   | { kind: 'reset'; reason: string; headSeq: string }
   /** Backlog delivered; everything after this is live. */

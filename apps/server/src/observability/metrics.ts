@@ -38,6 +38,8 @@ export const holdExpiries = counter('frontdesk_hold_expiries_total', 'Holds that
 
 export const eventDeliveryLag = histogram('frontdesk_event_delivery_lag_seconds', "Time from an event's transaction (its created_at) to this process handing it to its open desk streams.", [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
 
+export const eventStreamLag = histogram('frontdesk_event_stream_lag_seconds', "Time from a live event's transaction (its created_at) to its message going out on one desk's stream, once per desk that sees it.", [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+
 /** A pg Pool as the gauges read it. */
 export interface ObservedPool {
   readonly totalCount: number;

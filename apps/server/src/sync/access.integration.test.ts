@@ -11,7 +11,7 @@ import { anonymousCaller, callerFor } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { streamChanges } from './changes.service.js';
 import { clientFor, ServerRotation, subscribeRemote, type RemoteSubscriber } from '../testing/remote.js';
-import { insertRaw, until } from '../testing/event-log.js';
+import { eventsOf, insertRaw, markersOf, until } from '../testing/event-log.js';
 
 // The live feed carries to each desk only what that desk may read, and follows
 // a change of access at once: over real SSE against a server on a real port.
@@ -33,8 +33,7 @@ describe('the live feed follows who may see what', () => {
     await insertRaw(db.sql, { tenantId: clinic.tenantId, branchId, marker });
     return marker;
   }
-  const markerOf = (m: ChangeMessage) => (m.kind === 'event' ? (m.event.payload as { marker?: string }).marker : undefined);
-  const markers = (s: RemoteSubscriber) => s.messages.map(markerOf).filter(Boolean);
+  const markers = (s: RemoteSubscriber) => s.messages.flatMap(markersOf);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -149,7 +148,7 @@ describe('the live feed follows who may see what', () => {
       const first = await s.next();
       expect(first.value?.[1].kind).toBe('live');
       void (async () => {
-        for await (const [, message] of s) if (message.kind === 'event') events.push(message.event);
+        for await (const [, message] of s) events.push(...eventsOf(message));
       })().catch(() => undefined);
       return { actor, events };
     }

@@ -9,16 +9,17 @@ import { anonymousCaller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { appendEvents } from './append.js';
 import { changesForDesk } from './changes.router.js';
-import type { ChangesLimits } from './changes.service.js';
+import { EVENTS_PER_MESSAGE, type ChangesLimits } from './changes.service.js';
 import { LogReader } from './log-reader.js';
-import { next, until, type Stream } from '../testing/event-log.js';
+import { eventsOf, next, until, type Stream } from '../testing/event-log.js';
 
-/** The seq of an event message, null for the others. */
-const seqOf = (message: ChangeMessage) => (message.kind === 'event' ? message.event.seq : null);
+/** The seqs of the events a message carries. */
+const seqsOf = (message: ChangeMessage) => eventsOf(message).map((e) => e.seq);
 
-async function take(stream: Stream, count: number) {
+/** Messages until they carry `events` events and, if asked, a `live`. */
+async function take(stream: Stream, events: number, live = false) {
   const out: { id: string; message: ChangeMessage }[] = [];
-  for (let i = 0; i < count; i++) out.push(await next(stream));
+  while (out.flatMap((m) => eventsOf(m.message)).length < events || (live && !out.some((m) => m.message.kind === 'live'))) out.push(await next(stream));
   return out;
 }
 
@@ -66,26 +67,83 @@ describe('the changes stream of one desk window', () => {
   it('resuming from the last id seen: the missed events, then live, then new ones; none twice', async () => {
     const first = open(east);
     expect((await next(first)).message.kind).toBe('live');
-    await write(clinic, 'east');
-    await write(clinic, 'east');
-    await write(clinic, 'east');
-    const seen = await take(first, 3);
+    // One at a time, so each event has a message (and an id) of its own.
+    const seen: { id: string; message: ChangeMessage }[] = [];
+    for (let i = 0; i < 3; i++) {
+      await write(clinic, 'east');
+      seen.push(...(await take(first, 1)));
+    }
+    expect(seen.map((m) => seqsOf(m.message).length)).toEqual([1, 1, 1]);
     await first.return?.();
 
     await write(clinic, 'east');
     await write(clinic, 'east');
     const resumed = open(east, seen[1]!.id);
     // The reader may not have read the two newest yet: they come from the backlog or just after `live`.
-    const caughtUp = await take(resumed, 4);
+    const caughtUp = await take(resumed, 3, true);
     expect(caughtUp.filter((m) => m.message.kind === 'live')).toHaveLength(1);
-    const events = caughtUp.map((m) => seqOf(m.message)).filter((seq) => seq !== null);
+    const events = caughtUp.flatMap((m) => seqsOf(m.message));
     expect(events).toHaveLength(3);
-    expect(events[0]).toBe(seqOf(seen[2]!.message));
+    expect(events[0]).toBe(seqsOf(seen[2]!.message)[0]);
     expect(new Set(events).size).toBe(3);
     await write(clinic, 'east');
     const live = await next(resumed);
-    expect(live.message.kind).toBe('event');
-    expect(BigInt(seqOf(live.message)!)).toBeGreaterThan(BigInt(events[2]!));
+    expect(live.message.kind).toBe('events');
+    expect(BigInt(seqsOf(live.message)[0]!)).toBeGreaterThan(BigInt(events[2]!));
+  });
+
+  it('a catch-up of many events comes several to a message: each once, in order, across the catch-up → live boundary, with commits meanwhile', async () => {
+    const desk = `batch ${randomUUID().slice(0, 8)}`;
+    /** Rows of this test that the east receptionist may see, as the log delivers them. */
+    const ours = async () =>
+      (
+        await db.sql.query<{ seq: string }>(
+          `SELECT ev.seq::text AS seq FROM "event" ev WHERE ev.desk = $1 AND (ev.branch_id IS NULL OR ev.branch_id = $2) ORDER BY ev.tx_id, ev.seq`,
+          [desk, clinic.branches.east],
+        )
+      ).rows.map((r) => r.seq);
+    // n rows in one transaction: east, west (not hers) and clinic-wide in turn.
+    const writeMany = (n: number, from = 0) =>
+      db.sql.query(
+        `INSERT INTO "event" (tenant_id, branch_id, type, payload, desk)
+         SELECT $1, (ARRAY[$2, $3, NULL]::uuid[])[(g + $6) % 3 + 1], 'stock.changed', jsonb_build_object('productId', gen_random_uuid(), 'branchId', $2::uuid, 'quantity', g, 'delta', 1), $4
+           FROM generate_series(1, $5::int) g`,
+        [clinic.tenantId, clinic.branches.east, clinic.branches.west, desk, n, from],
+      );
+
+    const first = open(east);
+    const start = await next(first);
+    expect(start.message.kind).toBe('live');
+    await first.return?.();
+    await writeMany(600);
+    await writeMany(300);
+
+    // The desk comes back while other desks go on committing, one row at a time.
+    const resumed = open(east, start.id);
+    const meanwhile = Promise.all(Array.from({ length: 21 }, (_, i) => writeMany(1, i)));
+    const got: { id: string; message: ChangeMessage }[] = [];
+    while (!got.some((m) => m.message.kind === 'live')) got.push(await next(resumed));
+    await meanwhile;
+    const expected = await ours();
+    expect(expected).toHaveLength(400 + 200 + 14);
+    const seqs = () => got.flatMap((m) => eventsOf(m.message)).filter((e) => e.desk === desk).map((e) => e.seq);
+    while (seqs().length < expected.length) got.push(await next(resumed));
+
+    expect(seqs()).toEqual(expected);
+    expect(got.filter((m) => m.message.kind === 'live')).toHaveLength(1);
+    const sizes = got.map((m) => eventsOf(m.message).length);
+    // The backlog of 600 came in a few messages, none over the bound.
+    expect(Math.max(...sizes)).toBe(EVENTS_PER_MESSAGE);
+    expect(sizes.filter((n) => n > 1).length).toBeGreaterThan(1);
+    await resumed.return?.();
+
+    // Resuming from the id of a message in the middle: exactly the events after it.
+    const middle = got.findIndex((m) => eventsOf(m.message).length > 1);
+    const after = got.slice(middle + 1).flatMap((m) => eventsOf(m.message)).filter((e) => e.desk === desk).map((e) => e.seq);
+    const again = open(east, got[middle]!.id);
+    const rest: { id: string; message: ChangeMessage }[] = [];
+    while (!rest.some((m) => m.message.kind === 'live')) rest.push(await next(again));
+    expect(rest.flatMap((m) => eventsOf(m.message)).filter((e) => e.desk === desk).map((e) => e.seq)).toEqual(after);
   });
 
   it("an east receptionist sees east and clinic-wide events, never west's or another clinic's", async () => {
@@ -97,7 +155,7 @@ describe('the changes stream of one desk window', () => {
     await write(clinic, null);
     await write(clinic, 'east');
     const got = await take(s, 2);
-    const events = got.map((m) => (m.message.kind === 'event' ? m.message.event : null));
+    const events = got.flatMap((m) => eventsOf(m.message));
     expect(events.map((e) => e?.branchId)).toEqual([null, clinic.branches.east]);
     expect(events.every((e) => e?.tenantId === clinic.tenantId)).toBe(true);
   });
@@ -112,7 +170,7 @@ describe('the changes stream of one desk window', () => {
     const behind = open(east, '0', { backlogLimit: 2 });
     expect((await next(behind)).message).toMatchObject({ kind: 'reset', reason: 'Too many changes to catch up on.' });
     await write(clinic, 'east');
-    expect((await next(behind)).message.kind).toBe('event');
+    expect((await next(behind)).message.kind).toBe('events');
   });
 
   it("resuming from a `live` id that names another clinic's row carries on, without a reset", async () => {
@@ -128,7 +186,7 @@ describe('the changes stream of one desk window', () => {
     const resumed = open(east, live.id);
     expect((await next(resumed)).message).toMatchObject({ kind: 'live', headSeq: theirs });
     await write(clinic, 'east');
-    expect((await next(resumed)).message.kind).toBe('event');
+    expect((await next(resumed)).message.kind).toBe('events');
   });
 
   it('signing out (here or everywhere) ends the open stream before any later event goes out', async () => {
@@ -146,7 +204,7 @@ describe('the changes stream of one desk window', () => {
       const ended = await (async () => {
         for (;;) {
           const { message } = await next(s);
-          if (message.kind === 'event') seen.push(BigInt(message.event.seq));
+          seen.push(...seqsOf(message).map(BigInt));
         }
       })().catch((e: unknown) => e);
       expect(ended).toMatchObject({ code: 'UNAUTHORIZED' });

@@ -13,13 +13,11 @@ import { streamChanges } from './changes.service.js';
 import { archiveEvents } from './log.repository.js';
 import { ArchivedPastReaderError, LogReader } from './log-reader.js';
 import { archiveBefore, startEventRetention } from './retention.js';
-import { insertRaw, next, record, until, type Stream } from '../testing/event-log.js';
+import { eventsOf, insertRaw, markersOf, next, record, until, type Stream } from '../testing/event-log.js';
 
 // Events older than the retention age move to event_archive. A desk that
 // resumes from a place the archive took is told to reload; one after it goes
 // on with no gap; a reader that fell behind the archive ends its streams.
-
-const markerOf = (m: ChangeMessage) => (m.kind === 'event' ? (m.event.payload as { marker?: string }).marker : undefined);
 
 describe('event-log retention', () => {
   let db: TestDatabase;
@@ -37,12 +35,11 @@ describe('event-log retention', () => {
     return { marker, seq: await insertRaw(db.sql, { tenantId: clinic.tenantId, branchId: clinic.branches.east, marker }) };
   }
 
-  /** The next event on the stream with one of these markers (another test's may be in between). */
+  /** The next message on the stream with an event of one of these markers, or no events (another test's may be in between). */
   async function nextOf(stream: Stream, markers: readonly string[]): Promise<{ id: string; message: ChangeMessage }> {
     for (;;) {
       const got = await next(stream);
-      const marker = markerOf(got.message);
-      if (got.message.kind !== 'event' || (marker && markers.includes(marker))) return got;
+      if (got.message.kind !== 'events' || markersOf(got.message).some((m) => markers.includes(m))) return got;
     }
   }
 
@@ -82,8 +79,10 @@ describe('event-log retention', () => {
   it('a desk whose last seen event was archived resumes with reset; one after the archived range resumes with no gap', async () => {
     const live = open();
     expect((await next(live)).message.kind).toBe('live');
-    const [e1, e2] = [await write(), await write()];
+    // One at a time, so each has a message (and an id) of its own.
+    const e1 = await write();
     const seen1 = await nextOf(live, [e1.marker]);
+    const e2 = await write();
     const seen2 = await nextOf(live, [e2.marker]);
     const before = await cutoff();
     const e3 = await write();
@@ -102,9 +101,9 @@ describe('event-log retention', () => {
     const [e4, e5] = [await write(), await write()];
     const resumed = open(seen3.id);
     const got: ChangeMessage[] = [];
-    while (got.filter((m) => m.kind === 'event').length < 2) got.push((await nextOf(resumed, [e4.marker, e5.marker])).message);
+    while (got.flatMap(eventsOf).length < 2) got.push((await nextOf(resumed, [e4.marker, e5.marker])).message);
     expect(got.some((m) => m.kind === 'reset')).toBe(false);
-    expect(got.map(markerOf).filter(Boolean)).toEqual([e4.marker, e5.marker]);
+    expect(got.flatMap(markersOf)).toEqual([e4.marker, e5.marker]);
   });
 
   it('a resume id naming a pending transaction whose rows were archived gets reset', async () => {

@@ -13,6 +13,7 @@ function entry(event: Partial<AnyLogEvent> & Pick<AnyLogEvent, 'type' | 'payload
     position: { tx: 1n, seq: 1n },
     patientId: null,
     event: { seq: '1', tenantId: T, branchId: EAST, aggregateId: null, actorId: null, desk: 'd', at: '2026-01-01T00:00:00.000Z', ...event } as AnyLogEvent,
+    size: 0,
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import type { ChangeMessage } from '@frontdesk/shared';
+import type { AnyLogEvent, ChangeMessage } from '@frontdesk/shared';
 import type { ChangeEnvelope } from '../sync/changes.service.js';
 import type { LogEntry } from '../sync/log.repository.js';
 import type { LogReader } from '../sync/log-reader.js';
@@ -54,4 +54,17 @@ export async function next(stream: Stream): Promise<{ id: string; message: Chang
   if (result.done) throw new Error('the stream ended');
   const [id, message] = result.value;
   return { id, message };
+}
+
+/** The events a message carries, in order (none for `live` and `reset`). */
+export function eventsOf(message: ChangeMessage): AnyLogEvent[] {
+  return message.kind === 'events' ? message.events : [];
+}
+
+/** The markers (insertRaw) of the events a message carries. */
+export function markersOf(message: ChangeMessage): string[] {
+  return eventsOf(message).flatMap((e) => {
+    const marker = (e.payload as { marker?: string | null }).marker;
+    return marker ? [marker] : [];
+  });
 }

@@ -187,11 +187,17 @@ export function subscribeRemote(options: {
     },
     onData({ data }) {
       subscriber.messages.push(data);
-      subscriber.trace.push(data.kind === 'event' ? data.event.seq : `${data.kind}:${data.headSeq}`);
-      if (data.kind === 'event') {
-        subscriber.seqs.push(data.event.seq);
-        options.onEvent?.(data.event.seq, performance.now());
-      } else if (data.kind === 'live') markLive();
+      if (data.kind === 'events') {
+        const at = performance.now();
+        for (const event of data.events) {
+          subscriber.trace.push(event.seq);
+          subscriber.seqs.push(event.seq);
+          options.onEvent?.(event.seq, at);
+        }
+      } else {
+        subscriber.trace.push(`${data.kind}:${data.headSeq}`);
+        if (data.kind === 'live') markLive();
+      }
     },
     onError(error) {
       subscriber.errors.push(error);

@@ -59,7 +59,7 @@ function appt(id: string, version: number, startsAt: string, status: Appointment
 }
 
 function message<T extends EventType>(seq: string, type: T, payload: EventPayloads[T], aggregateId = ''): ChangeMessage {
-  return { kind: 'event', event: { seq, type, tenantId: 't', branchId: BRANCH, aggregateId, actorId: null, desk: '', at: '', payload } as AnyLogEvent };
+  return { kind: 'events', events: [{ seq, type, tenantId: 't', branchId: BRANCH, aggregateId, actorId: null, desk: '', at: '', payload } as AnyLogEvent] };
 }
 
 function event(seq: string, type: AnyLogEvent['type'], appointment: AppointmentView): ChangeMessage {
@@ -87,6 +87,23 @@ describe('applying live changes to cached days', () => {
     apply(event('12', 'appointment.booked', appt('a', 2, '2026-11-23T09:00:00.000Z', 'BOOKED')));
     apply(event('13', 'appointment.checked_in', appt('a', 3, '2026-11-23T09:00:00.000Z', 'CHECKED_IN')));
     expect(read('2026-11-23').appointments.map((a) => [a.id, a.status, a.version])).toEqual([['a', 'CHECKED_IN', 3]]);
+    expect(state.lastSeq).toBe('13');
+  });
+
+  it('a message of several events applies each, in order; delivered again it is a duplicate, partly seen only the new ones apply', () => {
+    const { read, state, apply } = setup(day('2026-11-23'));
+    const events = (...messages: ChangeMessage[]): ChangeMessage => ({ kind: 'events', events: messages.flatMap((m) => (m.kind === 'events' ? m.events : [])) });
+    const held = event('11', 'appointment.held', appt('a', 1, '2026-11-23T09:00:00.000Z', 'HELD'));
+    const booked = event('12', 'appointment.booked', appt('a', 2, '2026-11-23T09:00:00.000Z', 'BOOKED'));
+    const other = event('13', 'appointment.booked', appt('b', 1, '2026-11-23T11:00:00.000Z'));
+    expect(apply(events(held, booked))).toBe('applied');
+    expect(read('2026-11-23').appointments.map((a) => [a.id, a.status, a.version])).toEqual([['a', 'BOOKED', 2]]);
+    expect(apply(events(held, booked))).toBe('duplicate');
+    expect(apply(events(booked, other))).toBe('applied');
+    expect(read('2026-11-23').appointments.map((a) => [a.id, a.version])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
     expect(state.lastSeq).toBe('13');
   });
 

@@ -222,7 +222,11 @@ function applyEvent(queryClient: QueryClient, trpc: Trpc, state: SyncState, even
   }
 }
 
-/** Applies one subscription message to the cache and the sync state. */
+/**
+ * Applies one subscription message to the cache and the sync state. A message
+ * carries several events (a catch-up, or what committed together): each is
+ * applied in order; the outcome is 'duplicate' only if every one was.
+ */
 export function applyChange(queryClient: QueryClient, trpc: Trpc, state: SyncState, message: ChangeMessage): ApplyOutcome {
   if (message.kind === 'live') return 'live';
   if (message.kind === 'reset') {
@@ -233,7 +237,16 @@ export function applyChange(queryClient: QueryClient, trpc: Trpc, state: SyncSta
     void queryClient.invalidateQueries();
     return 'reset';
   }
-  const { event } = message;
+  let outcome: ApplyOutcome | null = null;
+  for (const event of message.events) {
+    const one = applyOne(queryClient, trpc, state, event);
+    if (one === 'duplicate') continue;
+    if (outcome === null || one === 'applied') outcome = one;
+  }
+  return outcome ?? 'duplicate';
+}
+
+function applyOne(queryClient: QueryClient, trpc: Trpc, state: SyncState, event: AnyLogEvent): ApplyOutcome {
   if (state.seen.has(event.seq)) return 'duplicate';
   state.seen.add(event.seq);
   if (state.seen.size > SEEN_LIMIT) {
