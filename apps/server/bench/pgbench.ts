@@ -88,7 +88,9 @@ const APPOINTMENT_ID = `('a0000000-0000-4000-8000-' || lpad(to_hex(:aid::bigint)
  * bench.client: scope (and, with :wakes on, "this process wakes the log
  * readers after commit", so the event trigger does not NOTIFY), the slot check
  * under the tenant's policies, the slot's advisory locks, the appointment
- * returning its view, occupancy + event, the clinic's message settings.
+ * returning its view, occupancy + event with the clinic's message settings
+ * read in the same statement. The server sends BEGIN and the scope as one
+ * simple query (one round trip); pgbench's prepared mode sends them as two.
  */
 const BOOKING_TX = `\\set k1 hash(:client_id * 1000003 + :start / ${DAY_S})
 \\set k2 hash(:client_id * 1000003 + 500 + :start / ${DAY_S})
@@ -113,11 +115,12 @@ WITH a AS (
 SELECT a.id, a.branch_id AS "branchId", a.service_id AS "serviceId", a.status::text AS status, a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.hold_expires_at AS "holdExpiresAt", a.version, a.price_cents AS "priceCents", a.note, a.cancel_reason AS "cancelReason", a.created_by AS "createdBy", a.updated_at AS "updatedAt", a.kept_outside_hours AS "keptOutsideHours", a.checked_in_at AS "checkedInAt", a.consultation_started_at AS "consultationStartedAt", a.completed_at AS "completedAt", a.cancel_reason_code AS "cancelReasonCode", a.cancelled_late AS "cancelledLate", json_build_object('name', s.name) AS service, CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name, 'phone', p.phone) END AS patient,
        a.series_index AS "seriesIndex", CASE WHEN sr.id IS NULL THEN NULL ELSE json_build_object('id', sr.id, 'occurrenceCount', sr.occurrence_count) END AS series
   FROM a JOIN service s ON s.id = a.service_id LEFT JOIN patient p ON p.id = a.patient_id LEFT JOIN series sr ON sr.tenant_id = a.tenant_id AND sr.id = a.series_id;
-WITH alongside AS (
+WITH alongside0 AS (
   INSERT INTO appointment_resource (appointment_id, resource_id, tenant_id, starts_at, ends_at)
-  SELECT ${APPOINTMENT_ID}, c.resource_id, :tenant::uuid, to_timestamp(:start), to_timestamp(:start + 600) FROM bench.client c WHERE c.n = :client_id)
-INSERT INTO "event" ("tenant_id", "branch_id", "type", "aggregate_id", "patient_id", "payload", "actor_id", "desk")
-VALUES (:tenant::uuid, :branch::uuid, 'appointment.booked', ${APPOINTMENT_ID}, (SELECT patient_id FROM bench.client WHERE n = :client_id), :payload::jsonb, :staff::uuid, 'bench');
+  SELECT ${APPOINTMENT_ID}, c.resource_id, :tenant::uuid, to_timestamp(:start), to_timestamp(:start + 600) FROM bench.client c WHERE c.n = :client_id),
+alongside1 AS (
+  INSERT INTO "event" ("tenant_id", "branch_id", "type", "aggregate_id", "patient_id", "payload", "actor_id", "desk")
+  VALUES (:tenant::uuid, :branch::uuid, 'appointment.booked', ${APPOINTMENT_ID}, (SELECT patient_id FROM bench.client WHERE n = :client_id), :payload::jsonb, :staff::uuid, 'bench'))
 SELECT s.enabled, s.reminder_hours AS "reminderHours", s.quiet_start_min AS "quietStartMin", s.quiet_end_min AS "quietEndMin",
   COALESCE((SELECT json_agg(json_build_object('id', p.id, 'email', p.email, 'phone', p.phone, 'preferred', p.preferred_contact)) FROM patient p WHERE p.tenant_id = s.tenant_id AND p.id = ANY(ARRAY(SELECT patient_id FROM bench.client WHERE n = :client_id)) AND p.consent_to_messages), '[]') AS patients,
   COALESCE((SELECT json_agg(json_build_object('id', b.id, 'zone', b.time_zone)) FROM branch b WHERE b.tenant_id = s.tenant_id AND b.id = ANY(ARRAY[:branch::uuid])), '[]') AS branches,

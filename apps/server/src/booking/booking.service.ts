@@ -144,7 +144,8 @@ export class BookingService {
 
   /** One attempt's transaction: the availability check, the slot's locks, the writes; a BOOKED result is remembered as taken. */
   private async transact(actor: Actor, p: Placement, claim: IdempotencyClaim | null, service: ServiceInfo, wanted: Wanted, attempt: number, contended: number, trying: (placed: Wanted, picked: string[]) => void): Promise<AppointmentView> {
-    const view = await inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
+    // Direct: the placement's statements are raw SQL, sent on a pg connection without Prisma's transaction around them (db/pg-tx.ts).
+    const view = await inTransaction(this.db, { tenantId: actor.tenantId, direct: true }, async (tx) => {
       // Checked in the booking's own transaction, before its locks: a desk the check refuses never queues behind the others.
       const slot = await traced('booking.availability_check', () => this.availability.check({ ...wanted, busyIn: tx }), { [ATTR.attempt]: attempt });
       if (!slot.ok) throw new NotFree(slot);

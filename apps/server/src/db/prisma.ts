@@ -3,6 +3,7 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { observePool } from '../observability/metrics.js';
 import { NoAnswerError } from './unavailable.js';
+import { registerPool } from './pg-tx.js';
 
 export type { PrismaClient };
 export { Prisma } from '../generated/prisma/client.js';
@@ -55,7 +56,10 @@ export function createPrisma({ url, poolSize = 20, limits = {}, poolName }: Data
     Client: answeringClient(bounds.answerMs),
   });
   if (poolName) observePool(poolName, pool);
-  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  // The booking's hot path runs its transaction on this pool directly (db/pg-tx.ts).
+  registerPool(client, pool);
+  return client;
 }
 
 /**

@@ -23,6 +23,12 @@ interface Scope {
 
 const current = new AsyncLocalStorage<Scope>();
 
+/** Whether a call now would join a transaction of the request's (a read's, open or still to open): a new one must not be begun beside it. */
+export function inScopeTransaction(): boolean {
+  const scope = current.getStore();
+  return !!scope && (!!scope.tx || !!scope.open);
+}
+
 const RAW = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe']);
 
 /** A client that follows the request's scope: the scope's transaction, a tenant transaction per call, or `base` outside any scope. */

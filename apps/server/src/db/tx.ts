@@ -7,6 +7,8 @@ import { commitWakerOf, eventsWrittenIn, noteCommitted } from './commit-wake.js'
 import { Prisma, type PrismaClient } from './prisma.js';
 import { isTransient, PG, sqlStateOf } from './errors.js';
 import { isUnavailable } from './unavailable.js';
+import { poolOf, runDirect } from './pg-tx.js';
+import { inScopeTransaction } from './request-scope.js';
 
 export type Tx = Prisma.TransactionClient;
 export type Db = PrismaClient;
@@ -25,6 +27,12 @@ export interface TxOptions {
   baseDelayMs?: number;
   /** The whole transaction's time limit; 15 s unless the work is known to be long (an import). */
   timeoutMs?: number;
+  /**
+   * Run on a pg connection of the same pool, not in Prisma's interactive
+   * transaction (db/pg-tx.ts): for hot paths whose work is raw SQL only.
+   * BEGIN and the tenant's scope then take one round trip.
+   */
+  direct?: boolean;
 }
 
 /** How long a transaction keeps being tried again while the database is unreachable, before the desk hears UNAVAILABLE. */
@@ -53,19 +61,29 @@ async function attemptAll<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promi
     // Set when this process's log reader, not the event trigger, wakes the readers after this commit.
     let wakes = false;
     try {
-      const result = await db.$transaction(
-        async (tx) => {
-          ran = tx;
-          wakes = waker?.canWake ?? false;
-          await prelude(tx, options, wakes);
-          const result = await work(tx);
-          committing = true;
-          return result;
-        },
-        // Postgres's default isolation, READ COMMITTED, is what the constraints need.
-        // maxWait: a free connection (the pool gives up sooner, see db/prisma.ts); timeout: the whole transaction.
-        { maxWait: 6_000, timeout: options.timeoutMs ?? 15_000 },
-      );
+      // Not when the request already holds a transaction: the work joins that one (db/request-scope.ts).
+      const pool = options.direct && !inScopeTransaction() ? poolOf(db) : undefined;
+      const result = pool
+        ? await runDirect(pool, db, directSettings(options, (wakes = waker?.canWake ?? false)), options.timeoutMs ?? 15_000, async (tx) => {
+            ran = tx;
+            await prelude(tx, { ...options, tenantId: null }, false);
+            const result = await work(tx);
+            committing = true;
+            return result;
+          })
+        : await db.$transaction(
+            async (tx) => {
+              ran = tx;
+              wakes = waker?.canWake ?? false;
+              await prelude(tx, options, wakes);
+              const result = await work(tx);
+              committing = true;
+              return result;
+            },
+            // Postgres's default isolation, READ COMMITTED, is what the constraints need.
+            // maxWait: a free connection (the pool gives up sooner, see db/prisma.ts); timeout: the whole transaction.
+            { maxWait: 6_000, timeout: options.timeoutMs ?? 15_000 },
+          );
       const written = ran && eventsWrittenIn(ran);
       if (written) {
         noteCommitted(written);
@@ -89,6 +107,14 @@ async function attemptAll<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promi
       throw error;
     }
   }
+}
+
+/** A direct transaction's settings, sent with its BEGIN; its locks (if any) follow in one statement. */
+function directSettings(options: TxOptions, wakesReaders: boolean): Record<string, string> {
+  const settings: Record<string, string> = {};
+  if (wakesReaders) settings['app.wakes_readers'] = 'on';
+  if (options.tenantId) settings['app.tenant_id'] = options.tenantId;
+  return settings;
 }
 
 /** Tenant scope and locks in one statement: one round trip however many. */

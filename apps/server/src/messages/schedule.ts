@@ -29,7 +29,11 @@ interface Plan {
   told: string[] | null;
 }
 
-export async function scheduleMessages(tx: Tx, events: readonly AnyNewEvent[], now = new Date()): Promise<void> {
+/**
+ * `alongside`: statements of the same change (appendEvents's inserts) sent in
+ * the same round trip as the read, as its CTEs; they run whatever is scheduled.
+ */
+export async function scheduleMessages(tx: Tx, events: readonly AnyNewEvent[], now = new Date(), alongside: readonly Prisma.Sql[] = []): Promise<void> {
   const changes: Change[] = [];
   for (const e of events) {
     if (!MESSAGE_TRIGGERS.has(e.type)) continue;
@@ -39,30 +43,47 @@ export async function scheduleMessages(tx: Tx, events: readonly AnyNewEvent[], n
     if (kind !== 'cancelled' && appointment.status !== 'BOOKED') continue;
     changes.push({ kind, appointment, tenantId: e.tenantId });
   }
-  const tenants = new Set(changes.map((c) => c.tenantId));
-  for (const tenantId of tenants) await scheduleForTenant(tx, tenantId, changes.filter((c) => c.tenantId === tenantId), now);
+  const tenants = [...new Set(changes.map((c) => c.tenantId))];
+  const along = alongside.map((statement, i) => Prisma.sql`${Prisma.raw(`alongside${i}`)} AS (${statement})`);
+  if (tenants.length === 1) {
+    // The usual case, one tenant: the inserts and the read in one statement.
+    const query = planQuery(tenants[0]!, changes);
+    const rows = await tx.$queryRaw<Plan[]>`${withClause([...along, ...query.ctes])}${query.select}`;
+    return applyPlan(tx, tenants[0]!, changes, rows, now);
+  }
+  if (along.length > 0) await tx.$executeRaw`WITH ${Prisma.join(along)} SELECT 1`;
+  for (const tenantId of tenants) {
+    const mine = changes.filter((c) => c.tenantId === tenantId);
+    const query = planQuery(tenantId, mine);
+    const rows = await tx.$queryRaw<Plan[]>`${withClause(query.ctes)}${query.select}`;
+    await applyPlan(tx, tenantId, mine, rows, now);
+  }
 }
 
-async function scheduleForTenant(tx: Tx, tenantId: string, changes: readonly Change[], now: Date): Promise<void> {
+const withClause = (ctes: readonly Prisma.Sql[]): Prisma.Sql => (ctes.length ? Prisma.sql`WITH ${Prisma.join(ctes)} ` : Prisma.empty);
+
+/** What a tenant's new messages need (nothing when messages are off), with the drop of what a move or cancel superseded as a CTE. */
+function planQuery(tenantId: string, changes: readonly Change[]): { ctes: Prisma.Sql[]; select: Prisma.Sql } {
   const superseding = changes.filter((c) => c.kind !== 'booked');
   const patientIds = [...new Set(changes.flatMap((c) => (c.appointment.patient ? [c.appointment.patient.id] : [])))];
   const branchIds = [...new Set(changes.map((c) => c.appointment.branchId))];
-  const drop = superseding.length
-    ? Prisma.sql`WITH dropped AS (
+  const supersededIds = superseding.map((c) => c.appointment.id);
+  const drop = (): Prisma.Sql => Prisma.sql`dropped AS (
         UPDATE message m SET state = 'cancelled', updated_at = now()
           FROM (VALUES ${Prisma.join(superseding.map((c) => Prisma.sql`(${c.appointment.id}::uuid, ${c.appointment.version}::int)`))}) v (id, version)
          WHERE m.tenant_id = ${tenantId}::uuid AND m.appointment_id = v.id AND m.state = 'queued' AND m.version < v.version
-        RETURNING m.appointment_id) `
-    : Prisma.empty;
-  const supersededIds = superseding.map((c) => c.appointment.id);
-  // One round trip: drop what a move or cancel superseded, and read what the new messages need (nothing when messages are off).
-  const rows = await tx.$queryRaw<Plan[]>`${drop}
+        RETURNING m.appointment_id)`;
+  const select = Prisma.sql`
     SELECT s.enabled, s.reminder_hours AS "reminderHours", s.quiet_start_min AS "quietStartMin", s.quiet_end_min AS "quietEndMin",
       COALESCE((SELECT json_agg(json_build_object('id', p.id, 'email', p.email, 'phone', p.phone, 'preferred', p.preferred_contact))
                   FROM patient p WHERE p.tenant_id = s.tenant_id AND p.id = ANY(${patientIds}::uuid[]) AND p.consent_to_messages), '[]') AS patients,
       COALESCE((SELECT json_agg(json_build_object('id', b.id, 'zone', b.time_zone)) FROM branch b WHERE b.tenant_id = s.tenant_id AND b.id = ANY(${branchIds}::uuid[])), '[]') AS branches,
       (SELECT array_agg(DISTINCT x.appointment_id::text) FROM message x WHERE x.tenant_id = s.tenant_id AND x.appointment_id = ANY(${supersededIds}::uuid[])) AS told
       FROM message_settings s WHERE s.tenant_id = ${tenantId}::uuid AND cardinality(s.enabled) > 0`;
+  return { ctes: superseding.length ? [drop()] : [], select };
+}
+
+async function applyPlan(tx: Tx, tenantId: string, changes: readonly Change[], rows: readonly Plan[], now: Date): Promise<void> {
   const plan = rows[0];
   if (!plan) return;
   const enabled = new Set(plan.enabled);

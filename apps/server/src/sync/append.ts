@@ -38,10 +38,12 @@ export async function appendEvents(tx: Tx, author: EventAuthor, events: readonly
   );
   // Its commit wakes the log readers (db/commit-wake.ts).
   noteEventsWritten(tx, events);
-  const prefix = alongside ? Prisma.sql`WITH alongside AS (${alongside}) ` : Prisma.empty;
-  await tx.$executeRaw`${prefix}
+  const insert = Prisma.sql`
     INSERT INTO "event" ("tenant_id", "branch_id", "type", "aggregate_id", "patient_id", "payload", "actor_id", "desk")
     VALUES ${Prisma.join(rows)}`;
-  // Booked, moved and cancelled appointments schedule or drop their patient's messages in this same transaction.
-  if (events.some((e) => MESSAGE_TRIGGERS.has(e.type))) await scheduleMessages(tx, events);
+  // Booked, moved and cancelled appointments schedule or drop their patient's messages in this same transaction,
+  // read in the same round trip as the inserts.
+  if (events.some((e) => MESSAGE_TRIGGERS.has(e.type))) return scheduleMessages(tx, events, undefined, alongside ? [alongside, insert] : [insert]);
+  const prefix = alongside ? Prisma.sql`WITH alongside AS (${alongside}) ` : Prisma.empty;
+  await tx.$executeRaw`${prefix}${insert}`;
 }
