@@ -9,6 +9,7 @@ import {
   type PatientCreateResult,
   type PatientHit,
   type PatientProfile,
+  type PatientQuery,
   type PatientRecord,
   type patientCreateInput,
   type patientMergeInput,
@@ -44,7 +45,9 @@ export class PatientsService {
 
   search(actor: Actor, input: z.output<typeof patientSearchInput>): Promise<PatientHit[]> {
     return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      const query = parsePatientQuery(input.query, await this.country(tx, actor));
+      // The desk's country only reads a whole number typed without its country code: no lookup for a name, a date or a +number.
+      const international = parsePatientQuery(input.query, null);
+      const query = needsCountry(international) ? parsePatientQuery(input.query, await this.country(tx, actor)) : international;
       const literals = input.query.split(/\s+/).filter((w) => w && !NAME_PUNCTUATION.test(w) && readDate(w).length === 0).map((w) => w.toLowerCase());
       const found = await this.repo.search(tx, actor.tenantId, { ...query, literals }, input.limit);
       // A name that looks alike (a typo) only when nothing matched as typed: otherwise it would crowd out the real matches.
@@ -226,8 +229,24 @@ export class PatientsService {
     const branchId = actor.branchIds[0];
     if (!branchId) return null;
     const branch = await tx.branch.findFirst({ where: { tenantId: actor.tenantId, id: branchId }, select: { timeZone: true } });
-    return branch ? countryOfTimeZone(branch.timeZone) : null;
+    return branch ? countryOf(branch.timeZone) : null;
   }
+}
+
+/**
+ * Whether a query read without a country could read differently with one: a
+ * number long enough to be whole (parsePatientQuery's only use of the country)
+ * that did not already read as one, i.e. was not typed with its country code.
+ */
+export function needsCountry(query: PatientQuery): boolean {
+  return query.phoneDigits !== null && query.phoneDigits.length >= 6 && query.phoneE164 === null;
+}
+
+const zoneCountries = new Map<string, string | null>();
+/** countryOfTimeZone, remembered per zone: a zone it does not list directly (UTC) costs an Intl.DateTimeFormat each time. */
+function countryOf(zone: string): string | null {
+  if (!zoneCountries.has(zone)) zoneCountries.set(zone, countryOfTimeZone(zone));
+  return zoneCountries.get(zone)!;
 }
 
 function toData(row: PatientRow): PatientData {
