@@ -49,6 +49,9 @@ export interface Busy {
   reason: string;
 }
 
+/** Busy time as a slot search needs it: whose, and when (merged runs of appointments, or time off). */
+export type BusyTime = Pick<Busy, 'source' | 'resourceId' | 'branchId' | 'startsAt' | 'endsAt'>;
+
 export class AvailabilityRepository {
   async catalogue(db: Db | Tx, tenantId: string, serviceId: string): Promise<Catalogue> {
     const rows = await db.$queryRaw<{ doc: Catalogue }[]>`
@@ -130,6 +133,57 @@ export class AvailabilityRepository {
          AND (${exclude}::uuid IS NULL OR a.id <> ${exclude}::uuid)
       UNION ALL
       SELECT 'time_off', t.resource_id, t.branch_id, t.id, t.kind::text, t.starts_at, t.ends_at, t.reason
+        FROM time_off t
+       WHERE t.tenant_id = ${q.tenantId}::uuid
+         AND t.starts_at < ${q.to} AND t.ends_at > ${q.from}
+         AND (t.resource_id = ANY (${q.resourceIds}::uuid[]) OR (t.resource_id IS NULL AND t.branch_id = ANY (${q.branchIds}::uuid[])))`;
+  }
+
+  /**
+   * What `busy` reads, as time only, for a slot search: each resource's
+   * occupancy merged where the free time between two appointments is
+   * shorter than `shortestFitMin` (no start fits there; 0 merges nothing),
+   * so a fully booked month comes back as one interval a day, not every
+   * appointment. Expired, unswept holds are free, as in `busy`.
+   */
+  async busyTimes(
+    db: Db | Tx,
+    q: { tenantId: string; resourceIds: string[]; branchIds: string[]; from: Date; to: Date; now: Date; excludeAppointmentId?: string; shortestFitMin: number },
+  ): Promise<BusyTime[]> {
+    if (q.resourceIds.length === 0 && q.branchIds.length === 0) return [];
+    const exclude = q.excludeAppointmentId ?? null;
+    const fit = Math.max(0, Math.floor(q.shortestFitMin));
+    return db.$queryRaw<BusyTime[]>`
+      SELECT 'appointment' AS "source", r.id AS "resourceId", NULL::uuid AS "branchId", g.starts_at AS "startsAt", g.ends_at AS "endsAt"
+        FROM unnest(${q.resourceIds}::uuid[]) AS r(id)
+        -- Resource by resource: each one's few hundred rows in start order, no sort of them all.
+        CROSS JOIN LATERAL (
+          -- Boundary rows alternate: a run's first, then its last (the same row for a run of one).
+          SELECT e.starts_at, e.opens, CASE WHEN e.closes THEN e.ends_at ELSE lead(e.ends_at) OVER (ORDER BY e.starts_at) END AS ends_at
+            FROM (
+              -- A resource's active occupancy never overlaps (appointment_resource_no_overlap): in start order, the previous row ends last.
+              SELECT ar.starts_at, ar.ends_at,
+                     coalesce(ar.starts_at - lag(ar.ends_at) OVER w >= make_interval(mins => ${fit}::int), true) AS opens,
+                     coalesce(lead(ar.starts_at) OVER w - ar.ends_at >= make_interval(mins => ${fit}::int), true) AS closes
+                FROM appointment_resource ar
+               WHERE ar.tenant_id = ${q.tenantId}::uuid
+                 AND ar.resource_id = r.id
+                 AND ar.active
+                 AND ar.starts_at < ${q.to} AND ar.ends_at > ${q.from}
+                 -- No occupancy is longer (appointment_resource_length_check): the index bounds both ends.
+                 AND ar.starts_at > ${q.from}::timestamptz - interval '24 hours'
+                 -- The few expired, unswept holds once, by the hold index, not each row's appointment by key.
+                 AND NOT (ar.appointment_id = ANY (ARRAY(
+                       SELECT a.id FROM appointment a
+                        WHERE a.tenant_id = ${q.tenantId}::uuid AND a.status = 'HELD' AND a.hold_expires_at <= ${q.now})))
+                 AND (${exclude}::uuid IS NULL OR ar.appointment_id <> ${exclude}::uuid)
+              WINDOW w AS (ORDER BY ar.starts_at)
+            ) e
+           WHERE e.opens OR e.closes
+        ) g
+       WHERE g.opens
+      UNION ALL
+      SELECT 'time_off', t.resource_id, t.branch_id, t.starts_at, t.ends_at
         FROM time_off t
        WHERE t.tenant_id = ${q.tenantId}::uuid
          AND t.starts_at < ${q.to} AND t.ends_at > ${q.from}

@@ -7,7 +7,7 @@ import { commitGeneration } from '../db/commit-wake.js';
 import type { Db, Tx } from '../db/tx.js';
 import type { AvailabilityRepository, Catalogue, CatalogueResource } from './availability.repository.js';
 import type { CatalogueCache } from './catalogue-cache.js';
-import { candidateIds, checkStart, freeSlots, isServable, notServed, occupiedBy, planBranch, searchSpan, type SlotCheck, type StartFilter } from './slot-search.js';
+import { candidateIds, checkStart, fitMinutes, freeSlots, isServable, notServed, occupiedBy, onFixedGrid, planBranch, searchSpan, type SlotCheck, type StartFilter } from './slot-search.js';
 import { byLength, longest, mergeRefusals } from './practitioner-lengths.js';
 
 export type { SlotCheck } from './slot-search.js';
@@ -98,7 +98,10 @@ export class AvailabilityService {
     if (plans.length === 0) return [];
     const variants = plans.flatMap((p) => byLength(cat, p));
     const span = searchSpan(longest(variants), { notBefore, to });
-    const busy = await this.repo.busy(q.tx ?? this.db, {
+    const stepMinutes = q.stepMinutes ?? DEFAULT_STEP_MINUTES;
+    // Free time shorter than the shortest length is read as busy, where that cannot move a start (onFixedGrid).
+    const fixedGrid = onFixedGrid(plans.map((p) => p.branch.timeZone), span, stepMinutes);
+    const busy = await this.repo.busyTimes(q.tx ?? this.db, {
       tenantId: q.tenantId,
       resourceIds: candidateIds(plans),
       branchIds: plans.map((p) => p.branch.id),
@@ -106,8 +109,9 @@ export class AvailabilityService {
       to: new Date(span.end),
       now: new Date(now),
       excludeAppointmentId: q.excludeAppointmentId,
+      shortestFitMin: fixedGrid ? Math.min(...variants.map((v) => fitMinutes(v.service))) : 0,
     });
-    const window = { notBefore, to, exactStart: q.exactStart ?? false, stepMinutes: q.stepMinutes ?? DEFAULT_STEP_MINUTES, limit: q.limit, filter: q.filter };
+    const window = { notBefore, to, exactStart: q.exactStart ?? false, stepMinutes, limit: q.limit, filter: q.filter };
     // Practitioners with their own lengths: each length searched alone, then merged earliest first, branch order breaking ties.
     const lengths = [...new Set(variants.map((v) => v.service.durationMin))];
     if (lengths.length === 1) return freeSlots(variants[0]!.service, variants.map((v) => v.plan), busy, window);

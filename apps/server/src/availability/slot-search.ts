@@ -13,8 +13,9 @@ import {
   type Interval,
   type ResourceKind,
   type SlotView,
+  wallTime,
 } from '@frontdesk/shared';
-import type { Busy, Catalogue, CatalogueResource, CatalogueService } from './availability.repository.js';
+import type { Busy, BusyTime, Catalogue, CatalogueResource, CatalogueService } from './availability.repository.js';
 
 // The slot search, with no database: from a service's catalogue (requirements,
 // candidate resources, their weekly hours) and what is busy, which starts are
@@ -98,6 +99,34 @@ export function searchSpan(service: CatalogueService, window: Pick<SlotWindow, '
   return { start: occupiedBy(service, window.notBefore).start, end: occupiedBy(service, window.to - 1).end };
 }
 
+/** Occupied time plus buffers: the shortest free time a start needs. */
+export function fitMinutes(service: CatalogueService): number {
+  return service.bufferBeforeMin + service.durationMin + service.bufferAfterMin;
+}
+
+const GRID_SAMPLE_MS = 6 * 60 * MINUTE;
+
+/**
+ * True when every start a search over `span` could offer lies on one fixed
+ * grid of instants: the step divides the hour, and no zone's UTC offset moves
+ * by other than a multiple of the step inside the span (a DST change of an
+ * hour keeps quarter hours on quarter hours). Then whether a start is offered
+ * depends only on the time around it, never on where its free stretch began,
+ * so free time too short for any start can be read as busy (busyTimes).
+ */
+export function onFixedGrid(timeZones: readonly string[], span: Interval, stepMinutes: number): boolean {
+  if (!Number.isInteger(stepMinutes) || stepMinutes <= 0 || 60 % stepMinutes !== 0) return false;
+  // The offset's minutes past the hour, modulo the step (offsets change twice a year at most, never back within hours).
+  const phase = (t: number, zone: string) => (((Number(wallTime(t, zone).slice(3, 5)) - new Date(t).getUTCMinutes()) % 60) + 60) % stepMinutes;
+  for (const zone of new Set(timeZones)) {
+    const first = phase(span.start, zone);
+    for (let t = span.start; t < span.end + GRID_SAMPLE_MS; t += GRID_SAMPLE_MS) {
+      if (phase(Math.min(t, span.end), zone) !== first) return false;
+    }
+  }
+  return true;
+}
+
 /** The requirements at a branch with their candidates; null when a chosen resource does not work there. */
 export function planBranch(cat: Catalogue, branch: CatalogueBranch, chosen: readonly CatalogueResource[]): BranchPlan | null {
   if (chosen.some((r) => !(branch.id in r.hoursByBranch))) return null;
@@ -133,7 +162,7 @@ export function candidateIds(plans: readonly BranchPlan[]): string[] {
 }
 
 /** Free slots across the plans' branches, earliest first (the branch order breaks ties), at most `limit`. */
-export function freeSlots(service: CatalogueService, plans: readonly BranchPlan[], busy: readonly Busy[], window: SlotWindow): SlotView[] {
+export function freeSlots(service: CatalogueService, plans: readonly BranchPlan[], busy: readonly BusyTime[], window: SlotWindow): SlotView[] {
   const span = searchSpan(service, window);
   const found: { slot: SlotView; at: number; branchOrder: number }[] = [];
   plans.forEach((plan, branchOrder) => {
@@ -230,13 +259,25 @@ function slotView(service: CatalogueService, branchId: string, start: number, re
 }
 
 /** Each candidate's free time at the plan's branch inside `window`. */
-function freeByResource(plan: BranchPlan, window: Interval, busy: readonly Busy[]): Map<string, Interval[]> {
+function freeByResource(plan: BranchPlan, window: Interval, busy: readonly BusyTime[]): Map<string, Interval[]> {
   const branchOff = busy.filter((b) => b.source === 'time_off' && b.resourceId === null && b.branchId === plan.branch.id).map(toInterval);
+  const takenBy = new Map<string, Interval[]>();
+  for (const b of busy) {
+    if (b.resourceId === null) continue;
+    const list = takenBy.get(b.resourceId);
+    if (list) list.push(toInterval(b));
+    else takenBy.set(b.resourceId, [toInterval(b)]);
+  }
+  // Resources with the same hours share one computation of them (a branch's staff often do).
+  const workingByHours = new Map<string, Interval[]>();
   const free = new Map<string, Interval[]>();
   for (const r of new Set(plan.requirements.flatMap((req) => req.candidates))) {
-    const working = workingIntervals(window, r.hoursByBranch[plan.branch.id] ?? [], plan.branch.timeZone, r.exceptionsByBranch?.[plan.branch.id]);
-    const taken = busy.filter((b) => b.resourceId === r.id).map(toInterval);
-    free.set(r.id, subtract(working, [...taken, ...branchOff]));
+    const hours = r.hoursByBranch[plan.branch.id] ?? [];
+    const exceptions = r.exceptionsByBranch?.[plan.branch.id];
+    const key = JSON.stringify([hours, exceptions ?? null]);
+    let working = workingByHours.get(key);
+    if (!working) workingByHours.set(key, (working = workingIntervals(window, hours, plan.branch.timeZone, exceptions)));
+    free.set(r.id, subtract(working, [...(takenBy.get(r.id) ?? []), ...branchOff]));
   }
   return free;
 }
