@@ -43,16 +43,19 @@ export class PatientsService {
     private readonly profiles: PatientProfileRepository,
   ) {}
 
-  search(actor: Actor, input: z.output<typeof patientSearchInput>): Promise<PatientHit[]> {
-    return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
-      // The desk's country only reads a whole number typed without its country code: no lookup for a name, a date or a +number.
-      const international = parsePatientQuery(input.query, null);
-      const query = needsCountry(international) ? parsePatientQuery(input.query, await this.country(tx, actor)) : international;
-      const literals = input.query.split(/\s+/).filter((w) => w && !NAME_PUNCTUATION.test(w) && readDate(w).length === 0).map((w) => w.toLowerCase());
-      const found = await this.repo.search(tx, actor.tenantId, { ...query, literals }, input.limit);
-      // A name that looks alike (a typo) only when nothing matched as typed: otherwise it would crowd out the real matches.
-      return found.length > 0 ? found : this.repo.search(tx, actor.tenantId, { ...query, literals }, input.limit, true);
-    });
+  /**
+   * A read, run in the request's tenant transaction that `this.db` joins
+   * (db/request-scope.ts), as the day sheet's reads are: a transaction of its
+   * own here would only set the tenant a second time, one round trip more.
+   */
+  async search(actor: Actor, input: z.output<typeof patientSearchInput>): Promise<PatientHit[]> {
+    // The desk's country only reads a whole number typed without its country code: no lookup for a name, a date or a +number.
+    const international = parsePatientQuery(input.query, null);
+    const query = needsCountry(international) ? parsePatientQuery(input.query, await this.country(this.db, actor)) : international;
+    const literals = input.query.split(/\s+/).filter((w) => w && !NAME_PUNCTUATION.test(w) && readDate(w).length === 0).map((w) => w.toLowerCase());
+    const found = await this.repo.search(this.db, actor.tenantId, { ...query, literals }, input.limit);
+    // A name that looks alike (a typo) only when nothing matched as typed: otherwise it would crowd out the real matches.
+    return found.length > 0 ? found : this.repo.search(this.db, actor.tenantId, { ...query, literals }, input.limit, true);
   }
 
   /**
@@ -225,7 +228,7 @@ export class PatientsService {
   }
 
   /** The country a number without its code is read in: that of the desk's first branch's time zone. */
-  private async country(tx: Tx, actor: Actor): Promise<string | null> {
+  private async country(tx: Db | Tx, actor: Actor): Promise<string | null> {
     const branchId = actor.branchIds[0];
     if (!branchId) return null;
     const branch = await tx.branch.findFirst({ where: { tenantId: actor.tenantId, id: branchId }, select: { timeZone: true } });

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePatientQuery } from '@frontdesk/shared';
+import type { Actor } from '../auth/scope.js';
+import { withTenant, withTenantTransaction } from '../db/request-scope.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { demoDatabase } from '../testing/file-database.js';
 import { needsCountry } from './patients.service.js';
@@ -51,6 +53,30 @@ describe("the desk's country in a patient search", () => {
     expect(read('garcia chl')).toBe(false);
     expect(read('1991-07-14')).toBe(false);
     expect(read('14/07/1991 garcia')).toBe(false);
+  });
+});
+
+describe('the search joins the request’s tenant scope instead of opening a transaction of its own', () => {
+  const actor = (): Actor => ({
+    staffId: setup.demo.staff.receptionist.id,
+    tenantId: setup.demo.tenantId,
+    role: 'RECEPTIONIST',
+    name: 'Desk',
+    branchIds: [setup.demo.branches.east],
+    sessionId: 'none',
+    desk: 'test',
+    mustChangePassword: false,
+  });
+  const search = (query: string) => setup.db.deps.patients.search(actor(), { query, limit: 20 });
+
+  it('in a read’s transaction and in a command’s scope it finds the same, ranked alike', async () => {
+    expect((await withTenantTransaction(setup.db.deps.db, setup.demo.tenantId, () => search('312 555 0142'))).map((h) => h.id)).toEqual([exact, longer]);
+    expect((await withTenant(setup.demo.tenantId, () => search('312 555 0142'))).map((h) => h.id)).toEqual([exact, longer]);
+  });
+
+  it('outside any tenant scope it picks no tenant itself: row-level security shows it nobody', async () => {
+    expect(await search('aaron longer')).toEqual([]);
+    expect(await search('312 555 0142')).toEqual([]);
   });
 });
 
