@@ -10,18 +10,18 @@ export type DesksCommand = { type: 'open'; desks: { index: number; url: string; 
 export type DesksReport =
   | { type: 'live' }
   | { type: 'count'; received: number }
-  | { type: 'arrivals'; arrivals: [seq: string, at: number, desk: number][]; ended: number };
+  | { type: 'arrivals'; arrivals: [seq: string, at: number, desk: number][]; ended: Record<string, number> };
 
 const send = (report: DesksReport) => process.send?.(report);
 
 const arrivals: [string, number, number][] = [];
 const subs: ReturnType<typeof subscribeRaw>[] = [];
-let ended = 0;
+const ended: Record<string, number> = {};
 
 process.on('message', (command: DesksCommand) => {
   if (command.type === 'open') {
     for (const desk of command.desks) {
-      const sub = subscribeRaw(desk.url, desk.token, (seq, at) => arrivals.push([seq, at, desk.index]), () => ended++);
+      const sub = subscribeRaw(desk.url, desk.token, (seq, at) => arrivals.push([seq, at, desk.index]), (why) => (ended[why] = (ended[why] ?? 0) + 1));
       subs.push(sub);
     }
     void Promise.all(subs.map((s) => s.live)).then(() => send({ type: 'live' }));

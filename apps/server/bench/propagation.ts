@@ -67,6 +67,8 @@ export interface PropagationResult {
   /** Processes the desks ran in (0: the bench's own), and streams that ended before the run did. */
   deskProcesses: number;
   endedStreams: number;
+  /** Why they ended, with how many each. */
+  endedReasons: Record<string, number>;
   /**
    * The same deliveries as the servers saw them (every event of the run, warm-up too): from the
    * event's transaction to the reader handing it to the process's streams, and to its message
@@ -86,7 +88,7 @@ interface RawSubscriber {
  * tRPC's httpSubscriptionLink makes), so a hundred desks in one bench process
  * cost little CPU next to the servers being measured.
  */
-export function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: string, at: number) => void, onEnd: () => void = () => undefined): RawSubscriber {
+export function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: string, at: number) => void, onEnd: (reason: string) => void = () => undefined): RawSubscriber {
   const url = new URL(`${baseUrl}/trpc/changes`);
   url.searchParams.set('input', '{}');
   let markLive: () => void = () => undefined;
@@ -97,7 +99,8 @@ export function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: stri
   const req = http.get(url, { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` } }, (res) => {
     res.setEncoding('utf8');
     let buffer = '';
-    res.on('end', onEnd);
+    let reason = `HTTP ${res.statusCode ?? '?'}, ended`;
+    res.on('end', () => onEnd(reason));
     res.on('data', (chunk: string) => {
       // The wall clock, to the sub-millisecond: desks in other processes stamp arrivals on the same scale as commits.
       const at = performance.timeOrigin + performance.now();
@@ -106,7 +109,12 @@ export function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: stri
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        if (block.startsWith('event:')) continue; // connected, ping, restore-id
+        // The error a stream ends with names why (a retryable end, a refusal).
+        if (block.startsWith('event: serialized-error')) reason = (block.match(/"message":"([^"]*)"/)?.[1] ?? block).slice(0, 120);
+        if (block.startsWith('event:')) {
+          if (!block.startsWith('event: ping') && !block.startsWith('event: connected')) reason = block.slice(0, 160);
+          continue; // connected, ping, restore-id
+        }
         // SSE may split one message over several data lines; an empty one carries nothing to count.
         const data = block
           .split('\n')
@@ -125,8 +133,15 @@ export function subscribeRaw(baseUrl: string, token: string, onEvent: (seq: stri
       }
     });
   });
-  req.on('error', () => undefined);
-  return { live, close: () => req.destroy() };
+  let closed = false;
+  req.on('error', (error) => !closed && onEnd(`connection: ${error.message}`));
+  return {
+    live,
+    close: () => {
+      closed = true;
+      req.destroy();
+    },
+  };
 }
 
 export async function benchPropagation(options: PropagationOptions = {}): Promise<PropagationResult> {
@@ -225,7 +240,8 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
     const deadline = performance.now() + 10_000;
     while (desksIn.received() < expected && performance.now() < deadline) await sleep(20);
     const after = await Promise.all(urls.map(scrapeLag));
-    const endedStreams = await desksIn.collect();
+    const endedReasons = await desksIn.collect();
+    const endedStreams = Object.values(endedReasons).reduce((a, b) => a + b, 0);
 
     const latencies: number[] = [];
     let measuredEvents = 0;
@@ -248,6 +264,7 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
       missing: Math.max(0, expected - arrivals.length),
       deskProcesses: options.deskProcesses ?? 4,
       endedStreams,
+      endedReasons,
       server: { readerHandOff: lagSummary(before, after, 'frontdesk_event_delivery_lag_seconds'), streamSend: lagSummary(before, after, 'frontdesk_event_stream_lag_seconds') },
       bookingLoad: { perSecond: loadRate, ...loadOutcome, achievedPerSecond: round(loadOutcome.booked / loadSeconds, 1) },
     };
@@ -259,16 +276,16 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
 interface OpenDesks {
   /** Arrivals so far (all processes). */
   received(): number;
-  /** Puts every arrival into the array given to openDesks; resolves with the streams that ended early. */
-  collect(): Promise<number>;
+  /** Puts every arrival into the array given to openDesks; resolves with why streams ended early (how many each). */
+  collect(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
 /** The desks' streams, in `count` processes of their own (0: in this one); resolves once every one is live. */
 async function openDesks(desks: { index: number; url: string; token: string }[], count: number, arrivals: { seq: string; at: number; sub: number }[]): Promise<OpenDesks> {
   if (count === 0) {
-    let ended = 0;
-    const subs = desks.map((d) => subscribeRaw(d.url, d.token, (seq, at) => arrivals.push({ seq, at, sub: d.index }), () => ended++));
+    const ended: Record<string, number> = {};
+    const subs = desks.map((d) => subscribeRaw(d.url, d.token, (seq, at) => arrivals.push({ seq, at, sub: d.index }), (why) => (ended[why] = (ended[why] ?? 0) + 1)));
     await Promise.all(subs.map((s) => s.live));
     return { received: () => arrivals.length, collect: async () => ended, close: async () => subs.forEach((s) => s.close()) };
   }
@@ -296,13 +313,13 @@ async function openDesks(desks: { index: number; url: string; token: string }[],
   return {
     received: () => children.reduce((sum, c) => sum + c.received, 0),
     collect: async () => {
-      let ended = 0;
+      const ended: Record<string, number> = {};
       for (const c of children) {
         const report = onceFrom(c.child, 'arrivals');
         c.child.send({ type: 'report' } satisfies DesksCommand);
         const got = await report;
         for (const [seq, at, sub] of got.arrivals) arrivals.push({ seq, at, sub });
-        ended += got.ended;
+        for (const [why, n] of Object.entries(got.ended)) ended[why] = (ended[why] ?? 0) + n;
       }
       return ended;
     },
