@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +22,8 @@ const seconds = Number(process.argv[2] ?? 10);
 const only = process.env.BENCH_ONLY ?? 'all';
 const clients = 50;
 const dir = await mkdtemp(path.join(os.tmpdir(), 'frontdesk-hot-path-'));
-const cluster = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), persistent: false });
+const pgDir = path.join(dir, 'pg');
+const cluster = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), persistent: false });
 const out: Record<string, unknown> = { at: new Date().toISOString(), loadAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100) };
 try {
   const admin = new pg.Client({ connectionString: cluster.url('postgres') });
@@ -50,11 +52,21 @@ try {
           out[`${tag} ${what}`] = value;
           console.log(tag, what, JSON.stringify(value));
         };
-        if (only === 'all' || only === 'throughput') put('throughput', await benchThroughput(server.url, clinic, { clients, durationMs: seconds * 1000, dayOffset: day++ }));
-        if (only === 'all' || only === 'floor') put('floor', await benchFloor(server.url, clinic, { clients, durationMs: Math.max(2, seconds / 2) * 1000 }));
+        // CPU time (ms) the server process and Postgres spent per answered request: steadier than rates on a shared, loaded machine.
+        const measured = async <R extends { attempts: number }>(run: () => Promise<R>) => {
+          const before = { server: groupCpuMs(server.child.pid!), postgres: postgresCpuMs(pgDir) };
+          const r = await run();
+          const per = (now: number, then: number) => Math.round(((now - then) / Math.max(1, r.attempts)) * 100) / 100;
+          return { ...r, cpuMsPerAttempt: { server: per(groupCpuMs(server.child.pid!), before.server), postgres: per(postgresCpuMs(pgDir), before.postgres) } };
+        };
+        if (only === 'all' || only === 'throughput') put('throughput', await measured(() => benchThroughput(server.url, clinic, { clients, durationMs: seconds * 1000, dayOffset: day++ })));
+        if (only === 'all' || only === 'floor') {
+          const f = await benchFloor(server.url, clinic, { clients, durationMs: Math.max(2, seconds / 2) * 1000 });
+          put('floor', { healthz: f.healthz.attemptsPerSecond, authMe: f.authMe.attemptsPerSecond, authMeP99: f.authMe.p99Ms });
+        }
         if (only === 'all' || only === 'flash') {
           for (const n of (process.env.BENCH_FLASH ?? '50,500').split(',').map(Number)) {
-            const { memory, ...f } = await benchFlashCrowd(server, databaseUrl, clinic, { clients: n, practitioners: 4, durationMs: seconds * 1000, dayOffset: day++ });
+            const { memory, firstErrors: _, ...f } = await measured(() => benchFlashCrowd(server, databaseUrl, clinic, { clients: n, practitioners: 4, durationMs: seconds * 1000, dayOffset: day++ }));
             put(`flash${n}`, { ...f, rss: `${memory.before?.rssMiB}/${memory.peakRssMiB}/${memory.after?.rssMiB}` });
           }
         }
@@ -104,4 +116,31 @@ function startFrom(root: string, databaseUrl: string, env: Record<string, string
       );
     });
   });
+}
+
+/** utime + stime (ms) of the live processes matching `keep`, from /proc/<pid>/stat. */
+function cpuMs(keep: (pid: number, ppid: number, pgrp: number) => boolean): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (keep(Number(entry), Number(f[1]), Number(f[2]))) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // Gone while read.
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux: 10 ms a tick
+}
+
+/** The server's process group (tsx and the node process serving). */
+function groupCpuMs(pgid: number): number {
+  return cpuMs((_, __, pgrp) => pgrp === pgid);
+}
+
+/** The cluster's postmaster and its children (the backends). */
+function postgresCpuMs(dataDir: string): number {
+  const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return cpuMs((pid, ppid) => pid === postmaster || ppid === postmaster);
 }

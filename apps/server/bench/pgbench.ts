@@ -87,8 +87,8 @@ const APPOINTMENT_ID = `('a0000000-0000-4000-8000-' || lpad(to_hex(:aid::bigint)
  * (captured with capture-booking-sql.ts), values from the client's own row in
  * bench.client: scope (and, with :wakes on, "this process wakes the log
  * readers after commit", so the event trigger does not NOTIFY), the slot check
- * under the tenant's policies, the slot's advisory locks, the appointment
- * returning its view, occupancy + event with the clinic's message settings
+ * under the tenant's policies, the slot's advisory locks tried in the
+ * appointment's insert, which returns its view, occupancy + event with the clinic's message settings
  * read in the same statement. The server sends BEGIN and the scope as one
  * simple query (one round trip); pgbench's prepared mode sends them as two.
  */
@@ -107,10 +107,10 @@ SELECT 'time_off', t.resource_id, t.branch_id, t.id, t.kind::text, t.starts_at, 
   FROM time_off t
  WHERE t.tenant_id = :tenant::uuid AND t.starts_at < to_timestamp(:start + 600) AND t.ends_at > to_timestamp(:start)
    AND (t.resource_id = ANY (ARRAY(SELECT resource_id FROM bench.client WHERE n = :client_id)) OR (t.resource_id IS NULL AND t.branch_id = ANY (ARRAY[:branch::uuid])));
-SELECT pg_try_advisory_xact_lock(:lo::bigint) AS l0, pg_try_advisory_xact_lock(:hi::bigint) AS l1;
-WITH a AS (
+WITH locked AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(:lo::bigint) AND pg_try_advisory_xact_lock(:hi::bigint) AS taken),
+a AS (
   INSERT INTO appointment (id, tenant_id, branch_id, service_id, patient_id, status, starts_at, ends_at, hold_expires_at, hold_session_id, price_cents, note, created_by, series_id, series_index)
-  SELECT ${APPOINTMENT_ID}, :tenant::uuid, :branch::uuid, :service::uuid, c.patient_id, 'BOOKED'::"AppointmentStatus", to_timestamp(:start), to_timestamp(:start + 600), NULL, NULL::uuid, 5000, '', :staff::uuid, NULL::uuid, NULL::int FROM bench.client c WHERE c.n = :client_id
+  SELECT ${APPOINTMENT_ID}, :tenant::uuid, :branch::uuid, :service::uuid, c.patient_id, 'BOOKED'::"AppointmentStatus", to_timestamp(:start), to_timestamp(:start + 600), NULL::timestamptz, NULL::uuid, 5000, '', :staff::uuid, NULL::uuid, NULL::int FROM bench.client c, locked WHERE c.n = :client_id AND locked.taken
   RETURNING *)
 SELECT a.id, a.branch_id AS "branchId", a.service_id AS "serviceId", a.status::text AS status, a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.hold_expires_at AS "holdExpiresAt", a.version, a.price_cents AS "priceCents", a.note, a.cancel_reason AS "cancelReason", a.created_by AS "createdBy", a.updated_at AS "updatedAt", a.kept_outside_hours AS "keptOutsideHours", a.checked_in_at AS "checkedInAt", a.consultation_started_at AS "consultationStartedAt", a.completed_at AS "completedAt", a.cancel_reason_code AS "cancelReasonCode", a.cancelled_late AS "cancelledLate", json_build_object('name', s.name) AS service, CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name, 'phone', p.phone) END AS patient,
        a.series_index AS "seriesIndex", CASE WHEN sr.id IS NULL THEN NULL ELSE json_build_object('id', sr.id, 'occurrenceCount', sr.occurrence_count) END AS series

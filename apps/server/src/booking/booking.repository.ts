@@ -119,6 +119,19 @@ export interface TransitionArgs {
   startedBy?: boolean;
 }
 
+/** What an insert of an appointment returns (from its CTE `a`): the row with its service's and patient's names. */
+const INSERTED_VIEW = Prisma.sql`
+      SELECT a.id, a.branch_id AS "branchId", a.service_id AS "serviceId", a.status::text AS status,
+             a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.hold_expires_at AS "holdExpiresAt", a.version,
+             a.price_cents AS "priceCents", a.note, a.cancel_reason AS "cancelReason", a.created_by AS "createdBy",
+             a.updated_at AS "updatedAt", a.kept_outside_hours AS "keptOutsideHours",
+             a.checked_in_at AS "checkedInAt", a.consultation_started_at AS "consultationStartedAt", a.completed_at AS "completedAt",
+             a.cancel_reason_code AS "cancelReasonCode", a.cancelled_late AS "cancelledLate", json_build_object('name', s.name) AS service,
+             CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name, 'phone', p.phone) END AS patient,
+             a.series_index AS "seriesIndex", CASE WHEN sr.id IS NULL THEN NULL ELSE json_build_object('id', sr.id, 'occurrenceCount', sr.occurrence_count) END AS series
+        FROM a JOIN service s ON s.id = a.service_id LEFT JOIN patient p ON p.id = a.patient_id
+        LEFT JOIN series sr ON sr.tenant_id = a.tenant_id AND sr.id = a.series_id`;
+
 export class BookingRepository {
   async serviceInfo(db: Db | Tx, tenantId: string, serviceId: string, branchId: string): Promise<ServiceInfo | null> {
     const rows = await db.$queryRaw<ServiceInfo[]>`
@@ -142,17 +155,33 @@ export class BookingRepository {
                 ${a.status}::"AppointmentStatus", ${a.startsAt}, ${a.endsAt}, ${holdExpires}, ${a.holdSessionId}::uuid,
                 ${a.priceCents}, ${a.note}, ${a.createdBy}::uuid, ${a.series?.id ?? null}::uuid, ${a.series?.index ?? null}::int)
         RETURNING *)
-      SELECT a.id, a.branch_id AS "branchId", a.service_id AS "serviceId", a.status::text AS status,
-             a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.hold_expires_at AS "holdExpiresAt", a.version,
-             a.price_cents AS "priceCents", a.note, a.cancel_reason AS "cancelReason", a.created_by AS "createdBy",
-             a.updated_at AS "updatedAt", a.kept_outside_hours AS "keptOutsideHours",
-             a.checked_in_at AS "checkedInAt", a.consultation_started_at AS "consultationStartedAt", a.completed_at AS "completedAt",
-             a.cancel_reason_code AS "cancelReasonCode", a.cancelled_late AS "cancelledLate", json_build_object('name', s.name) AS service,
-             CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name, 'phone', p.phone) END AS patient,
-             a.series_index AS "seriesIndex", CASE WHEN sr.id IS NULL THEN NULL ELSE json_build_object('id', sr.id, 'occurrenceCount', sr.occurrence_count) END AS series
-        FROM a JOIN service s ON s.id = a.service_id LEFT JOIN patient p ON p.id = a.patient_id
-        LEFT JOIN series sr ON sr.tenant_id = a.tenant_id AND sr.id = a.series_id`;
+      ${INSERTED_VIEW}`;
     return rows[0]!;
+  }
+
+  /**
+   * The same insert, made only if these advisory locks (the slot's) are all
+   * free: tried first in the same statement, so the booking's hot path saves
+   * a round trip. Null when one is held by another transaction (nothing is
+   * written then; any taken go at the transaction's end).
+   */
+  async insertAppointmentIfLocked(tx: Tx, a: NewAppointment, locks: readonly bigint[]): Promise<InsertedAppointment | null> {
+    const id = a.id ?? randomUUID();
+    const holdExpires = a.holdMinutes === null ? Prisma.sql`NULL::timestamptz` : Prisma.sql`now() + make_interval(mins => ${a.holdMinutes}::int)`;
+    const tried = locks.length ? Prisma.join(locks.map((key) => Prisma.sql`pg_try_advisory_xact_lock(${key}::bigint)`), ' AND ') : Prisma.sql`true`;
+    // The insert's row comes from reading `locked`, so the locks are tried first; nothing is inserted unless all were taken.
+    const rows = await tx.$queryRaw<InsertedAppointment[]>`
+      WITH locked AS MATERIALIZED (SELECT ${tried} AS taken),
+      a AS (
+        INSERT INTO appointment (id, tenant_id, branch_id, service_id, patient_id, status, starts_at, ends_at,
+                                 hold_expires_at, hold_session_id, price_cents, note, created_by, series_id, series_index)
+        SELECT ${id}::uuid, ${a.tenantId}::uuid, ${a.branchId}::uuid, ${a.serviceId}::uuid, ${a.patientId}::uuid,
+               ${a.status}::"AppointmentStatus", ${a.startsAt}::timestamptz, ${a.endsAt}::timestamptz, ${holdExpires}, ${a.holdSessionId}::uuid,
+               ${a.priceCents}::int, ${a.note}::text, ${a.createdBy}::uuid, ${a.series?.id ?? null}::uuid, ${a.series?.index ?? null}::int
+          FROM locked WHERE locked.taken
+        RETURNING *)
+      ${INSERTED_VIEW}`;
+    return rows[0] ?? null;
   }
 
   /** An appointment as its view is built from it. */

@@ -44,7 +44,7 @@ function only(name: string): ReadableSpan {
 const steps = (s: ReadableSpan): boolean => s.name !== 'prisma:client:operation' && !s.name.startsWith('pg.') && !s.name.startsWith('pg-pool.');
 
 describe('tracing a booking', () => {
-  it('one span per procedure, named by its path, over the booking steps: availability, lock wait, insert, the constraint with the events, commit', async () => {
+  it('one span per procedure, named by its path, over the booking steps: availability, the insert with its locks tried, the constraint with the events, commit', async () => {
     exporter.reset();
     await desk.booking.book(gpBooking(setup.demo, '10:00', patientId));
     const spans = exporter.getFinishedSpans();
@@ -59,16 +59,18 @@ describe('tracing a booking', () => {
       [ATTR.service]: setup.demo.services.gp,
     });
     // The placement's own transaction, run directly on a pg connection (db/pg-tx.ts): the booking's steps inside it.
-    const lockWait = only('db.lock_wait');
-    const placement = spans.find((s) => s.spanContext().spanId === parentOf(lockWait))!;
+    const insert = only('booking.insert');
+    const placement = spans.find((s) => s.spanContext().spanId === parentOf(insert))!;
     expect(placement.name).toBe('db.transaction');
     expect(parentOf(placement)).toBe(book.spanContext().spanId);
     // The check reads what is busy inside the booking's transaction (a cold catalogue cache reads in a transaction of its own).
     expect(shape(spans, placement, steps)).toMatch(
-      /^db\.transaction\(db\.begin, booking\.availability_check(\(.*\))?, db\.lock_wait, booking\.insert, booking\.append_events, db\.commit\)$/,
+      /^db\.transaction\(db\.begin, booking\.availability_check(\(.*\))?, booking\.insert, booking\.append_events, db\.commit\)$/,
     );
     expect(spans.find((s) => s.name === 'booking.append_events')!.attributes[ATTR.verdict]).toBe('accepted');
-    expect(spans.find((s) => s.name === 'db.lock_wait')!.attributes[ATTR.locks]).toBeGreaterThan(0);
+    // The slot's locks are tried in the insert's own statement.
+    expect(insert.attributes).toMatchObject({ [ATTR.verdict]: 'taken' });
+    expect(insert.attributes[ATTR.locks]).toBeGreaterThan(0);
     // Everything the booking did hangs under its procedure span, in one trace.
     const check = spans.find((s) => s.name === 'booking.availability_check');
     expect(check && parentOf(check)).toBe(placement.spanContext().spanId);
