@@ -104,7 +104,23 @@ export function fitMinutes(service: CatalogueService): number {
   return service.bufferBeforeMin + service.durationMin + service.bufferAfterMin;
 }
 
-const GRID_SAMPLE_MS = 6 * 60 * MINUTE;
+const HOUR = 60 * MINUTE;
+/** Zones change offset twice a year at most, never twice within a day: a sample a day finds every change. */
+const GRID_SAMPLE_MS = 24 * HOUR;
+/** A zone's offset minutes past the hour, by zone and minute (clocks change on a minute; bounded: cleared when full). */
+const offsetMinuteCache = new Map<string, number>();
+
+/** The minutes past the hour of a zone's UTC offset at an instant (0–59). */
+function offsetMinute(t: number, zone: string): number {
+  const key = `${zone}|${Math.floor(t / MINUTE)}`;
+  let minute = offsetMinuteCache.get(key);
+  if (minute === undefined) {
+    if (offsetMinuteCache.size >= 10_000) offsetMinuteCache.clear();
+    minute = (((Number(wallTime(t, zone).slice(3, 5)) - new Date(t).getUTCMinutes()) % 60) + 60) % 60;
+    offsetMinuteCache.set(key, minute);
+  }
+  return minute;
+}
 
 /**
  * True when every start a search over `span` could offer lies on one fixed
@@ -116,12 +132,10 @@ const GRID_SAMPLE_MS = 6 * 60 * MINUTE;
  */
 export function onFixedGrid(timeZones: readonly string[], span: Interval, stepMinutes: number): boolean {
   if (!Number.isInteger(stepMinutes) || stepMinutes <= 0 || 60 % stepMinutes !== 0) return false;
-  // The offset's minutes past the hour, modulo the step (offsets change twice a year at most, never back within hours).
-  const phase = (t: number, zone: string) => (((Number(wallTime(t, zone).slice(3, 5)) - new Date(t).getUTCMinutes()) % 60) + 60) % stepMinutes;
   for (const zone of new Set(timeZones)) {
-    const first = phase(span.start, zone);
+    const first = offsetMinute(span.start, zone) % stepMinutes;
     for (let t = span.start; t < span.end + GRID_SAMPLE_MS; t += GRID_SAMPLE_MS) {
-      if (phase(Math.min(t, span.end), zone) !== first) return false;
+      if (offsetMinute(Math.min(t, span.end), zone) % stepMinutes !== first) return false;
     }
   }
   return true;
