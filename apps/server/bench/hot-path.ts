@@ -41,6 +41,8 @@ try {
   const current = await startServerProcess(databaseUrl, env);
   const servers: [string, ServerProcess][] = [['current', current]];
   if (process.env.BENCH_BASE) servers.push(['base', await startFrom(process.env.BENCH_BASE, databaseUrl, env)]);
+  // BENCH_PREPARED=1: a second server of this tree with its hot path's statements prepared (FRONTDESK_DB_PREPARE, db/pg-tx.ts).
+  if (process.env.BENCH_PREPARED) servers.push(['prepared', await startServerProcess(databaseUrl, { ...env, FRONTDESK_DB_PREPARE: 'on' })]);
   const rounds = Number(process.env.BENCH_ROUNDS ?? (servers.length > 1 ? 2 : 1));
   let day = 20;
   try {
