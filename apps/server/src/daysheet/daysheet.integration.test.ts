@@ -4,6 +4,7 @@ import { DomainError, domainErrorOf, localMinuteToInstant } from '@frontdesk/sha
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { appointmentViewSelect, toAppointmentView } from '../views/appointment.js';
 
 const NY = 'America/New_York';
 let db: TestDatabase;
@@ -113,5 +114,40 @@ describe('day sheet summary', () => {
     await expect(admin.availability.daySummary({ branchId: other.branches.east, date })).rejects.toSatisfy((e) => codeOf(e) === 'NOT_FOUND');
     const west = await admin.availability.daySummary({ branchId: demo.branches.west, date });
     expect(west.totals).toEqual({ booked: 0, arrived: 0, completed: 0, noShows: 0, cancelled: 0, revenueCents: 0 });
+  });
+});
+
+describe('day sheet', () => {
+  it('reads the day’s appointments in one statement exactly as the relation reads build them: states, holds without a patient, products, series', async () => {
+    // One appointment in a series of two, so the series' fields are read too.
+    const { rows } = await db.sql.query<{ id: string }>(`SELECT id FROM appointment WHERE tenant_id = $1 AND status = 'COMPLETED' AND branch_id = $2 ORDER BY starts_at LIMIT 1`, [demo.tenantId, demo.branches.east]);
+    const seriesId = (await db.sql.query<{ id: string }>(
+      `INSERT INTO series (tenant_id, branch_id, service_id, patient_id, rule, local_start, time_zone, practitioner_ids, occurrence_count, created_by)
+       VALUES ($1, $2, $3, $4, 'FREQ=WEEKLY;COUNT=2', $5, $6, ARRAY[$7]::uuid[], 2, $8) RETURNING id`,
+      [demo.tenantId, demo.branches.east, demo.services.gp, demo.patients[0], `${date}T10:00`, NY, (demo.resources as Record<string, string>).drRao, demo.staff.receptionist.id],
+    )).rows[0]!.id;
+    await db.sql.query(`UPDATE appointment SET series_id = $1, series_index = 1 WHERE id = $2`, [seriesId, rows[0]!.id]);
+
+    const sheet = await receptionist.availability.day({ branchId: demo.branches.east, date });
+    const from = new Date(sheet.startsAt);
+    const to = new Date(sheet.endsAt);
+    const expected = (
+      await db.owner.appointment.findMany({
+        where: { tenantId: demo.tenantId, branchId: demo.branches.east, startsAt: { lt: to }, endsAt: { gt: from } },
+        select: appointmentViewSelect,
+        orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+      })
+    ).map((row) => toAppointmentView(row, new Date()));
+    // Neither read gave an appointment's resources or products an order of their own: compared sorted.
+    const sorted = <T extends { resources: { resourceId: string }[]; products: { productId: string }[] }>(a: T) => ({
+      ...a,
+      resources: [...a.resources].sort((x, y) => x.resourceId.localeCompare(y.resourceId)),
+      products: [...a.products].sort((x, y) => x.productId.localeCompare(y.productId)),
+    });
+    expect(sheet.appointments.length).toBe(12);
+    expect(sheet.appointments.map(sorted)).toEqual(expected.map(sorted));
+    expect(sheet.appointments.find((a) => a.series)?.series).toEqual({ id: seriesId, index: 1, count: 2 });
+    expect(sheet.appointments.find((a) => a.status === 'HELD' || a.status === 'EXPIRED')?.patient).toBeNull();
+    expect(sheet.appointments.find((a) => a.products.length === 2)?.products).toHaveLength(2);
   });
 });
