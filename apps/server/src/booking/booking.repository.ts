@@ -191,7 +191,16 @@ export class BookingRepository {
 
   /** Several appointments, each with its tenant (for events written outside a request). */
   async appointmentsWithTenant(tx: Tx, appointmentIds: readonly string[]): Promise<(AppointmentViewRow & { tenantId: string })[]> {
-    return tx.appointment.findMany({ where: { id: { in: [...appointmentIds] } }, select: { ...appointmentViewSelect, tenantId: true } });
+    // Raw SQL: it runs inside a booking's direct transaction too (db/pg-tx.ts), which has no model methods.
+    const rows = await tx.$queryRaw<(InsertedAppointment & { tenantId: string; resources: { resourceId: string; startsAt: string; endsAt: string }[]; products: AppointmentViewRow['products'] })[]>`
+      WITH a AS (SELECT * FROM appointment WHERE id = ANY(${[...appointmentIds]}::uuid[]))
+      SELECT v.*, a.tenant_id AS "tenantId",
+             (SELECT coalesce(json_agg(json_build_object('resourceId', ar.resource_id, 'startsAt', ar.starts_at, 'endsAt', ar.ends_at)), '[]')
+                FROM appointment_resource ar WHERE ar.tenant_id = a.tenant_id AND ar.appointment_id = a.id) AS resources,
+             (SELECT coalesce(json_agg(json_build_object('productId', ap.product_id, 'quantity', ap.quantity, 'unitPriceCents', ap.unit_price_cents)), '[]')
+                FROM appointment_product ap WHERE ap.tenant_id = a.tenant_id AND ap.appointment_id = a.id) AS products
+        FROM a JOIN (${INSERTED_VIEW}) v ON v.id = a.id`;
+    return rows.map((r) => ({ ...r, resources: r.resources.map((x) => ({ resourceId: x.resourceId, startsAt: new Date(x.startsAt), endsAt: new Date(x.endsAt) })) }));
   }
 
   /** Those of these resources that are practitioners. */

@@ -3,7 +3,6 @@ import { localDayBounds, workingIntervals, type DayView, type dayInput } from '@
 import { assertBranch, type Actor } from '../auth/scope.js';
 import { notFound } from '../errors.js';
 import type { Db } from '../db/tx.js';
-import { toAppointmentView } from '../views/appointment.js';
 import { toSessionView } from '../views/session.js';
 import { toTimeOffView } from '../views/time-off.js';
 import type { DaySheetRepository } from './daysheet.repository.js';
@@ -26,12 +25,12 @@ export class DaySheetService {
     const from = new Date(bounds.start);
     const to = new Date(bounds.end);
     const resources = await this.repo.resources(this.db, actor.tenantId, branch.id, input.date);
+    const now = this.now();
     const [appointments, timeOff, sessions] = await Promise.all([
-      this.repo.appointments(this.db, actor.tenantId, branch.id, from, to),
+      this.repo.appointments(this.db, actor.tenantId, branch.id, from, to, now),
       this.repo.timeOff(this.db, actor.tenantId, branch.id, resources.map((r) => r.id), from, to),
       this.repo.sessions(this.db, actor.tenantId, branch.id, from, to),
     ]);
-    const now = this.now();
     return {
       branchId: branch.id,
       branchName: branch.name,
@@ -48,7 +47,7 @@ export class DaySheetService {
         // A date exception replaces the weekly hours on that date.
         working: workingIntervals(bounds, r.hours, branch.timeZone, r.hourExceptions.length > 0 ? { [input.date]: r.hourExceptions } : undefined).map((i) => ({ startsAt: new Date(i.start).toISOString(), endsAt: new Date(i.end).toISOString() })),
       })),
-      appointments: appointments.map((a) => toAppointmentView(a, now)),
+      appointments,
       timeOff: timeOff.map(toTimeOffView),
       sessions: sessions.map(toSessionView),
       asOfSeq,

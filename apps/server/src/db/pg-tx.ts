@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { traced } from '../observability/tracing.js';
-import { Prisma, type PrismaClient } from './prisma.js';
+import { Prisma } from './prisma.js';
 
 // A transaction on one pg connection of the same pool Prisma uses, for the
 // booking's hot path: the statements are the same raw SQL, without Prisma's
 // interactive-transaction machinery around each (about a sixth of a booking's
 // server CPU in the profile), and BEGIN goes with the tenant's scope in one
 // round trip. It offers the raw-SQL half of Prisma's transaction client; a
-// model method (a Prisma write) is refused, a model read goes to Prisma.
+// model method is refused.
 
 // On the client itself, under a symbol: the request-scoped proxy over it (db/request-scope.ts) passes symbols through.
 const POOL = Symbol('frontdesk.pool');
@@ -49,8 +49,6 @@ function statementName(text: string): string | undefined {
   if (name === undefined && names.size < 500) names.set(text, (name = `fd_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
   return name;
 }
-
-const MODEL_READS = new Set(['findMany', 'findFirst', 'findUnique', 'findFirstOrThrow', 'findUniqueOrThrow', 'count']);
 
 function toSql(query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql {
   return query instanceof Prisma.Sql ? query : Prisma.sql(query, ...(values as Prisma.Sql[]));
@@ -100,19 +98,23 @@ export class PgTx {
   }
 }
 
-/** Seen as Prisma's transaction client by the code it runs; model reads go through `db` (outside the transaction). */
-function asTransactionClient(tx: PgTx, db: PrismaClient): Prisma.TransactionClient {
+/**
+ * Seen as Prisma's transaction client by the code it runs. A model method (read or write) is refused:
+ * run elsewhere it would not see this transaction's own writes, and would wait for a second pooled
+ * connection while holding this one (through PgBouncer's few server connections, every holder waits).
+ */
+function asTransactionClient(tx: PgTx): Prisma.TransactionClient {
   return new Proxy(tx, {
     get(target, prop, receiver) {
       if (prop in target || typeof prop !== 'string') return Reflect.get(target, prop, receiver);
-      const delegate = (db as unknown as Record<string, unknown>)[prop];
-      if (!delegate || typeof delegate !== 'object') return undefined;
-      return new Proxy(delegate, {
-        get(d, method) {
-          if (typeof method === 'string' && MODEL_READS.has(method)) return (Reflect.get(d, method) as (...a: unknown[]) => unknown).bind(d);
-          throw new Error(`${prop}.${String(method)} is not available in a direct transaction: write raw SQL`);
+      return new Proxy(
+        {},
+        {
+          get(_, method) {
+            throw new Error(`${prop}.${String(method)} is not available in a direct transaction: write raw SQL`);
+          },
         },
-      });
+      );
     },
   }) as unknown as Prisma.TransactionClient;
 }
@@ -125,7 +127,6 @@ const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
  */
 export async function runDirect<T>(
   pool: pg.Pool,
-  db: PrismaClient,
   settings: Record<string, string>,
   timeoutMs: number,
   work: (tx: Prisma.TransactionClient) => Promise<T>,
@@ -145,7 +146,7 @@ export async function runDirect<T>(
     let result: T;
     try {
       working = true;
-      result = await work(asTransactionClient(tx, db));
+      result = await work(asTransactionClient(tx));
       if (tx.expired) throw new TransactionExpired();
     } catch (error) {
       // Rolled back, the connection is as good as new; if even that fails, it is dropped.

@@ -64,7 +64,7 @@ async function attemptAll<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promi
       // Not when the request already holds a transaction: the work joins that one (db/request-scope.ts).
       const pool = options.direct && !inScopeTransaction() ? poolOf(db) : undefined;
       const result = pool
-        ? await runDirect(pool, db, directSettings(options, (wakes = waker?.canWake ?? false)), options.timeoutMs ?? 15_000, async (tx) => {
+        ? await runDirect(pool, directSettings(options, (wakes = waker?.canWake ?? false)), options.timeoutMs ?? 15_000, async (tx) => {
             ran = tx;
             await prelude(tx, { ...options, tenantId: null }, false);
             const result = await work(tx);
