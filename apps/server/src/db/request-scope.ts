@@ -29,12 +29,21 @@ export function inScopeTransaction(): boolean {
   return !!scope && (!!scope.tx || !!scope.open);
 }
 
+const SCOPED = Symbol('frontdesk.scoped');
+
+/** The tenant of the request's transaction that `db`'s next transaction would join; null when it would begin its own. */
+export function joinedTenant(db: object): string | null {
+  const scope = current.getStore();
+  return scope && (scope.tx || scope.open) && (db as { [SCOPED]?: boolean })[SCOPED] === true ? scope.tenantId : null;
+}
+
 const RAW = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe']);
 
 /** A client that follows the request's scope: the scope's transaction, a tenant transaction per call, or `base` outside any scope. */
 export function scopedClient(base: Db): Db {
   return new Proxy(base, {
     get(target, property, receiver) {
+      if (property === SCOPED) return true;
       const scope = current.getStore();
       if (!scope) return Reflect.get(target, property, receiver);
       const { tx, tenantId, open } = scope;

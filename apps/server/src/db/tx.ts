@@ -8,7 +8,7 @@ import { Prisma, type PrismaClient } from './prisma.js';
 import { isTransient, PG, sqlStateOf } from './errors.js';
 import { isUnavailable } from './unavailable.js';
 import { poolOf, runDirect } from './pg-tx.js';
-import { inScopeTransaction } from './request-scope.js';
+import { inScopeTransaction, joinedTenant } from './request-scope.js';
 
 export type Tx = Prisma.TransactionClient;
 export type Db = PrismaClient;
@@ -75,7 +75,8 @@ async function attemptAll<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promi
             async (tx) => {
               ran = tx;
               wakes = waker?.canWake ?? false;
-              await prelude(tx, options, wakes);
+              // Joining the request's transaction for the same tenant: its scope is set already (one round trip less).
+              await prelude(tx, options.tenantId && joinedTenant(db) === options.tenantId ? { ...options, tenantId: null } : options, wakes);
               const result = await work(tx);
               committing = true;
               return result;
