@@ -46,7 +46,7 @@ const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? round(a /
 const verdict = (ok: boolean | null): GoalRow['met'] => (ok === null ? '—' : ok ? 'met' : 'not met');
 
 /** Every figure of issue 12 against its target, plus the ratios that say where the cost is. */
-export function goalRows(r: { throughput: LoadResult; directSql: LoadResult; server: ServerGoals; growth: GrowthResult | { skipped: string }; propagation: PropagationResult }): GoalRow[] {
+export function goalRows(r: { throughput: LoadResult; prepared: LoadResult; directSql: LoadResult; server: ServerGoals; growth: GrowthResult | { skipped: string }; propagation: PropagationResult }): GoalRow[] {
   const rows: GoalRow[] = [];
   const c = r.server.ceilings;
   const full = r.throughput.bookingsPerSecond;
@@ -65,6 +65,7 @@ export function goalRows(r: { throughput: LoadResult; directSql: LoadResult; ser
     rows.push({ goal: '1', what: '  direct SQL (node-postgres) ÷ pgbench lean', figure: ratio(r.directSql.bookingsPerSecond, c.lean.tps), target: '—', met: '—' });
   }
   rows.push({ goal: '1', what: 'full stack bookings/s, p99 ms', figure: `${full}, p99 ${r.throughput.p99Ms}`, target: '—', met: '—' });
+  rows.push({ goal: '1', what: '  same with FRONTDESK_DB_PREPARE=on (statements prepared per connection), bookings/s, p99 ms', figure: `${r.prepared.bookingsPerSecond}, p99 ${r.prepared.p99Ms}${'skipped' in c ? '' : ` (÷ lean ${ratio(r.prepared.bookingsPerSecond, c.lean.tps)})`}`, target: '—', met: '—' });
   rows.push({ goal: '1', what: 'floor: /healthz req/s, p99 ms', figure: `${r.server.floor.healthz.attemptsPerSecond}, p99 ${r.server.floor.healthz.p99Ms}`, target: '—', met: '—' });
   rows.push({ goal: '1', what: 'floor: auth.me (tRPC + session) req/s, p99 ms', figure: `${r.server.floor.authMe.attemptsPerSecond}, p99 ${r.server.floor.authMe.p99Ms}`, target: '—', met: '—' });
   rows.push({ goal: '1', what: '  full stack bookings/s ÷ auth.me req/s', figure: ratio(full, r.server.floor.authMe.attemptsPerSecond), target: '—', met: '—' });
@@ -94,6 +95,10 @@ export function goalRows(r: { throughput: LoadResult; directSql: LoadResult; ser
   }
   const p = r.propagation;
   rows.push({ goal: '4', what: `live feed p50 / p99 ms (${p.subscribers} subscribers, ${p.processes} processes, ${p.bookingLoad.achievedPerSecond}/${p.bookingLoad.perSecond} bookings/s made)`, figure: `${p.p50Ms} / ${p.p99Ms}`, target: 'p99 ≤ 50 at 200/s', met: verdict(p.p99Ms <= 50 && p.bookingLoad.achievedPerSecond >= 200 * 0.95 && p.subscribers >= 500 && p.missing === 0) });
+  const side = (x: { p50AtMostMs: number; p99AtMostMs: number; within50Ms: number }) => `p50 ≤ ${x.p50AtMostMs}, p99 ≤ ${x.p99AtMostMs}, ${Math.round(x.within50Ms * 100)}% within 50 ms`;
+  rows.push({ goal: '4', what: '  the servers\' own view: commit → reader hand-off (histogram bucket, ms)', figure: side(p.server.readerHandOff), target: '—', met: '—' });
+  rows.push({ goal: '4', what: '  the servers\' own view: commit → message sent on each desk\'s stream (ms)', figure: side(p.server.streamSend), target: '—', met: '—' });
+  rows.push({ goal: '4', what: `  deliveries missing, streams ended early (desks in ${p.deskProcesses} processes of their own)`, figure: `${p.missing}, ${p.endedStreams}`, target: '0', met: '—' });
   return rows;
 }
 

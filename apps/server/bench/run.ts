@@ -56,6 +56,12 @@ async function main(): Promise<void> {
     const hot = await benchHotContention(server.url, clinic, { clients: CLIENTS, resources: 4, durationMs: seconds * 1000, dayOffset: 1 });
     const overlaps = await overlapCount(databaseUrl);
     const throughput = await benchThroughput(server.url, clinic, { clients: CLIENTS, durationMs: seconds * 1000, dayOffset: 2 });
+    // The same with the hot path's statements prepared once per connection (off by default: PgBouncer before 1.21, README).
+    const preparedServer = await startServerProcess(databaseUrl, { FRONTDESK_DB_POOL: String(CLIENTS), FRONTDESK_HOLD_SWEEP_MS: '1000', FRONTDESK_DB_PREPARE: 'on' });
+    cleanup.push(() => preparedServer.kill('SIGTERM'));
+    await benchThroughput(preparedServer.url, clinic, { clients: 10, durationMs: 2000, dayOffset: 6 }); // warm-up
+    const prepared = await benchThroughput(preparedServer.url, clinic, { clients: CLIENTS, durationMs: seconds * 1000, dayOffset: 5 });
+    await preparedServer.kill('SIGTERM');
     const second = await startServerProcess(databaseUrl, { FRONTDESK_DB_POOL: String(CLIENTS), FRONTDESK_HOLD_SWEEP_MS: '1000' });
     cleanup.push(() => second.kill('SIGTERM'));
     const twoProcesses = await benchThroughput([server.url, second.url], clinic, { clients: CLIENTS, durationMs: seconds * 1000, dayOffset: 4 });
@@ -112,6 +118,7 @@ async function main(): Promise<void> {
       settings: { clients: CLIENTS, secondsPerScenario: seconds },
       hotContention: { ...hot, resources: 4, overlapsInSql: overlaps },
       throughput: { ...throughput, resources: clinic.resources.length, serverProcesses: 1 },
+      throughputPrepared: { ...prepared, resources: clinic.resources.length, serverProcesses: 1 },
       throughputTwoProcesses: { ...twoProcesses, resources: clinic.resources.length, serverProcesses: 2 },
       directSqlCeiling: direct,
       fullStackToCeiling: Math.round((throughput.bookingsPerSecond / direct.bookingsPerSecond) * 1000) / 1000,
@@ -124,7 +131,7 @@ async function main(): Promise<void> {
       series,
       reminders,
       waitlist,
-      issue12: { ...serverGoals, growth, targets: goalRows({ throughput, directSql: direct, server: serverGoals, growth, propagation }) },
+      issue12: { ...serverGoals, growth, targets: goalRows({ throughput, prepared, directSql: direct, server: serverGoals, growth, propagation }) },
     };
     await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);

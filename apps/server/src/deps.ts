@@ -158,6 +158,8 @@ export interface DepsOptions {
   urls: DatabaseUrls;
   logger: Logger;
   poolSize?: number;
+  /** FRONTDESK_DB_PREPARE (db/pg-tx.ts). */
+  prepareStatements?: boolean;
   now?: () => Date;
   /** How many days ahead walk-in sessions are generated (default 28). */
   sessionDaysAhead?: number;
@@ -166,7 +168,7 @@ export interface DepsOptions {
 }
 
 export function createDeps(options: DepsOptions): Deps {
-  const db = scopedClient(createPrisma({ url: options.urls.app, poolSize: options.poolSize ?? 20, poolName: 'app' }));
+  const db = scopedClient(createPrisma({ url: options.urls.app, poolSize: options.poolSize ?? 20, poolName: 'app', prepareStatements: options.prepareStatements ?? false }));
   const now = options.now ?? (() => new Date());
   const slots = new AvailabilityRepository();
   const catalogues = new CatalogueCache(db, slots);

@@ -13,9 +13,13 @@ import { Prisma } from './prisma.js';
 // On the client itself, under a symbol: the request-scoped proxy over it (db/request-scope.ts) passes symbols through.
 const POOL = Symbol('frontdesk.pool');
 
-/** The pool under a Prisma client made by createPrisma (db/prisma.ts). */
-export function registerPool(db: object, pool: pg.Pool): void {
+/** Pools whose direct transactions prepare their statements (FRONTDESK_DB_PREPARE, below). */
+const preparing = new WeakSet<pg.Pool>();
+
+/** The pool under a Prisma client made by createPrisma (db/prisma.ts); `prepare`: see FRONTDESK_DB_PREPARE below. */
+export function registerPool(db: object, pool: pg.Pool, prepare = false): void {
   Object.defineProperty(db, POOL, { value: pool });
+  if (prepare) preparing.add(pool);
 }
 
 export function poolOf(db: object): pg.Pool | undefined {
@@ -40,7 +44,6 @@ const types = {
  * default: behind PgBouncer in transaction mode before 1.21 a statement
  * prepared on one server connection is missing on the next.
  */
-const PREPARE = process.env.FRONTDESK_DB_PREPARE === 'on';
 const names = new Map<string, string>();
 
 /** One name per statement text (the hot path has a handful); past a bound, texts go unnamed rather than grow the map. */
@@ -72,11 +75,14 @@ export class PgTx {
   /** Set when the transaction ran out of time: every later statement fails (Prisma's interactive timeout does the same). */
   expired = false;
 
-  constructor(readonly client: pg.PoolClient) {}
+  constructor(
+    readonly client: pg.PoolClient,
+    private readonly prepare: boolean,
+  ) {}
 
   private async run(text: string, values: readonly unknown[]): Promise<pg.QueryResult> {
     if (this.expired) throw new TransactionExpired();
-    return this.client.query({ text, values: values.map(param), types, ...(PREPARE ? { name: statementName(text) } : {}) } as pg.QueryConfig);
+    return this.client.query({ text, values: values.map(param), types, ...(this.prepare ? { name: statementName(text) } : {}) } as pg.QueryConfig);
   }
 
   async $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T> {
@@ -137,7 +143,7 @@ export async function runDirect<T>(
   // the network cut, no answer) would be an unhandled 'error' event. Its next statement fails with the reason.
   const lost = (error: Error) => (broken = error);
   client.on('error', lost);
-  const tx = new PgTx(client);
+  const tx = new PgTx(client, preparing.has(pool));
   const timer = setTimeout(() => (tx.expired = true), timeoutMs);
   let working = false;
   try {

@@ -11,6 +11,8 @@ export { Prisma } from '../generated/prisma/client.js';
 export interface DatabaseOptions {
   url: string;
   poolSize?: number;
+  /** The booking's direct transactions prepare their statements once per connection (FRONTDESK_DB_PREPARE, db/pg-tx.ts). */
+  prepareStatements?: boolean;
   /** Overrides of the bounds below (tests shorten them). */
   limits?: Partial<DatabaseLimits>;
   /** Reports the pool's use at /metrics under this name. */
@@ -41,7 +43,7 @@ export const DEFAULT_LIMITS: DatabaseLimits = {
   answerMs: 10_000,
 };
 
-export function createPrisma({ url, poolSize = 20, limits = {}, poolName }: DatabaseOptions): PrismaClient {
+export function createPrisma({ url, poolSize = 20, limits = {}, poolName, prepareStatements = false }: DatabaseOptions): PrismaClient {
   const bounds = { ...DEFAULT_LIMITS, ...limits };
   // The pool is made here, not by the adapter, so its gauges can be read; $disconnect still ends it.
   const pool = new pg.Pool({
@@ -58,7 +60,7 @@ export function createPrisma({ url, poolSize = 20, limits = {}, poolName }: Data
   if (poolName) observePool(poolName, pool);
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   // The booking's hot path runs its transaction on this pool directly (db/pg-tx.ts).
-  registerPool(client, pool);
+  registerPool(client, pool, prepareStatements);
   return client;
 }
 

@@ -18,11 +18,11 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database cloned from the template, with app deps on it. */
-export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { poolSize?: number; prepareStatements?: boolean } = {}): Promise<TestDatabase> {
   const created = await newDatabase(TEMPLATE_DB);
   const sql = new pg.Pool({ connectionString: created.url, max: 4 });
   const owner = createPrisma({ url: created.url, poolSize: 4 });
-  const deps = createDeps({ urls: databaseUrls(created.url), logger: createLogger(process.env.LOG_LEVEL ?? 'silent'), poolSize: options.poolSize ?? 30 });
+  const deps = createDeps({ urls: databaseUrls(created.url), logger: createLogger(process.env.LOG_LEVEL ?? 'silent'), poolSize: options.poolSize ?? 30, prepareStatements: options.prepareStatements ?? false });
   return {
     url: created.url,
     sql,
