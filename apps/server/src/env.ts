@@ -16,8 +16,11 @@ const schema = z.object({
   FRONTDESK_ENV: z.enum(['development', 'production']).default('development'),
   FRONTDESK_RENDERER_DIR: z.string().optional(),
   FRONTDESK_DB_POOL: z.coerce.number().int().min(1).max(500).default(20),
-  /** `on`: the booking's statements are prepared once per connection (direct to Postgres, or PgBouncer ≥ 1.21 with max_prepared_statements). */
-  FRONTDESK_DB_PREPARE: z.enum(['on', 'off']).default('off'),
+  /**
+   * `on`: the booking's statements are prepared once per connection (direct to Postgres, or PgBouncer ≥ 1.21
+   * with max_prepared_statements). Unset: on with the embedded Postgres (always direct), off with a DATABASE_URL.
+   */
+  FRONTDESK_DB_PREPARE: z.enum(['on', 'off']).optional(),
   /** Largest request body the server reads; larger ones get 413 (default 1 MiB). */
   FRONTDESK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   FRONTDESK_HOLD_SWEEP_MS: z.coerce.number().int().min(50).default(1000),

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
       await owner.$disconnect();
     }
   }
-  const deps = createDeps({ urls, logger, poolSize: env.FRONTDESK_DB_POOL, prepareStatements: env.FRONTDESK_DB_PREPARE === 'on', sessionDaysAhead: env.FRONTDESK_SESSION_DAYS_AHEAD,
+  const deps = createDeps({ urls, logger, poolSize: env.FRONTDESK_DB_POOL, prepareStatements: (env.FRONTDESK_DB_PREPARE ?? (embedded ? 'on' : 'off')) === 'on', sessionDaysAhead: env.FRONTDESK_SESSION_DAYS_AHEAD,
     messaging: { smtpUrl: env.FRONTDESK_SMTP_URL, from: env.FRONTDESK_MAIL_FROM, publicUrl: env.FRONTDESK_PUBLIC_URL ?? `http://${env.FRONTDESK_HOST}:${env.FRONTDESK_PORT}` },
   });
   // No organisation yet (FRONTDESK_SEED=none on an empty database): the desk offers the first run.
