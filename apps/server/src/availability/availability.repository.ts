@@ -192,7 +192,9 @@ export class AvailabilityRepository {
 
   /** Those of `ids` that are resources of the tenant, by id, with their kind and name. */
   async existingResources(db: Db | Tx, tenantId: string, ids: string[]): Promise<Map<string, { kind: ResourceKind; name: string }>> {
-    const rows = await db.resource.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, kind: true, name: true } });
+    // Raw SQL: a booking's availability check runs it in the booking's direct transaction (db/pg-tx.ts has no model methods).
+    const rows = await db.$queryRaw<{ id: string; kind: ResourceKind; name: string }[]>`
+      SELECT id::text, kind::text AS kind, name FROM resource WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${ids}::uuid[])`;
     return new Map(rows.map((r) => [r.id, { kind: r.kind, name: r.name }]));
   }
 }

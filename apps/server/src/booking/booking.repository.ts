@@ -205,7 +205,9 @@ export class BookingRepository {
 
   /** Those of these resources that are practitioners. */
   async practitioners(db: Db | Tx, tenantId: string, resourceIds: readonly string[]): Promise<string[]> {
-    const rows = await db.resource.findMany({ where: { id: { in: [...resourceIds] }, tenantId, kind: 'PRACTITIONER' }, select: { id: true } });
+    // Raw SQL: a booking's direct transaction asks this too (db/pg-tx.ts has no model methods).
+    const rows = await db.$queryRaw<{ id: string }[]>`
+      SELECT id::text FROM resource WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${[...resourceIds]}::uuid[]) AND kind = 'PRACTITIONER'`;
     return rows.map((r) => r.id);
   }
 
