@@ -1,10 +1,11 @@
 // Over 300 lines: slot finding, the day sheet and the clock-change days share one seeded clinic; splitting would seed it three times.
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError, domainErrorOf, localDayBounds, localMinuteToInstant, wallTime, type SlotView } from '@frontdesk/shared';
+import { DomainError, domainErrorOf, localDayBounds, wallTime, type SlotView } from '@frontdesk/shared';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { local, monday, plusDays } from '../testing/dates.js';
 import type { AvailabilityService } from './availability.service.js';
 import { inTenantScope } from '../testing/scope.js';
 
@@ -21,15 +22,6 @@ let receptionist: Caller;
 let manager: Caller;
 let patientCursor = 0;
 
-/** The ISO date of the Monday k weeks after the next Monday at least two days away, in New York. */
-function monday(k = 0): string {
-  let d = DateTime.now().setZone(NY).startOf('day').plus({ days: 2 });
-  while (d.weekday !== 1) d = d.plus({ days: 1 });
-  return d.plus({ weeks: k }).toISODate()!;
-}
-const plusDays = (date: string, n: number) => DateTime.fromISO(date).plus({ days: n }).toISODate()!;
-/** An instant from a local date and HH:mm wall time. */
-const local = (date: string, hhmm: string, zone = NY) => new Date(localMinuteToInstant(date, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)), zone));
 const iso = (d: Date) => d.toISOString();
 const r = (key: string) => demo.resources[key]!;
 

@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localMinuteToInstant, wallTime, type SlotView } from '@frontdesk/shared';
+import { wallTime, type SlotView } from '@frontdesk/shared';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { local, monday, plusDays } from '../testing/dates.js';
 import { inTenantScope } from '../testing/scope.js';
 import type { Db, Tx } from '../db/tx.js';
 import { AvailabilityRepository, type BusyTime } from './availability.repository.js';
@@ -33,14 +34,6 @@ let rowByRowCatalogues: CatalogueCache;
 /** A patient of their own per appointment: one patient cannot be in two places at once. */
 let patients: string[] = [];
 
-/** The ISO date of the Monday k weeks after the next Monday at least two days away, in New York. */
-function monday(k = 0): string {
-  let d = DateTime.now().setZone(NY).startOf('day').plus({ days: 2 });
-  while (d.weekday !== 1) d = d.plus({ days: 1 });
-  return d.plus({ weeks: k }).toISODate()!;
-}
-const plusDays = (date: string, n: number) => DateTime.fromISO(date).plus({ days: n }).toISODate()!;
-const local = (date: string, hhmm: string, zone = NY) => new Date(localMinuteToInstant(date, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)), zone));
 const r = (key: string) => demo.resources[key]!;
 const starts = (slots: SlotView[], zone = NY) => slots.map((s) => `${DateTime.fromISO(s.startsAt, { zone }).toISODate()} ${wallTime(s.startsAt, zone)}`);
 
