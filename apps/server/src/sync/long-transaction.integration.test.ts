@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeMessage } from '@frontdesk/shared';
 import type { Actor } from '../auth/scope.js';
 import type { Deps } from '../deps.js';
 import { createLogger } from '../logger.js';
