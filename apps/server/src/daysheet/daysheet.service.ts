@@ -26,11 +26,10 @@ export class DaySheetService {
     const to = new Date(bounds.end);
     const resources = await this.repo.resources(this.db, actor.tenantId, branch.id, input.date);
     const now = this.now();
-    const [appointments, timeOff, sessions] = await Promise.all([
-      this.repo.appointments(this.db, actor.tenantId, branch.id, from, to, now),
-      this.repo.timeOff(this.db, actor.tenantId, branch.id, resources.map((r) => r.id), from, to),
-      this.repo.sessions(this.db, actor.tenantId, branch.id, from, to),
-    ]);
+    // One after the other: the read's transaction is one connection, which runs one statement at a time anyway.
+    const appointments = await this.repo.appointments(this.db, actor.tenantId, branch.id, from, to, now);
+    const timeOff = await this.repo.timeOff(this.db, actor.tenantId, branch.id, resources.map((r) => r.id), from, to);
+    const sessions = await this.repo.sessions(this.db, actor.tenantId, branch.id, from, to);
     return {
       branchId: branch.id,
       branchName: branch.name,
@@ -63,10 +62,8 @@ export class DaySheetService {
     const bounds = localDayBounds(input.date, branch.timeZone);
     const from = new Date(bounds.start);
     const to = new Date(bounds.end);
-    const [rows, products] = await Promise.all([
-      this.repo.summaryRows(this.db, actor.tenantId, branch.id, from, to),
-      this.repo.productsSold(this.db, actor.tenantId, branch.id, from, to),
-    ]);
+    const rows = await this.repo.summaryRows(this.db, actor.tenantId, branch.id, from, to);
+    const products = await this.repo.productsSold(this.db, actor.tenantId, branch.id, from, to);
     const totals = emptyTotals();
     const groups = new Map<string, DaySummary['practitioners'][number]>();
     const reasons = new Map<string, number>();

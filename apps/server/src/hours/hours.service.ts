@@ -61,12 +61,11 @@ export class HoursService {
     const from = new Date(localDayBounds(weekStart, branch.timeZone).start);
     const to = new Date(localDayBounds(weekEnd, branch.timeZone).end);
     const scope = { tenantId: actor.tenantId, resourceId: resource.id, branchId: branch.id };
-    const [pattern, exceptions, timeOffRows, appointments] = await Promise.all([
-      this.repo.pattern(this.db, actor.tenantId, resource.id, branch.id),
-      this.repo.exceptions(this.db, actor.tenantId, resource.id, branch.id, weekStart, weekEnd),
-      this.repo.timeOff(this.db, { ...scope, from, to }),
-      this.repo.appointments(this.db, { ...scope, from, to, now: this.now() }),
-    ]);
+    // One after the other: the read's transaction is one connection, which runs one statement at a time anyway.
+    const pattern = await this.repo.pattern(this.db, actor.tenantId, resource.id, branch.id);
+    const exceptions = await this.repo.exceptions(this.db, actor.tenantId, resource.id, branch.id, weekStart, weekEnd);
+    const timeOffRows = await this.repo.timeOff(this.db, { ...scope, from, to });
+    const appointments = await this.repo.appointments(this.db, { ...scope, from, to, now: this.now() });
     const timeOff = timeOffRows.map(toTimeOffView);
     return {
       resource,

@@ -128,7 +128,9 @@ export class PatientsService {
   merge(actor: Actor, input: z.output<typeof patientMergeInput>): Promise<{ survivor: PatientRecord; appointments: number; tokens: number }> {
     return inTransaction(this.db, { tenantId: actor.tenantId }, async (tx) => {
       await this.repo.lock(tx, actor.tenantId, [input.survivorId, input.duplicateId]);
-      const [survivor, duplicate] = await Promise.all([this.repo.get(tx, actor.tenantId, input.survivorId), this.repo.get(tx, actor.tenantId, input.duplicateId)]);
+      // One after the other: one transaction is one connection, which runs one statement at a time anyway.
+      const survivor = await this.repo.get(tx, actor.tenantId, input.survivorId);
+      const duplicate = await this.repo.get(tx, actor.tenantId, input.duplicateId);
       if (!survivor || !duplicate) throw notFound('patient');
       if (survivor.mergedIntoId || duplicate.mergedIntoId) throw mergedAway();
       const clashes = await this.repo.overlapping(tx, actor.tenantId, survivor.id, duplicate.id);
