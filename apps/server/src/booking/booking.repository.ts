@@ -1,9 +1,9 @@
 // Over 300 lines: every statement of the booking commands (holds, their sign-ins and the patient clash included) kept in one place, as the service reads them.
 import { createHash, randomUUID } from 'node:crypto';
-import type { AppointmentStatus } from '@frontdesk/shared';
+import type { AppointmentStatus, AppointmentView } from '@frontdesk/shared';
 import { Prisma } from '../db/prisma.js';
 import type { Db, Tx } from '../db/tx.js';
-import { appointmentViewSelect, type AppointmentViewRow } from '../views/appointment.js';
+import { APPOINTMENT_VIEW_FROM, appointmentViewJson, appointmentViewSelect, type AppointmentViewRow } from '../views/appointment.js';
 
 // Every SQL statement of the booking commands. Receives the client (or the
 // transaction) as an argument; the service decides what runs in which
@@ -145,25 +145,14 @@ export class BookingRepository {
 
   /** Inserts the appointment and returns it with its service's and patient's names, in one round trip. */
   async insertAppointment(tx: Tx, a: NewAppointment): Promise<InsertedAppointment> {
-    const id = a.id ?? randomUUID();
-    const holdExpires = a.holdMinutes === null ? Prisma.sql`NULL` : Prisma.sql`now() + make_interval(mins => ${a.holdMinutes}::int)`;
-    const rows = await tx.$queryRaw<InsertedAppointment[]>`
-      WITH a AS (
-        INSERT INTO appointment (id, tenant_id, branch_id, service_id, patient_id, status, starts_at, ends_at,
-                                 hold_expires_at, hold_session_id, price_cents, note, created_by, series_id, series_index)
-        VALUES (${id}::uuid, ${a.tenantId}::uuid, ${a.branchId}::uuid, ${a.serviceId}::uuid, ${a.patientId}::uuid,
-                ${a.status}::"AppointmentStatus", ${a.startsAt}, ${a.endsAt}, ${holdExpires}, ${a.holdSessionId}::uuid,
-                ${a.priceCents}, ${a.note}, ${a.createdBy}::uuid, ${a.series?.id ?? null}::uuid, ${a.series?.index ?? null}::int)
-        RETURNING *)
-      ${INSERTED_VIEW}`;
-    return rows[0]!;
+    return (await this.insertAppointmentIfLocked(tx, a, []))!;
   }
 
   /**
    * The same insert, made only if these advisory locks (the slot's) are all
    * free: tried first in the same statement, so the booking's hot path saves
    * a round trip. Null when one is held by another transaction (nothing is
-   * written then; any taken go at the transaction's end).
+   * written then; any taken go at the transaction's end); never with none.
    */
   async insertAppointmentIfLocked(tx: Tx, a: NewAppointment, locks: readonly bigint[]): Promise<InsertedAppointment | null> {
     const id = a.id ?? randomUUID();
@@ -189,18 +178,13 @@ export class BookingRepository {
     return db.appointment.findUniqueOrThrow({ where: { id: appointmentId }, select: appointmentViewSelect });
   }
 
-  /** Several appointments, each with its tenant (for events written outside a request). */
-  async appointmentsWithTenant(tx: Tx, appointmentIds: readonly string[]): Promise<(AppointmentViewRow & { tenantId: string })[]> {
+  /** Several appointments as their views, each with its tenant (for events written outside a request). */
+  async appointmentsWithTenant(tx: Tx, appointmentIds: readonly string[]): Promise<{ tenantId: string; view: AppointmentView }[]> {
     // Raw SQL: it runs inside a booking's direct transaction too (db/pg-tx.ts), which has no model methods.
-    const rows = await tx.$queryRaw<(InsertedAppointment & { tenantId: string; resources: { resourceId: string; startsAt: string; endsAt: string }[]; products: AppointmentViewRow['products'] })[]>`
-      WITH a AS (SELECT * FROM appointment WHERE id = ANY(${[...appointmentIds]}::uuid[]))
-      SELECT v.*, a.tenant_id AS "tenantId",
-             (SELECT coalesce(json_agg(json_build_object('resourceId', ar.resource_id, 'startsAt', ar.starts_at, 'endsAt', ar.ends_at)), '[]')
-                FROM appointment_resource ar WHERE ar.tenant_id = a.tenant_id AND ar.appointment_id = a.id) AS resources,
-             (SELECT coalesce(json_agg(json_build_object('productId', ap.product_id, 'quantity', ap.quantity, 'unitPriceCents', ap.unit_price_cents)), '[]')
-                FROM appointment_product ap WHERE ap.tenant_id = a.tenant_id AND ap.appointment_id = a.id) AS products
-        FROM a JOIN (${INSERTED_VIEW}) v ON v.id = a.id`;
-    return rows.map((r) => ({ ...r, resources: r.resources.map((x) => ({ resourceId: x.resourceId, startsAt: new Date(x.startsAt), endsAt: new Date(x.endsAt) })) }));
+    const rows = await tx.$queryRaw<{ tenantId: string; view: string }[]>`
+      SELECT a.tenant_id::text AS "tenantId", ${appointmentViewJson(null)}::text AS view
+        FROM ${APPOINTMENT_VIEW_FROM} WHERE a.id = ANY(${[...appointmentIds]}::uuid[])`;
+    return rows.map((r) => ({ tenantId: r.tenantId, view: JSON.parse(r.view) as AppointmentView }));
   }
 
   /** Those of these resources that are practitioners. */

@@ -17,8 +17,8 @@ import type { AvailabilityService } from '../availability/availability.service.j
 import { assertBranch, type Actor } from '../auth/scope.js';
 import { isExclusionViolation, isUniqueViolation } from '../db/errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inTransaction, takeLocks, tryLocks, type Db, type Tx } from '../db/tx.js';
-import { advisoryLockWait, bookingConflicts } from '../observability/metrics.js';
+import { inTransaction, noteLockTry, takeLocks, tryLocks, type Db, type Tx } from '../db/tx.js';
+import { bookingConflicts } from '../observability/metrics.js';
 import { ATTR, traced, tracedConstraint } from '../observability/tracing.js';
 import { IDEMPOTENCY_KEY_CONSTRAINT, placementClaim, type IdempotencyClaim, type PlacementRequest } from '../idempotency/idempotency.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -202,8 +202,7 @@ export class BookingService {
         // Timed like a lock wait (the metric counts every placement's locks), and traced with its verdict.
         const started = performance.now();
         const inserted = await this.repo.insertAppointmentIfLocked(tx, appointment, tryLocks);
-        advisoryLockWait.observe((performance.now() - started) / 1000);
-        span.setAttributes({ [ATTR.locks]: tryLocks.length, [ATTR.verdict]: inserted ? 'taken' : 'held elsewhere' });
+        noteLockTry(span, started, tryLocks.length, inserted !== null);
         return inserted;
       },
     );

@@ -1,7 +1,6 @@
 import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import { holdExpiries } from '../observability/metrics.js';
 import { appendEvents, type AnyNewEvent } from '../sync/append.js';
-import { toAppointmentView } from '../views/appointment.js';
 import type { BookingRepository } from './booking.repository.js';
 import type { SessionHolds } from './session-holds.js';
 
@@ -62,10 +61,7 @@ export class HoldExpiry {
     await appendEvents(
       tx,
       { actorId: null, desk: 'hold sweeper' },
-      rows.map((row): AnyNewEvent => {
-        const view = toAppointmentView(row);
-        return { type: 'appointment.expired', tenantId: row.tenantId, branchId: view.branchId, aggregateId: view.id, patientId: view.patient?.id ?? null, payload: { appointment: view } };
-      }),
+      rows.map(({ tenantId, view }): AnyNewEvent => ({ type: 'appointment.expired', tenantId, branchId: view.branchId, aggregateId: view.id, patientId: view.patient?.id ?? null, payload: { appointment: view } })),
     );
     return expired.length;
   }

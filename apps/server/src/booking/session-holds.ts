@@ -1,7 +1,6 @@
 import type { AppointmentView } from '@frontdesk/shared';
 import type { Tx } from '../db/tx.js';
 import { appendEvents, type AnyNewEvent, type EventAuthor } from '../sync/append.js';
-import { toAppointmentView } from '../views/appointment.js';
 import type { BookingRepository, HoldOwner } from './booking.repository.js';
 
 export type { HoldOwner } from './booking.repository.js';
@@ -22,8 +21,7 @@ export class SessionHolds {
     if (appointmentIds?.length === 0) return [];
     const ids = await this.repo.releaseHolds(tx, tenantId, owner, appointmentIds);
     if (ids.length === 0) return [];
-    const rows = await this.repo.appointmentsWithTenant(tx, ids);
-    const views = rows.map((row) => toAppointmentView(row));
+    const views = (await this.repo.appointmentsWithTenant(tx, ids)).map((row) => row.view);
     await appendEvents(
       tx,
       author,

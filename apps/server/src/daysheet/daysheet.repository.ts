@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../db/tx.js';
-import { Prisma } from '../db/prisma.js';
 import type { AppointmentView } from '@frontdesk/shared';
+import { APPOINTMENT_VIEW_FROM, appointmentViewJson } from '../views/appointment.js';
 import { sessionSelect } from '../views/session.js';
 import { timeOffSelect } from '../views/time-off.js';
 
@@ -9,8 +9,6 @@ import { timeOffSelect } from '../views/time-off.js';
 
 /** Rows whose [startsAt, endsAt) overlaps [from, to). */
 const during = (from: Date, to: Date) => ({ startsAt: { lt: to }, endsAt: { gt: from } });
-/** A timestamp as the views write it (toISOString: milliseconds, Z), formatted in SQL for JSON built there. */
-const ISO = (column: string) => Prisma.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 const byStart = [{ startsAt: 'asc' as const }, { id: 'asc' as const }];
 
@@ -53,25 +51,8 @@ export class DaySheetRepository {
     // An appointment lasts at most 12 hours (appointment_range_check): the (branch_id, starts_at) index then reads the day, not the branch's past.
     const since = new Date(from.getTime() - 12 * 3_600_000);
     const rows = await db.$queryRaw<{ doc: string }[]>`
-      SELECT coalesce(json_agg(json_build_object(
-               'id', a.id, 'branchId', a.branch_id, 'serviceId', a.service_id, 'serviceName', s.name,
-               'patient', CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name, 'phone', p.phone) END,
-               'status', CASE WHEN a.status = 'HELD' AND a.hold_expires_at <= ${now} THEN 'EXPIRED' ELSE a.status::text END,
-               'startsAt', ${ISO('a.starts_at')}, 'endsAt', ${ISO('a.ends_at')}, 'holdExpiresAt', ${ISO('a.hold_expires_at')},
-               'version', a.version, 'priceCents', a.price_cents, 'note', a.note, 'cancelReason', a.cancel_reason,
-               'resources', (SELECT coalesce(json_agg(json_build_object('resourceId', ar.resource_id, 'startsAt', ${ISO('ar.starts_at')}, 'endsAt', ${ISO('ar.ends_at')}) ORDER BY ar.resource_id), '[]')
-                               FROM appointment_resource ar WHERE ar.tenant_id = a.tenant_id AND ar.appointment_id = a.id),
-               'products', (SELECT coalesce(json_agg(json_build_object('productId', ap.product_id, 'quantity', ap.quantity, 'unitPriceCents', ap.unit_price_cents) ORDER BY ap.product_id), '[]')
-                              FROM appointment_product ap WHERE ap.tenant_id = a.tenant_id AND ap.appointment_id = a.id),
-               'createdBy', a.created_by, 'updatedAt', ${ISO('a.updated_at')}, 'keptOutsideHours', a.kept_outside_hours,
-               'checkedInAt', ${ISO('a.checked_in_at')}, 'consultationStartedAt', ${ISO('a.consultation_started_at')}, 'completedAt', ${ISO('a.completed_at')},
-               'cancelReasonCode', a.cancel_reason_code, 'cancelledLate', a.cancelled_late,
-               'series', CASE WHEN sr.id IS NULL OR a.series_index IS NULL THEN NULL ELSE json_build_object('id', sr.id, 'index', a.series_index, 'count', sr.occurrence_count) END
-             ) ORDER BY a.starts_at, a.id), '[]')::text AS doc
-        FROM appointment a
-        JOIN service s ON s.tenant_id = a.tenant_id AND s.id = a.service_id
-        LEFT JOIN patient p ON p.tenant_id = a.tenant_id AND p.id = a.patient_id
-        LEFT JOIN series sr ON sr.tenant_id = a.tenant_id AND sr.id = a.series_id
+      SELECT coalesce(json_agg(${appointmentViewJson(now)} ORDER BY a.starts_at, a.id), '[]')::text AS doc
+        FROM ${APPOINTMENT_VIEW_FROM}
        WHERE a.tenant_id = ${tenantId}::uuid AND a.branch_id = ${branchId}::uuid
          AND a.starts_at < ${to} AND a.ends_at > ${from} AND a.starts_at >= ${since}`;
     return JSON.parse(rows[0]?.doc ?? '[]') as AppointmentView[];

@@ -16,7 +16,7 @@ const POOL = Symbol('frontdesk.pool');
 /** Pools whose direct transactions prepare their statements (FRONTDESK_DB_PREPARE, below). */
 const preparing = new WeakSet<pg.Pool>();
 
-/** The pool under a Prisma client made by createPrisma (db/prisma.ts); `prepare`: see FRONTDESK_DB_PREPARE below. */
+/** The pool under a Prisma client made by createPrisma (db/prisma.ts); `prepare`: FRONTDESK_DB_PREPARE, below. */
 export function registerPool(db: object, pool: pg.Pool, prepare = false): void {
   Object.defineProperty(db, POOL, { value: pool });
   if (prepare) preparing.add(pool);
@@ -38,11 +38,11 @@ const types = {
 };
 
 /**
- * FRONTDESK_DB_PREPARE=on: the hot path's statements are prepared once per
- * connection (named), so Postgres parses and plans each once instead of on
- * every booking (measured about 2 ms of Postgres's time per booking). Off by
- * default: behind PgBouncer in transaction mode before 1.21 a statement
- * prepared on one server connection is missing on the next.
+ * FRONTDESK_DB_PREPARE (env.ts): the hot path's statements are prepared once
+ * per connection (named), so Postgres parses and plans each once instead of on
+ * every booking (measured about 2 ms of Postgres's time per booking). Not
+ * behind PgBouncer in transaction mode before 1.21: a statement prepared on
+ * one server connection is missing on the next.
  */
 const names = new Map<string, string>();
 

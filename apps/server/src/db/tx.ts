@@ -61,25 +61,24 @@ async function attemptAll<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promi
     // Set when this process's log reader, not the event trigger, wakes the readers after this commit.
     let wakes = false;
     try {
+      // The scope and locks first (`scope`: what is not set already), then the work; past it, COMMIT is on its way.
+      const run = async (tx: Tx, scope: TxOptions, wakesReaders: boolean): Promise<T> => {
+        ran = tx;
+        await prelude(tx, scope, wakesReaders);
+        const result = await work(tx);
+        committing = true;
+        return result;
+      };
       // Not when the request already holds a transaction: the work joins that one (db/request-scope.ts).
       const pool = options.direct && !inScopeTransaction() ? poolOf(db) : undefined;
       const result = pool
-        ? await runDirect(pool, directSettings(options, (wakes = waker?.canWake ?? false)), options.timeoutMs ?? 15_000, async (tx) => {
-            ran = tx;
-            await prelude(tx, { ...options, tenantId: null }, false);
-            const result = await work(tx);
-            committing = true;
-            return result;
-          })
+        ? // BEGIN carries the tenant and the wake-up setting (directSettings); only the locks are left.
+          await runDirect(pool, directSettings(options, (wakes = waker?.canWake ?? false)), options.timeoutMs ?? 15_000, (tx) => run(tx, { ...options, tenantId: null }, false))
         : await db.$transaction(
-            async (tx) => {
-              ran = tx;
+            (tx) => {
               wakes = waker?.canWake ?? false;
               // Joining the request's transaction for the same tenant: its scope is set already (one round trip less).
-              await prelude(tx, options.tenantId && joinedTenant(db) === options.tenantId ? { ...options, tenantId: null } : options, wakes);
-              const result = await work(tx);
-              committing = true;
-              return result;
+              return run(tx, options.tenantId && joinedTenant(db) === options.tenantId ? { ...options, tenantId: null } : options, wakes);
             },
             // Postgres's default isolation, READ COMMITTED, is what the constraints need.
             // maxWait: a free connection (the pool gives up sooner, see db/prisma.ts); timeout: the whole transaction.
@@ -157,13 +156,18 @@ export async function tryLocks(tx: Tx, locks: readonly bigint[]): Promise<boolea
     async (span) => {
       const started = performance.now();
       const rows = await tx.$queryRaw<Record<string, boolean>[]>`SELECT ${Prisma.join(locks.map((key, i) => Prisma.sql`pg_try_advisory_xact_lock(${key}::bigint) AS ${Prisma.raw(`l${i}`)}`), ', ')}`;
-      advisoryLockWait.observe((performance.now() - started) / 1000);
       const taken = Object.values(rows[0] ?? {}).every(Boolean);
-      span.setAttribute(ATTR.verdict, taken ? 'taken' : 'held elsewhere');
+      noteLockTry(span, started, locks.length, taken);
       return taken;
     },
     { [ATTR.locks]: locks.length },
   );
+}
+
+/** A try at advisory locks, recorded as a wait is: the lock metric, and the span's count and verdict. */
+export function noteLockTry(span: Span, startedMs: number, locks: number, taken: boolean): void {
+  advisoryLockWait.observe((performance.now() - startedMs) / 1000);
+  span.setAttributes({ [ATTR.locks]: locks, [ATTR.verdict]: taken ? 'taken' : 'held elsewhere' });
 }
 
 async function lockWait(tx: Tx, statement: Prisma.Sql, locks: number): Promise<void> {
