@@ -1,12 +1,11 @@
 // Every way a setup change can meet the appointments it affects: refused with the list, kept, cancelled, moved (or refused into a conflict), holds let go, other branches and tenants out of reach.
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError, domainErrorOf, localMinuteToInstant, type AffectedAppointment, type ErrorDetails } from '@frontdesk/shared';
+import { DomainError, domainErrorOf, type AffectedAppointment, type ErrorDetails } from '@frontdesk/shared';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
-
-const NY = 'America/New_York';
+import { local, monday } from '../testing/dates.js';
 
 let db: TestDatabase;
 let demo: DemoClinic;
@@ -16,13 +15,6 @@ let reception: Caller;
 let otherReception: Caller;
 let patientCursor = 0;
 
-/** The ISO date of a Monday `k` weeks after the next Monday at least two days away, in New York. */
-function monday(k: number): string {
-  let d = DateTime.now().setZone(NY).startOf('day').plus({ days: 2 });
-  while (d.weekday !== 1) d = d.plus({ days: 1 });
-  return d.plus({ weeks: k }).toISODate()!;
-}
-const local = (date: string, hhmm: string) => new Date(localMinuteToInstant(date, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)), NY));
 const iso = (date: string, hhmm: string) => local(date, hhmm).toISOString();
 const r = (key: string) => demo.resources[key]!;
 
@@ -223,7 +215,7 @@ describe('a change that affects appointments', () => {
     // Dr Rao works in New York on Mondays and in Chicago on Tuesdays; her leave follows her to both.
     const tuesday = DateTime.fromISO(monday(10)).plus({ days: 1 }).toISODate()!;
     const westReception = await callerFor(db.deps, demo.staff.receptionistWest.email, demo.password);
-    const chicago = (hhmm: string) => new Date(localMinuteToInstant(tuesday, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)), 'America/Chicago')).toISOString();
+    const chicago = (hhmm: string) => local(tuesday, hhmm, 'America/Chicago').toISOString();
     const west = await westReception.booking.book({ branchId: demo.branches.west, serviceId: demo.services.gp, startsAt: chicago('10:00'), resourceIds: [r('drRao')], patientId: demo.patients[30]! });
     const error = await refusal(manager.schedule.addTimeOff({ branchId: demo.branches.east, resourceId: r('drRao'), kind: 'LEAVE', startsAt: iso(tuesday, '00:00'), endsAt: iso(tuesday, '23:00'), resolutions: { all: { action: 'keep' } } }));
     expect(error.code).toBe('FORBIDDEN');

@@ -1,7 +1,7 @@
 // The database's own guard of working hours (migration hours_guard): the same rule as the slot search, a booking outside it refused unless kept, and bookings racing a change of hours.
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localMinuteToInstant, workingIntervals, type HoursExceptions, type Interval, type WeeklyHours } from '@frontdesk/shared';
+import { workingIntervals, type HoursExceptions, type Interval, type WeeklyHours } from '@frontdesk/shared';
 import { createDeps, type Deps } from '../deps.js';
 import { databaseUrls } from '../db/roles.js';
 import { createLogger } from '../logger.js';
@@ -9,6 +9,7 @@ import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { codeOf, race } from '../testing/race.js';
+import { local, monday } from '../testing/dates.js';
 
 const NY = 'America/New_York';
 
@@ -19,12 +20,6 @@ let elsewhere: Deps;
 let manager: Caller;
 let receptionElsewhere: Caller;
 
-function monday(k: number): string {
-  let d = DateTime.now().setZone(NY).startOf('day').plus({ days: 2 });
-  while (d.weekday !== 1) d = d.plus({ days: 1 });
-  return d.plus({ weeks: k }).toISODate()!;
-}
-const local = (date: string, hhmm: string) => new Date(localMinuteToInstant(date, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)), NY));
 const iso = (date: string, hhmm: string) => local(date, hhmm).toISOString();
 const r = (key: string) => demo.resources[key]!;
 

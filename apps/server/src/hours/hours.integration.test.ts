@@ -1,5 +1,4 @@
 // Over 300 lines: the week, exceptions and leave share one seeded clinic and its bookings; splitting would seed it three times.
-import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { localMinuteToInstant, wallTime, type AffectedAppointment } from '@frontdesk/shared';
@@ -7,6 +6,7 @@ import { callerFor, type Caller } from '../testing/callers.js';
 import { databaseChecksum } from '../testing/checksum.js';
 import { domainOf, failure, failureCode } from '../testing/errors.js';
 import { demoDatabase } from '../testing/file-database.js';
+import { monday, plusDays } from '../testing/dates.js';
 
 const NY = 'America/New_York';
 const setup = demoDatabase({ emailDomain: 'hours.test', patients: 20 });
@@ -16,13 +16,6 @@ let admin: Caller;
 let reception: Caller;
 let patientCursor = 0;
 
-/** The ISO date of the Monday k weeks after the next Monday at least two days away, in New York. */
-function monday(k: number): string {
-  let d = DateTime.now().setZone(NY).startOf('day').plus({ days: 2 });
-  while (d.weekday !== 1) d = d.plus({ days: 1 });
-  return d.plus({ weeks: k }).toISODate()!;
-}
-const plusDays = (date: string, n: number) => DateTime.fromISO(date).plus({ days: n }).toISODate()!;
 const minute = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 const span = (from: string, to: string) => ({ startMinute: minute(from), endMinute: minute(to) });
 const at = (date: string, hhmm: string) => new Date(localMinuteToInstant(date, minute(hhmm), NY)).toISOString();

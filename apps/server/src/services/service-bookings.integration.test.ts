@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, domainErrorOf, localMinuteToInstant, wallTime, type CreateServiceInput, type ErrorDetails } from '@frontdesk/shared';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { demoDatabase } from '../testing/file-database.js';
+import { monday } from '../testing/dates.js';
 
 // What the service setup means for booking: who may do a service, how long
 // it takes with each of them, and what happens to booked appointments when
@@ -20,12 +20,6 @@ beforeAll(async () => {
   reception = await callerFor(setup.db.deps, setup.demo.staff.receptionist.email, setup.demo.password);
 });
 
-/** The ISO date of the Monday k weeks after the next Monday at least two days away, in New York. */
-function monday(k: number): string {
-  let d = DateTime.now().setZone(NY).startOf('day').plus({ days: 2 });
-  while (d.weekday !== 1) d = d.plus({ days: 1 });
-  return d.plus({ weeks: k }).toISODate()!;
-}
 const at = (date: string, hhmm: string) => localMinuteToInstant(date, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)), NY);
 const iso = (date: string, hhmm: string) => new Date(at(date, hhmm)).toISOString();
 const r = (key: string) => setup.demo.resources[key]!;

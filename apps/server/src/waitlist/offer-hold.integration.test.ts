@@ -1,10 +1,10 @@
-import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, domainErrorOf, localMinuteToInstant, type WaitlistAddInput } from '@frontdesk/shared';
 import { createServer } from '../app.js';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { monday } from '../testing/dates.js';
 
 // The offer hold: with the clinic's setting on, a freed time is HELD for the
 // best-ranked entry's patient (a real appointment the constraints guard) and
@@ -18,11 +18,6 @@ let callCentre: Caller;
 let receptionist: Caller;
 let patientCursor = 0;
 
-function monday(k: number): string {
-  let d = DateTime.now().setZone(NY).startOf('day').plus({ days: 2 });
-  while (d.weekday !== 1) d = d.plus({ days: 1 });
-  return d.plus({ weeks: k }).toISODate()!;
-}
 const at = (date: string, hhmm: string) => new Date(localMinuteToInstant(date, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)), NY)).toISOString();
 const nextPatient = () => demo.patients[patientCursor++]!;
 

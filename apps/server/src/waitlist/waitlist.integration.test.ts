@@ -7,6 +7,7 @@ import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { domainOf } from '../testing/errors.js';
+import { monday } from '../testing/dates.js';
 
 const NY = 'America/New_York';
 
@@ -17,12 +18,6 @@ let receptionist: Caller;
 let manager: Caller;
 let patientCursor = 0;
 
-/** The ISO date of the Monday k weeks after the next Monday at least two days away, in New York. */
-function monday(k: number): string {
-  let d = DateTime.now().setZone(NY).startOf('day').plus({ days: 2 });
-  while (d.weekday !== 1) d = d.plus({ days: 1 });
-  return d.plus({ weeks: k }).toISODate()!;
-}
 const at = (date: string, hhmm: string) => new Date(localMinuteToInstant(date, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)), NY)).toISOString();
 const nextPatient = () => demo.patients[patientCursor++]!;
 
