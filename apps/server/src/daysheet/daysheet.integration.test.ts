@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError, domainErrorOf, localMinuteToInstant } from '@frontdesk/shared';
+import { DomainError, domainErrorOf, localMinuteToInstant, workingIntervals } from '@frontdesk/shared';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { appointmentViewSelect, toAppointmentView } from '../views/appointment.js';
+import { sessionSelect, toSessionView } from '../views/session.js';
+import { timeOffSelect, toTimeOffView } from '../views/time-off.js';
 
 const NY = 'America/New_York';
 let db: TestDatabase;
@@ -149,5 +151,60 @@ describe('day sheet', () => {
     expect(sheet.appointments.find((a) => a.series)?.series).toEqual({ id: seriesId, index: 1, count: 2 });
     expect(sheet.appointments.find((a) => a.status === 'HELD' || a.status === 'EXPIRED')?.patient).toBeNull();
     expect(sheet.appointments.find((a) => a.products.length === 2)?.products).toHaveLength(2);
+  });
+  it('reads the resources with their hours and exceptions, the time off and the sessions in the same statement exactly as the relation reads give them', async () => {
+    const { drRao, drCarter } = demo.resources as Record<string, string>;
+    const q = (sql: string, values: unknown[]) => db.sql.query(sql, values);
+    // Branch-wide time off, a practitioner's own (entered at another branch: it follows her), another branch's, and another clinic's.
+    await q(`INSERT INTO time_off (tenant_id, branch_id, resource_id, kind, starts_at, ends_at, reason) VALUES ($1, $2, NULL, 'HOLIDAY', $3, $4, 'Staff training')`, [demo.tenantId, demo.branches.east, at('12:00'), at('13:00')]);
+    await q(`INSERT INTO time_off (tenant_id, branch_id, resource_id, kind, starts_at, ends_at, reason) VALUES ($1, $2, $3, 'LEAVE', $4, $5, 'Dentist')`, [demo.tenantId, demo.branches.west, drRao, at('16:00'), at('17:00')]);
+    await q(`INSERT INTO time_off (tenant_id, branch_id, resource_id, kind, starts_at, ends_at, reason) VALUES ($1, $2, NULL, 'HOLIDAY', $3, $4, 'West only')`, [demo.tenantId, demo.branches.west, at('12:00'), at('13:00')]);
+    await q(`INSERT INTO time_off (tenant_id, branch_id, resource_id, kind, starts_at, ends_at, reason) VALUES ($1, $2, NULL, 'HOLIDAY', $3, $4, 'Not ours')`, [other.tenantId, other.branches.east, at('12:00'), at('13:00')]);
+    await q(`INSERT INTO capacity_session (tenant_id, branch_id, resource_id, name, starts_at, ends_at, capacity, issued, now_serving) VALUES ($1, $2, $3, 'Flu clinic', $4, $5, 30, 4, 2)`, [demo.tenantId, demo.branches.east, drCarter, at('08:00'), at('10:00')]);
+    await q(`INSERT INTO working_hours_exception (tenant_id, resource_id, branch_id, date, start_minute, end_minute) VALUES ($1, $2, $3, $4, 480, 720), ($1, $2, $3, $4, 780, 960)`, [demo.tenantId, drCarter, demo.branches.east, date]);
+
+    const sheet = await receptionist.availability.day({ branchId: demo.branches.east, date });
+    const from = new Date(sheet.startsAt);
+    const to = new Date(sheet.endsAt);
+    const during = { startsAt: { lt: to }, endsAt: { gt: from } };
+    const resources = await db.owner.resource.findMany({
+      where: { tenantId: demo.tenantId, active: true, branches: { some: { branchId: demo.branches.east } } },
+      select: { id: true, kind: true, name: true, tags: true, colour: true },
+      orderBy: [{ kind: 'asc' }, { name: 'asc' }, { id: 'asc' }],
+    });
+    expect(sheet.resources.map(({ working: _, ...r }) => r)).toEqual(resources);
+    // Every resource's working time from its weekly hours (or that date's exceptions) read the relation way.
+    const bounds = { start: from.getTime(), end: to.getTime() };
+    for (const r of sheet.resources) {
+      const hours = await db.owner.workingHours.findMany({ where: { resourceId: r.id, branchId: demo.branches.east }, select: { weekday: true, startMinute: true, endMinute: true } });
+      const exceptions = await db.owner.workingHoursException.findMany({ where: { resourceId: r.id, branchId: demo.branches.east, date: new Date(`${date}T00:00:00Z`) }, select: { startMinute: true, endMinute: true }, orderBy: { startMinute: 'asc' } });
+      const working = workingIntervals(bounds, hours, NY, exceptions.length > 0 ? { [date]: exceptions } : undefined);
+      expect(r.working).toEqual(working.map((i) => ({ startsAt: new Date(i.start).toISOString(), endsAt: new Date(i.end).toISOString() })));
+    }
+    expect(sheet.resources.find((r) => r.id === drRao)?.working.length).toBeGreaterThan(0);
+    // Dr Carter's exception replaces his weekly hours that day: 08:00–12:00 and 13:00–16:00.
+    expect(sheet.resources.find((r) => r.id === drCarter)?.working).toEqual([
+      { startsAt: at('08:00').toISOString(), endsAt: at('12:00').toISOString() },
+      { startsAt: at('13:00').toISOString(), endsAt: at('16:00').toISOString() },
+    ]);
+    const expectedTimeOff = (
+      await db.owner.timeOff.findMany({
+        where: { tenantId: demo.tenantId, ...during, OR: [{ resourceId: null, branchId: demo.branches.east }, { resourceId: { in: resources.map((r) => r.id) } }] },
+        select: timeOffSelect,
+        orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+      })
+    ).map(toTimeOffView);
+    expect(sheet.timeOff.map((t) => t.reason)).toEqual(expect.arrayContaining(['Staff training', 'Dentist']));
+    expect(sheet.timeOff.map((t) => t.reason)).not.toContain('West only');
+    expect(sheet.timeOff.map((t) => t.reason)).not.toContain('Not ours');
+    expect(sheet.timeOff).toEqual(expectedTimeOff);
+    const expectedSessions = (
+      await db.owner.capacitySession.findMany({ where: { tenantId: demo.tenantId, branchId: demo.branches.east, ...during }, select: sessionSelect, orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] })
+    ).map(toSessionView);
+    expect(sheet.sessions.some((c) => c.name === 'Flu clinic' && c.issued === 4 && c.nowServing === 2)).toBe(true);
+    expect(sheet.sessions).toEqual(expectedSessions);
+    // The log position is the clinic's head when the day was read.
+    const head = await q(`SELECT coalesce(max(seq), 0)::text AS seq FROM "event" WHERE tenant_id = $1`, [demo.tenantId]);
+    expect(sheet.asOfSeq).toBe((head.rows[0] as { seq: string }).seq);
   });
 });

@@ -19,14 +19,20 @@ interface Scope {
   tx: Tx | null;
   /** A read procedure's transaction, opened on its first database call (none for a read that never touches the database). */
   open?: () => Promise<Tx>;
+  /** Set once `open` was called: the read's transaction holds (or is taking) a connection. */
+  opened?: boolean;
 }
 
 const current = new AsyncLocalStorage<Scope>();
 
-/** Whether a call now would join a transaction of the request's (a read's, open or still to open): a new one must not be begun beside it. */
-export function inScopeTransaction(): boolean {
+/**
+ * Whether the request holds a transaction (or is opening one) now. A read whose own transaction has not
+ * opened yet may run a direct transaction of its own instead (db/pg-tx.ts): it holds one connection at a
+ * time either way, as long as the direct work makes no scoped call, which a direct transaction refuses.
+ */
+export function holdsScopeTransaction(): boolean {
   const scope = current.getStore();
-  return !!scope && (!!scope.tx || !!scope.open);
+  return !!scope && (!!scope.tx || !!scope.opened);
 }
 
 const SCOPED = Symbol('frontdesk.scoped');
@@ -121,10 +127,17 @@ export async function withTenantTransaction<T>(db: Db, tenantId: string, work: (
   let held: { tx: Promise<Tx>; end: (error?: unknown) => Promise<void> } | null = null;
   // Opened in the caller's scope, as the eager transaction was: a read run inside another joins it.
   const outer = current.getStore();
-  const open = () => (held ??= hold(db, tenantId, outer)).tx;
+  const scope: Scope = {
+    tenantId,
+    tx: null,
+    open: () => {
+      scope.opened = true;
+      return (held ??= hold(db, tenantId, outer)).tx;
+    },
+  };
   let result: T;
   try {
-    result = await current.run({ tenantId, tx: null, open }, work);
+    result = await current.run(scope, work);
   } catch (error) {
     if (!held) throw error;
     const failed = await (held as { end: (error?: unknown) => Promise<void> }).end(error).then(() => error, (e: unknown) => e);

@@ -8,7 +8,7 @@ import { Prisma, type PrismaClient } from './prisma.js';
 import { isTransient, PG, sqlStateOf } from './errors.js';
 import { isUnavailable } from './unavailable.js';
 import { poolOf, runDirect } from './pg-tx.js';
-import { inScopeTransaction, joinedTenant } from './request-scope.js';
+import { holdsScopeTransaction, joinedTenant } from './request-scope.js';
 
 export type Tx = Prisma.TransactionClient;
 export type Db = PrismaClient;
@@ -70,7 +70,7 @@ async function attemptAll<T>(db: Db, options: TxOptions, work: (tx: Tx) => Promi
         return result;
       };
       // Not when the request already holds a transaction: the work joins that one (db/request-scope.ts).
-      const pool = options.direct && !inScopeTransaction() ? poolOf(db) : undefined;
+      const pool = options.direct && !holdsScopeTransaction() ? poolOf(db) : undefined;
       const result = pool
         ? // BEGIN carries the tenant and the wake-up setting (directSettings); only the locks are left.
           await runDirect(pool, directSettings(options, (wakes = waker?.canWake ?? false)), options.timeoutMs ?? 15_000, (tx) => run(tx, { ...options, tenantId: null }, false))

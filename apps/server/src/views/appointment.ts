@@ -69,7 +69,7 @@ export function toAppointmentView(row: AppointmentViewRow, now?: Date): Appointm
 }
 
 /** A timestamp as the views write it (toISOString: milliseconds, Z), formatted in SQL for JSON built there. */
-const ISO = (column: string) => Prisma.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+export const ISO = (column: string) => Prisma.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 /** The tables `appointmentViewJson` reads: the appointment as `a`, its service, patient and series. */
 export const APPOINTMENT_VIEW_FROM = Prisma.sql`appointment a
