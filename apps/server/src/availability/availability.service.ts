@@ -4,7 +4,7 @@ import { assertBranch, type Actor } from '../auth/scope.js';
 import { notFound } from '../errors.js';
 import { LRUCache } from 'lru-cache';
 import { commitGeneration } from '../db/commit-wake.js';
-import type { Db, Tx } from '../db/tx.js';
+import { inTransaction, type Db, type Tx } from '../db/tx.js';
 import type { AvailabilityRepository, Catalogue, CatalogueResource } from './availability.repository.js';
 import type { CatalogueCache } from './catalogue-cache.js';
 import { candidateIds, checkStart, fitMinutes, freeSlots, isServable, notServed, occupiedBy, onFixedGrid, planBranch, searchSpan, type SlotCheck, type StartFilter } from './slot-search.js';
@@ -101,7 +101,7 @@ export class AvailabilityService {
     const stepMinutes = q.stepMinutes ?? DEFAULT_STEP_MINUTES;
     // Free time shorter than the shortest length is read as busy, where that cannot move a start (onFixedGrid).
     const fixedGrid = onFixedGrid(plans.map((p) => p.branch.timeZone), span, stepMinutes);
-    const busy = await this.repo.busyTimes(q.tx ?? this.db, {
+    const busyQuery = {
       tenantId: q.tenantId,
       resourceIds: candidateIds(plans),
       branchIds: plans.map((p) => p.branch.id),
@@ -110,7 +110,12 @@ export class AvailabilityService {
       now: new Date(now),
       excludeAppointmentId: q.excludeAppointmentId,
       shortestFitMin: fixedGrid ? Math.min(...variants.map((v) => fitMinutes(v.service))) : 0,
-    });
+    };
+    // Outside a transaction of the caller's, one statement straight on a pooled connection (db/pg-tx.ts): a month
+    // at a busy branch is about a thousand rows, which cost Node more through Prisma's raw-query machinery.
+    const busy = q.tx
+      ? await this.repo.busyTimes(q.tx, busyQuery)
+      : await inTransaction(this.db, { tenantId: q.tenantId, direct: true }, (tx) => this.repo.busyTimes(tx, busyQuery));
     const window = { notBefore, to, exactStart: q.exactStart ?? false, stepMinutes, limit: q.limit, filter: q.filter };
     // Practitioners with their own lengths: each length searched alone, then merged earliest first, branch order breaking ties.
     const lengths = [...new Set(variants.map((v) => v.service.durationMin))];
