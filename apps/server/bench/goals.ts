@@ -131,7 +131,7 @@ export function goalsMarkdown(rows: readonly GoalRow[]): string {
 export function resultsMarkdown(r: { date: string; machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] }; postgres: string; targets: readonly GoalRow[]; growth: GrowthResult | { skipped: string } }): string {
   const m = r.machine;
   const lines = [
-    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Postgres ${r.postgres}, Node ${m.node}; load average ${m.loadAverageAtStart.join(' ')} at the start, ${m.loadAverageAtEnd.join(' ')} at the end (a shared machine: compare figures within the run).`,
+    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Postgres ${r.postgres}, Node ${m.node}, the server ${process.env.FRONTDESK_SERVER === 'built' ? 'as built (node dist/main.js, as a clinic runs it)' : 'from source (tsx)'}; load average ${m.loadAverageAtStart.join(' ')} at the start, ${m.loadAverageAtEnd.join(' ')} at the end (a shared machine: compare figures within the run).`,
     '',
     goalsMarkdown(r.targets),
   ];

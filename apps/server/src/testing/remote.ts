@@ -29,8 +29,11 @@ export interface ServerProcess {
   output(): string;
 }
 
+/** Which server is started unless a caller says: FRONTDESK_SERVER=built runs `npm run build`'s output, as a clinic runs it (the bench does). */
+const DEFAULT_FROM: keyof typeof COMMANDS = process.env.FRONTDESK_SERVER === 'built' ? 'built' : 'source';
+
 /** Runs apps/server/src/main.ts (or, `built`, dist/main.js) in its own process against `databaseUrl`. */
-export function startServerProcess(databaseUrl: string, env: Record<string, string> = {}, from: keyof typeof COMMANDS = 'source'): Promise<ServerProcess> {
+export function startServerProcess(databaseUrl: string, env: Record<string, string> = {}, from: keyof typeof COMMANDS = DEFAULT_FROM): Promise<ServerProcess> {
   const [program, ...args] = COMMANDS[from];
   const child = spawn(program, args, {
     env: { ...process.env, DATABASE_URL: databaseUrl, FRONTDESK_PORT: '0', FRONTDESK_SEED: 'none', LOG_LEVEL: 'warn', ...env },
