@@ -46,7 +46,7 @@ const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? round(a /
 const verdict = (ok: boolean | null): GoalRow['met'] => (ok === null ? '—' : ok ? 'met' : 'not met');
 
 /** Every figure of issue 12 against its target, plus the ratios that say where the cost is. */
-export function goalRows(r: { throughput: LoadResult; prepared: LoadResult; directSql: LoadResult; server: ServerGoals; growth: GrowthResult | { skipped: string }; propagation: PropagationResult }): GoalRow[] {
+export function goalRows(r: { throughput: LoadResult; prepared: LoadResult; directSql: LoadResult; server: ServerGoals; growth: GrowthResult | { skipped: string }; propagation: PropagationResult; propagationCurve?: PropagationResult[] }): GoalRow[] {
   const rows: GoalRow[] = [];
   const c = r.server.ceilings;
   const full = r.throughput.bookingsPerSecond;
@@ -99,6 +99,19 @@ export function goalRows(r: { throughput: LoadResult; prepared: LoadResult; dire
   rows.push({ goal: '4', what: '  the servers\' own view: commit → reader hand-off (histogram bucket, ms)', figure: side(p.server.readerHandOff), target: '—', met: '—' });
   rows.push({ goal: '4', what: '  the servers\' own view: commit → message sent on each desk\'s stream (ms)', figure: side(p.server.streamSend), target: '—', met: '—' });
   rows.push({ goal: '4', what: `  deliveries missing, streams ended early (desks in ${p.deskProcesses} processes of their own)`, figure: `${p.missing}, ${p.endedStreams}`, target: '0', met: '—' });
+  const cores = (x: PropagationResult) => `servers ${x.cpuCores.servers}, desks ${x.cpuCores.desks}, Postgres ${x.cpuCores.postgres}, bench ${x.cpuCores.bench} of ${x.cpuCores.machine}`;
+  rows.push({ goal: '4', what: '  CPU asked of the machine meanwhile, cores', figure: cores(p), target: '—', met: '—' });
+  const curve = r.propagationCurve ?? [];
+  for (const c of curve) {
+    rows.push({ goal: '4', what: `  without booking load, ${c.subscribers} subscribers: p50 / p99 ms (CPU cores meanwhile)`, figure: `${c.p50Ms} / ${c.p99Ms} (${cores(c)})`, target: '—', met: '—' });
+  }
+  if (curve.length >= 2) {
+    // What one more delivered message costs the servers, between the curve's ends (their fixed costs cancel out).
+    const perSecond = (c: PropagationResult) => (c.ratePerSecond * c.samples) / Math.max(1, c.events);
+    const [first, last] = [curve[0]!, curve[curve.length - 1]!];
+    const ms = round(((last.cpuCores.servers - first.cpuCores.servers) * 1000) / Math.max(1, perSecond(last) - perSecond(first)), 3);
+    rows.push({ goal: '4', what: `  server CPU per delivered message (${first.subscribers} → ${last.subscribers} subscribers), ms`, figure: ms, target: '—', met: '—' });
+  }
   return rows;
 }
 

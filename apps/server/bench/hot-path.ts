@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { freePort, startServerProcess, type ServerProcess } from '@frontdesk/ser
 import { benchThroughput, seedBenchClinic } from './booking.js';
 import { benchFlashCrowd } from './flash-crowd.js';
 import { benchFloor } from './floor.js';
+import { groupCpuMs, postgresCpuMs } from './cpu.js';
 
 // `npx tsx bench/hot-path.ts [seconds]`: goals 1 and 2 alone (throughput at
 // 50 clients, the floor, flash crowds of 50 and 500) against one server
@@ -118,31 +118,4 @@ function startFrom(root: string, databaseUrl: string, env: Record<string, string
       );
     });
   });
-}
-
-/** utime + stime (ms) of the live processes matching `keep`, from /proc/<pid>/stat. */
-function cpuMs(keep: (pid: number, ppid: number, pgrp: number) => boolean): number {
-  let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (keep(Number(entry), Number(f[1]), Number(f[2]))) ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // Gone while read.
-    }
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux: 10 ms a tick
-}
-
-/** The server's process group (tsx and the node process serving). */
-function groupCpuMs(pgid: number): number {
-  return cpuMs((_, __, pgrp) => pgrp === pgid);
-}
-
-/** The cluster's postmaster and its children (the backends). */
-function postgresCpuMs(dataDir: string): number {
-  const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  return cpuMs((pid, ppid) => pid === postmaster || ppid === postmaster);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import http from 'node:http';
@@ -13,6 +13,7 @@ import { createPrisma } from '../src/db/prisma.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { freePort, loginAt, startServerProcess, type ServerProcess } from '@frontdesk/server/testing';
 import { percentile, round } from './stats.js';
+import { cpuMs, groupCpuMs, postgresCpuMs } from './cpu.js';
 import { seedBenchClinic, startBookingLoad } from './booking.js';
 import type { DesksCommand, DesksReport } from './propagation-desks.js';
 
@@ -75,6 +76,8 @@ export interface PropagationResult {
    * going out on each desk's stream. The gap between these and p99Ms is the network and the desks.
    */
   server: { readerHandOff: ServerSide; streamSend: ServerSide };
+  /** CPU each part used while the events were written, in cores (CPU seconds a second), and the machine's cores: above them, everything queues. */
+  cpuCores: { servers: number; desks: number; postgres: number; bench: number; machine: number };
 }
 
 
@@ -222,6 +225,15 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
       }
     };
 
+    // What each part asked of the machine while the events were written (servers, desks, Postgres, this process).
+    const dataDir = await pool.query<{ dir: string }>(`SELECT current_setting('data_directory') AS dir`).then((r) => r.rows[0]?.dir ?? null, () => null);
+    const cpuNow = () => ({
+      servers: servers.reduce((sum, s) => sum + groupCpuMs(s.child.pid!), 0),
+      desks: desksIn.pids().reduce((sum, pid) => sum + cpuMs((p) => p === pid), 0),
+      postgres: dataDir ? postgresCpuMs(dataDir) : Number.NaN,
+      bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    });
+    const cpuBefore = cpuNow();
     // A steady rate: each write starts on its own schedule, not after the previous one.
     const started = performance.now();
     const inFlight: Promise<void>[] = [];
@@ -233,6 +245,10 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
       inFlight.push(writeOne(n % 2 === 0 ? 'east' : 'west', due - started >= warmupMs));
     }
     await Promise.all(inFlight);
+    const cpuAfter = cpuNow();
+    const wallMs = performance.now() - started;
+    const cores = (k: keyof typeof cpuBefore) => round((cpuAfter[k] - cpuBefore[k]) / wallMs, 2);
+    const cpuCores = { servers: cores('servers'), desks: cores('desks'), postgres: cores('postgres'), bench: cores('bench'), machine: os.cpus().length };
     const loadOutcome = (await load?.stop()) ?? { booked: 0, failed: 0 };
     const loadSeconds = (performance.now() - loadStarted) / 1000;
 
@@ -267,6 +283,7 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
       endedReasons,
       server: { readerHandOff: lagSummary(before, after, 'frontdesk_event_delivery_lag_seconds'), streamSend: lagSummary(before, after, 'frontdesk_event_stream_lag_seconds') },
       bookingLoad: { perSecond: loadRate, ...loadOutcome, achievedPerSecond: round(loadOutcome.booked / loadSeconds, 1) },
+      cpuCores,
     };
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
@@ -278,6 +295,8 @@ interface OpenDesks {
   received(): number;
   /** Puts every arrival into the array given to openDesks; resolves with why streams ended early (how many each). */
   collect(): Promise<Record<string, number>>;
+  /** The desks' own processes (none when they run in the bench's). */
+  pids(): number[];
   close(): Promise<void>;
 }
 
@@ -287,7 +306,7 @@ async function openDesks(desks: { index: number; url: string; token: string }[],
     const ended: Record<string, number> = {};
     const subs = desks.map((d) => subscribeRaw(d.url, d.token, (seq, at) => arrivals.push({ seq, at, sub: d.index }), (why) => (ended[why] = (ended[why] ?? 0) + 1)));
     await Promise.all(subs.map((s) => s.live));
-    return { received: () => arrivals.length, collect: async () => ended, close: async () => subs.forEach((s) => s.close()) };
+    return { received: () => arrivals.length, collect: async () => ended, pids: () => [], close: async () => subs.forEach((s) => s.close()) };
   }
   const script = fileURLToPath(new URL('./propagation-desks.ts', import.meta.url));
   const children: { child: ChildProcess; received: number }[] = [];
@@ -312,6 +331,7 @@ async function openDesks(desks: { index: number; url: string; token: string }[],
   await Promise.all(live);
   return {
     received: () => children.reduce((sum, c) => sum + c.received, 0),
+    pids: () => children.map((c) => c.child.pid!).filter((pid) => pid !== undefined),
     collect: async () => {
       const ended: Record<string, number> = {};
       for (const c of children) {

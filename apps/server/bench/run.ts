@@ -72,6 +72,11 @@ async function main(): Promise<void> {
     await server.kill('SIGTERM');
 
     console.log(`bench: propagation (3 processes, ${LIVE.subscribers} subscribers, 20 commits/s), alone and beside ${LIVE.bookingsPerSecond} bookings/s`);
+    // Fewer desks first, no booking load: where the machine runs out (servers, desks and Postgres share its cores).
+    const propagationCurve = [];
+    for (const subscribers of [100, 250]) {
+      propagationCurve.push(await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers, windowsPerSignIn: LIVE.windowsPerSignIn, ratePerSecond: 20, bookingLoadPerSecond: 0, durationMs: seconds * 1000 }));
+    }
     const propagationQuiet = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: LIVE.subscribers, windowsPerSignIn: LIVE.windowsPerSignIn, ratePerSecond: 20, bookingLoadPerSecond: 0, durationMs: seconds * 1000 });
     const propagation = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: LIVE.subscribers, windowsPerSignIn: LIVE.windowsPerSignIn, ratePerSecond: 20, bookingLoadPerSecond: LIVE.bookingsPerSecond, durationMs: seconds * 1000 });
 
@@ -124,14 +129,14 @@ async function main(): Promise<void> {
       fullStackToCeiling: Math.round((throughput.bookingsPerSecond / direct.bookingsPerSecond) * 1000) / 1000,
       fullStackTwoProcessesToCeiling: Math.round((twoProcesses.bookingsPerSecond / direct.bookingsPerSecond) * 1000) / 1000,
       overlapsInSqlAtEnd: finalOverlaps,
-      propagation: { withoutBookingLoad: propagationQuiet, withBookingLoad: propagation },
+      propagation: { withoutBookingLoad: propagationQuiet, withBookingLoad: propagation, curveWithoutBookingLoad: propagationCurve },
       renderer,
       imports,
       patientSearch,
       series,
       reminders,
       waitlist,
-      issue12: { ...serverGoals, growth, targets: goalRows({ throughput, prepared, directSql: direct, server: serverGoals, growth, propagation }) },
+      issue12: { ...serverGoals, growth, targets: goalRows({ throughput, prepared, directSql: direct, server: serverGoals, growth, propagation, propagationCurve: [...propagationCurve, propagationQuiet] }) },
     };
     await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
