@@ -21,6 +21,7 @@ import { observeStreams } from './observability/metrics.js';
 import { Readiness } from './observability/readiness.js';
 import { trackRequest } from './observability/requests.js';
 import { appRouter } from './router.js';
+import { changesStreamHandler, isChangesStreamPath } from './sync/changes.http.js';
 import { changesStats } from './sync/changes.service.js';
 import { contextFactory } from './trpc/context.js';
 
@@ -65,10 +66,11 @@ const READ_METHODS = ['GET', 'HEAD'] as const;
 export function createServer(options: ServerOptions) {
   const { logger } = options.deps;
   const limits: EdgeLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const createContext = contextFactory(options.deps, clientAddress(options.trustProxy));
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    createContext: contextFactory(options.deps, clientAddress(options.trustProxy)),
+    createContext,
     // Counted as the body streams in, so a chunked body without a length stops at the limit too.
     maxBodySize: limits.maxBodyBytes,
     maxBatchSize: limits.maxBatchSize,
@@ -78,6 +80,7 @@ export function createServer(options: ServerOptions) {
       if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, procedure }, 'internal error');
     },
   });
+  const changes = changesStreamHandler({ deps: options.deps, router: appRouter, fallback: trpc, contextOf: (req) => createContext({ req }) });
   const renderer = rendererHandler(options.rendererDir, logger);
   const readiness = new Readiness({ db: options.deps.db, logReader: options.deps.logReader });
   const ops = opsHandler({ readiness, metricsToken: options.metricsToken });
@@ -122,7 +125,10 @@ export function createServer(options: ServerOptions) {
       res.setHeader('cache-control', 'no-store');
       // tRPC's own last-resort answers (a bad Host header) set no type of their own.
       res.setHeader('content-type', 'application/json');
-      if (!refuseAtEdge(req, res, limits, API_METHODS)) trpc(req, res);
+      if (refuseAtEdge(req, res, limits, API_METHODS)) return;
+      // The live feed is written straight to the socket in tRPC's SSE protocol (sync/changes.http.ts).
+      if (isChangesStreamPath(url)) changes(req, res);
+      else trpc(req, res);
       return;
     }
     if (isImportPath(url)) {

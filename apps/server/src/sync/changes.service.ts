@@ -16,7 +16,7 @@ export interface ChangesLimits {
   /** More events than this to catch up on: the desk is told to reload instead. */
   backlogLimit: number;
   /**
-   * Events waiting for a client that does not read (tRPC stops pulling while
+   * Events waiting for a client that does not read (the stream stops pulling while
    * the socket cannot take more). Past this the stream ends as retryable and
    * stops buffering; the desk resumes from its last id, from the log.
    */
@@ -34,10 +34,10 @@ export interface ChangesLimits {
 export const CATCH_UP_LIMIT = 20_000;
 
 /**
- * Events per message at most. Each SSE message costs the server about 0.1 ms
- * whatever it carries (tRPC's web streams, promises, a write), so a 10k
- * catch-up goes out as about 40 messages instead of 10,000; what the reader
- * fanned out together, as one message per desk.
+ * Events per message at most. Each SSE message costs the server a write and a
+ * step of the stream whatever it carries, so a 10k catch-up goes out as about
+ * 40 messages instead of 10,000; what the reader fanned out together, as one
+ * message per desk.
  */
 export const EVENTS_PER_MESSAGE = 256;
 

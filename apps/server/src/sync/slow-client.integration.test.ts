@@ -5,36 +5,12 @@ import { createServer, type RunningServer } from '../app.js';
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { anonymousCaller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
-import { dechunk } from '../testing/raw-http.js';
+import { dechunk, parseSse } from '../testing/raw-http.js';
 import { changesStats, DEFAULT_LIMITS, streamChanges } from './changes.service.js';
 import { until } from '../testing/event-log.js';
 
 // A desk whose connection stops reading (a frozen window, a stalled network)
 // while the clinic keeps working: the server must not hold ever more for it.
-
-interface SseEvent {
-  event?: string;
-  id?: string;
-  data: string;
-}
-
-function parseSse(text: string): SseEvent[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim())
-    .map((block) => {
-      const out: SseEvent = { data: '' };
-      for (const line of block.split('\n')) {
-        const colon = line.indexOf(':');
-        const field = line.slice(0, colon);
-        const value = line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'event') out.event = value;
-        else if (field === 'id') out.id = value;
-        else if (field === 'data') out.data += value;
-      }
-      return out;
-    });
-}
 
 describe('a desk that never reads its stream', () => {
   let db: TestDatabase;
@@ -89,7 +65,7 @@ describe('a desk that never reads its stream', () => {
     await until(() => reader.subscriberCount === 0, 'the stream to stop buffering');
     const stats = changesStats();
     expect(stats.bufferedEvents).toBe(0);
-    // What Node holds for the socket stays near one write (tRPC waits for 'drain'): no pile of events.
+    // What Node holds for the socket stays near one write (the stream waits for 'drain'): no pile of events.
     const stream = serverSockets.find((s) => !s.destroyed && s.writableLength > 0);
     const heldByNode = stream?.writableLength ?? 0;
     expect(heldByNode).toBeLessThan(256 * 1024);

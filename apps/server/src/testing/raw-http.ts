@@ -87,3 +87,68 @@ export function rawPost(port: number, target: string, body: string, headerLines:
     [`POST ${target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(body)}`, ...headerLines, '', body].join('\r\n'),
   );
 }
+
+/** One server-sent event as it came: its `event`, `id` and `data` fields. */
+export interface SseEvent {
+  event?: string;
+  id?: string;
+  data: string;
+}
+
+/** The events of an SSE body (dechunked), in order. */
+export function parseSse(text: string): SseEvent[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.trim())
+    .map((block) => {
+      const out: SseEvent = { data: '' };
+      for (const line of block.split('\n')) {
+        const colon = line.indexOf(':');
+        const field = line.slice(0, colon);
+        const value = line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'event') out.event = value;
+        else if (field === 'id') out.id = value;
+        else if (field === 'data') out.data += value;
+      }
+      return out;
+    });
+}
+
+/** A GET that stays open (SSE), read as it arrives on a socket of its own. */
+export class RawStream {
+  private readonly chunks: Buffer[] = [];
+  readonly socket: net.Socket;
+
+  constructor(port: number, target: string, headerLines: string[] = []) {
+    this.socket = net.connect(port, '127.0.0.1');
+    this.socket.on('data', (d: Buffer) => this.chunks.push(d));
+    this.socket.on('error', () => undefined);
+    this.socket.write([`GET ${target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Accept: text/event-stream', ...headerLines, '', ''].join('\r\n'));
+  }
+
+  /** Everything received, as bytes. */
+  get raw(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
+  /** The response so far: status, headers and the body's complete chunks. */
+  response(): RawResponse {
+    return parseResponse(this.raw);
+  }
+
+  /** Its events so far. */
+  events(): SseEvent[] {
+    const raw = this.raw;
+    const headEnd = raw.indexOf('\r\n\r\n');
+    return headEnd === -1 ? [] : parseSse(this.response().body);
+  }
+
+  /** Whether the server ended the response (its last chunk came). */
+  get ended(): boolean {
+    return this.raw.subarray(-5).toString() === '0\r\n\r\n';
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}

@@ -15,6 +15,12 @@ export interface Meta {
   access: 'public' | Permission;
 }
 
+/** Live streams: a ping after 10 s without a message; a desk that hears nothing for 25 s reconnects. */
+export const SSE_OPTIONS = {
+  ping: { enabled: true, intervalMs: 10_000 },
+  client: { reconnectAfterInactivityMs: 25_000 },
+};
+
 const t = initTRPC
   .context<Context>()
   .meta<Meta>()
@@ -22,10 +28,7 @@ const t = initTRPC
     // The formatter below never sends a stack; without this tRPC would still read every error's `stack` for the shape
     // it starts from, outside production: a source-mapped stack per refusal (SLOT_TAKEN) was 3% of a flash crowd's CPU.
     isDev: false,
-    sse: {
-      ping: { enabled: true, intervalMs: 10_000 },
-      client: { reconnectAfterInactivityMs: 25_000 },
-    },
+    sse: SSE_OPTIONS,
     errorFormatter({ shape, error }) {
       const cause = error.cause;
       let domain: DomainErrorShape | null = cause instanceof DomainError ? cause.toShape() : null;
@@ -80,6 +83,14 @@ const authenticated = t.middleware(async ({ ctx, next }) => {
   return next({ ctx: { ...ctx, actor } });
 });
 
+/** Why this staff member may not call a procedure that needs `permission`, or null when they may. */
+export function refusalFor(actor: Actor, permission: Permission): DomainError<'FORBIDDEN'> | null {
+  if (!roleMay(actor.role, permission)) return forbidden('Your role does not allow that.');
+  // A temporary password (a new account, a reset) opens nothing but the session's own procedures until it is changed.
+  if (actor.mustChangePassword && permission !== 'session') return forbidden('Choose a new password first.');
+  return null;
+}
+
 /**
  * A procedure for a signed-in staff member whose role grants `permission`.
  * Tenant and branch scope travel in `ctx.actor`.
@@ -92,13 +103,8 @@ export function staffProcedure(permission: Permission) {
     .use(authenticated)
     .use(({ ctx, next, type }) => {
       const actor = ctx.actor as Actor;
-      if (!roleMay(actor.role, permission)) {
-        throw toTRPCError(forbidden('Your role does not allow that.'));
-      }
-      // A temporary password (a new account, a reset) opens nothing but the session's own procedures until it is changed.
-      if (actor.mustChangePassword && permission !== 'session') {
-        throw toTRPCError(forbidden('Choose a new password first.'));
-      }
+      const refusal = refusalFor(actor, permission);
+      if (refusal) throw toTRPCError(refusal);
       noteTenant(actor.tenantId);
       // The one place a request's tenant scope is set; row-level security enforces it below.
       // Reads run whole in one tenant transaction; commands open their own (they retry and
