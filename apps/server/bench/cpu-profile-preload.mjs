@@ -1,4 +1,4 @@
-// Loaded with --import by bench/hot-path.ts (BENCH_CPU_PROF=<dir>): Node 20 refuses --cpu-prof in
+// Loaded with --import into the bench's server processes (BENCH_CPU_PROF=<dir>, cpu.ts): Node 20 refuses --cpu-prof in
 // NODE_OPTIONS, so the server's own process profiles itself and writes the profile when it exits.
 import fs from 'node:fs';
 import inspector from 'node:inspector';

@@ -29,3 +29,10 @@ export function postgresCpuMs(dataDir: string): number {
   const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   return cpuMs((pid, ppid) => pid === postmaster || ppid === postmaster);
 }
+
+/** With BENCH_CPU_PROF=<dir>: the environment that makes a server process write its CPU profile there when it ends. */
+export function profilingEnv(): Record<string, string> {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return {};
+  return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${new URL('./cpu-profile-preload.mjs', import.meta.url).href}`.trim(), PROF_DIR: dir };
+}

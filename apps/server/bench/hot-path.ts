@@ -9,7 +9,7 @@ import { freePort, startServerProcess, type ServerProcess } from '@frontdesk/ser
 import { benchThroughput, seedBenchClinic } from './booking.js';
 import { benchFlashCrowd } from './flash-crowd.js';
 import { benchFloor } from './floor.js';
-import { groupCpuMs, postgresCpuMs } from './cpu.js';
+import { groupCpuMs, postgresCpuMs, profilingEnv } from './cpu.js';
 
 // `npx tsx bench/hot-path.ts [seconds]`: goals 1 and 2 alone (throughput at
 // 50 clients, the floor, flash crowds of 50 and 500) against one server
@@ -35,9 +35,7 @@ try {
   const databaseUrl = url.toString();
   await migrate(databaseUrl);
   const clinic = await seedBenchClinic(databaseUrl, { resources: 200, patients: 400 });
-  const prof = process.env.BENCH_CPU_PROF;
-  const env: Record<string, string> = { FRONTDESK_DB_POOL: String(clients), FRONTDESK_HOLD_SWEEP_MS: '1000' };
-  if (prof) Object.assign(env, { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${new URL('./cpu-profile-preload.mjs', import.meta.url).href}`.trim(), PROF_DIR: prof });
+  const env: Record<string, string> = { FRONTDESK_DB_POOL: String(clients), FRONTDESK_HOLD_SWEEP_MS: '1000', ...profilingEnv() };
   const current = await startServerProcess(databaseUrl, env);
   const servers: [string, ServerProcess][] = [['current', current]];
   if (process.env.BENCH_BASE) servers.push(['base', await startFrom(process.env.BENCH_BASE, databaseUrl, env)]);

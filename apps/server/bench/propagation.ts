@@ -13,12 +13,13 @@ import { createPrisma } from '../src/db/prisma.js';
 import { seedDemo } from '../src/seed/demo.js';
 import { freePort, loginAt, startServerProcess, type ServerProcess } from '@frontdesk/server/testing';
 import { percentile, round } from './stats.js';
-import { cpuMs, groupCpuMs, postgresCpuMs } from './cpu.js';
+import { cpuMs, groupCpuMs, postgresCpuMs, profilingEnv } from './cpu.js';
 import { seedBenchClinic, startBookingLoad } from './booking.js';
 import type { DesksCommand, DesksReport } from './propagation-desks.js';
 
 // Time from a command's COMMIT returning to its event arriving at desks over
-// real SSE, with several server processes on one database.
+// real SSE, with several server processes on one database. BENCH_CPU_PROF=<dir>
+// writes each server's CPU profile there.
 
 export interface PropagationOptions {
   /** A database to use; by default an embedded cluster in a temporary folder. */
@@ -171,7 +172,7 @@ export async function benchPropagation(options: PropagationOptions = {}): Promis
     cleanup.push(() => prisma.$disconnect());
     const clinic = await seedDemo(prisma, { emailDomain: `bench-${randomUUID().slice(0, 8)}.test`, tenantName: 'Bench clinic' });
 
-    const servers: ServerProcess[] = await Promise.all(Array.from({ length: processes }, () => startServerProcess(databaseUrl)));
+    const servers: ServerProcess[] = await Promise.all(Array.from({ length: processes }, () => startServerProcess(databaseUrl, profilingEnv())));
     cleanup.push(() => Promise.all(servers.map((s) => s.kill('SIGTERM'))));
     const urls = servers.map((s) => s.url);
 
