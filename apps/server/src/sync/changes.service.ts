@@ -118,7 +118,7 @@ interface Batch {
 }
 
 /** Live rows of one tenant for one subscription, kept while its backlog is read and while the client is slow. */
-class Inbox {
+export class Inbox {
   private batches: Batch[] = [];
   private count = 0;
   private notify: (() => void) | null = null;
@@ -141,10 +141,21 @@ class Inbox {
       this.count = 0;
       this.overflowed = true;
       this.onOverflow();
+      this.wake();
+      return;
+    }
+    const last = this.batches[this.batches.length - 1];
+    if (ours.length > 0) {
+      this.batches.push({ entries: ours, state });
+      this.wake();
+    } else if (last && last.entries.length === 0) {
+      // Nothing for this tenant again: only the newer state is kept (settling to it covers the one before).
+      last.state = state;
     } else {
+      // Only the reader's new state: the stream settles to it with its next batch, not woken for it now.
+      // A process serving many clinics would otherwise wake every stream for every clinic's commit.
       this.batches.push({ entries: ours, state });
     }
-    this.wake();
   }
 
   close(reason: Error): void {
