@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
 import {
   alignUp,
   candidateStarts,
@@ -163,5 +164,40 @@ describe('candidate starts', () => {
     // 09:10 in Kolkata (UTC+05:30) → 09:15 local.
     expect(new Date(alignUp(at('2026-01-05T03:40:00Z'), 15, 'Asia/Kolkata')).toISOString()).toBe('2026-01-05T03:45:00.000Z');
     expect(alignUp(at('2026-01-05T03:45:00Z'), 15, 'Asia/Kolkata')).toBe(at('2026-01-05T03:45:00Z'));
+  });
+});
+
+describe('local dates and aligned minutes from remembered offsets', () => {
+  // Zones with summer time, half- and quarter-hour offsets, a 30-minute summer shift, and none at all.
+  const zones = ['America/New_York', 'Europe/London', 'Australia/Adelaide', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'Asia/Kolkata', 'UTC'];
+  const luxonDate = (instant: number, zone: string) => DateTime.fromMillis(instant, { zone }).toISODate();
+  const luxonAlignUp = (instant: number, step: number, zone: string) => {
+    const local = DateTime.fromMillis(instant, { zone });
+    const minuteOfHour = local.minute + local.second / 60 + local.millisecond / 60000;
+    return Math.round(instant + (Math.ceil(minuteOfHour / step) * step - minuteOfHour) * 60_000);
+  };
+
+  it('agree with luxon at every minute around each clock change of 2026, and at random instants from 1990 to 2040', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (const zone of zones) {
+      const instants: number[] = [];
+      // Minute by minute through the two days around each change this year (luxon finds them by offset steps).
+      for (let t = at('2026-01-01T00:00:00Z'); t < at('2027-01-01T00:00:00Z'); t += 6 * HOUR) {
+        if (DateTime.fromMillis(t, { zone }).offset !== DateTime.fromMillis(t + 6 * HOUR, { zone }).offset) {
+          for (let m = t - 12 * HOUR; m < t + 18 * HOUR; m += 60_000 + 7) instants.push(m);
+        }
+      }
+      for (let i = 0; i < 2000; i++) instants.push(Math.floor(at('1990-01-01T00:00:00Z') + random() * 50 * 365 * 24 * HOUR));
+      for (const instant of instants) {
+        expect(localDateOf(instant, zone), `${zone} ${new Date(instant).toISOString()}`).toBe(luxonDate(instant, zone));
+        for (const step of [5, 15, 20]) expect(alignUp(instant, step, zone), `${zone} ${new Date(instant).toISOString()} /${step}`).toBe(luxonAlignUp(instant, step, zone));
+      }
+    }
+  });
+
+  it('give no date for an unknown zone, as before', () => {
+    expect(localDateOf(at('2026-03-08T12:00:00Z'), 'Mars/Olympus')).toBe('');
+    expect(alignUp(at('2026-03-08T12:00:00Z'), 15, 'Mars/Olympus')).toBeNaN();
   });
 });

@@ -49,9 +49,27 @@ export function localDayBounds(date: string, timeZone: string): Interval {
   return { start, end };
 }
 
+/**
+ * A zone's offset changes only at its transitions, and every transition of
+ * the tz database since 1970 falls on a quarter hour of UTC: within one
+ * quarter hour the offset is one number. Remembered per zone and quarter
+ * hour, so local dates and minutes cost arithmetic, not a formatter each.
+ */
+const QUARTER_HOUR = 15 * MINUTE;
+const offsetCache = new Map<string, number>();
+function offsetMs(instant: number, timeZone: string): number {
+  const quarter = Math.floor(instant / QUARTER_HOUR);
+  return memo(offsetCache, `${timeZone}|${quarter}`, () => {
+    const local = DateTime.fromMillis(quarter * QUARTER_HOUR, { zone: timeZone });
+    // An unknown zone: no date, and no aligned minute, as luxon's own invalid DateTime gave.
+    return local.isValid ? local.offset * MINUTE : Number.NaN;
+  });
+}
+
 /** The local calendar date (YYYY-MM-DD) of an instant. */
 export function localDateOf(instant: number, timeZone: string): string {
-  return DateTime.fromMillis(instant, { zone: timeZone }).toISODate() ?? '';
+  const local = instant + offsetMs(instant, timeZone);
+  return Number.isFinite(local) ? new Date(local).toISOString().slice(0, 10) : '';
 }
 
 /** The local dates touched by [start, end), in order. */
@@ -192,8 +210,8 @@ export function candidateStarts(
 
 /** Rounds an instant up to the next local multiple of `stepMinutes` past the hour. */
 export function alignUp(instant: number, stepMinutes: number, timeZone: string): number {
-  const local = DateTime.fromMillis(instant, { zone: timeZone });
-  const minuteOfHour = local.minute + local.second / 60 + local.millisecond / 60000;
+  const local = instant + offsetMs(instant, timeZone);
+  const minuteOfHour = (((local % 3_600_000) + 3_600_000) % 3_600_000) / MINUTE;
   const up = Math.ceil(minuteOfHour / stepMinutes) * stepMinutes;
   const deltaMin = up - minuteOfHour;
   return Math.round(instant + deltaMin * MINUTE);

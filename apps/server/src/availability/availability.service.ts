@@ -190,8 +190,11 @@ export class AvailabilityService {
     if (q.resourceIds?.length) passes.push({ resourceIds: [], skipAround: false });
     for (const pass of passes) {
       const base = { tenantId: q.tenantId, branchIds: [branch.id], serviceId: q.serviceId, resourceIds: pass.resourceIds, excludeAppointmentId: q.excludeAppointmentId, tx: q.tx };
-      const sameDay = [...(await this.sharedSearch({ ...base, from: new Date(day.start), to: new Date(day.end), limit: 200 }))];
-      sameDay.sort((a, b) => Math.abs(Date.parse(a.startsAt) - around) - Math.abs(Date.parse(b.startsAt) - around) || a.startsAt.localeCompare(b.startsAt));
+      // Nearest first, earlier first between two as near: each slot's distance worked out once, not per comparison.
+      const sameDay = (await this.sharedSearch({ ...base, from: new Date(day.start), to: new Date(day.end), limit: 200 }))
+        .map((slot) => ({ slot, distance: Math.abs(Date.parse(slot.startsAt) - around) }))
+        .sort((a, b) => a.distance - b.distance || (a.slot.startsAt < b.slot.startsAt ? -1 : a.slot.startsAt > b.slot.startsAt ? 1 : 0))
+        .map((x) => x.slot);
       add(sameDay, pass.skipAround);
       if (out.length >= limit) break;
       add(await this.sharedSearch({ ...base, from: new Date(day.end), to: new Date(day.end + ALTERNATIVE_DAYS_AHEAD * DAY_MS), limit: limit - out.length }), pass.skipAround);
