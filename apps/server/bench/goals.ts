@@ -46,7 +46,7 @@ const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? round(a /
 const verdict = (ok: boolean | null): GoalRow['met'] => (ok === null ? '—' : ok ? 'met' : 'not met');
 
 /** Every figure of issue 12 against its target, plus the ratios that say where the cost is. */
-export function goalRows(r: { throughput: LoadResult; prepared: LoadResult; directSql: LoadResult; server: ServerGoals; growth: GrowthResult | { skipped: string }; propagation: PropagationResult; propagationCurve?: PropagationResult[] }): GoalRow[] {
+export function goalRows(r: { throughput: LoadResult; prepared: LoadResult; directSql: LoadResult; server: ServerGoals; growth: GrowthResult | { skipped: string }; propagation: PropagationResult; propagationCurve?: PropagationResult[]; propagationLoadCurve?: PropagationResult[] }): GoalRow[] {
   const rows: GoalRow[] = [];
   const c = r.server.ceilings;
   const full = r.throughput.bookingsPerSecond;
@@ -104,6 +104,9 @@ export function goalRows(r: { throughput: LoadResult; prepared: LoadResult; dire
   const curve = r.propagationCurve ?? [];
   for (const c of curve) {
     rows.push({ goal: '4', what: `  without booking load, ${c.subscribers} subscribers: p50 / p99 ms (CPU cores meanwhile)`, figure: `${c.p50Ms} / ${c.p99Ms} (${cores(c)})`, target: '—', met: '—' });
+  }
+  for (const c of r.propagationLoadCurve ?? []) {
+    rows.push({ goal: '4', what: `  ${c.subscribers} subscribers beside ${c.bookingLoad.perSecond} bookings/s (${c.bookingLoad.achievedPerSecond} made): p50 / p99 ms (CPU cores)`, figure: `${c.p50Ms} / ${c.p99Ms} (${cores(c)})`, target: '—', met: '—' });
   }
   if (curve.length >= 2) {
     // What one more delivered message costs the servers, between the curve's ends (their fixed costs cancel out).

@@ -71,13 +71,18 @@ async function main(): Promise<void> {
     const finalOverlaps = await overlapCount(databaseUrl);
     await server.kill('SIGTERM');
 
-    console.log(`bench: propagation (3 processes, ${LIVE.subscribers} subscribers, 20 commits/s), alone and beside ${LIVE.bookingsPerSecond} bookings/s`);
+    console.log(`bench: propagation (3 processes, ${LIVE.subscribers} subscribers, 20 commits/s), alone, then beside 50, 100 and ${LIVE.bookingsPerSecond} bookings/s`);
     // Fewer desks first, no booking load: where the machine runs out (servers, desks and Postgres share its cores).
     const propagationCurve = [];
     for (const subscribers of [100, 250]) {
       propagationCurve.push(await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers, windowsPerSignIn: LIVE.windowsPerSignIn, ratePerSecond: 20, bookingLoadPerSecond: 0, durationMs: seconds * 1000 }));
     }
     const propagationQuiet = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: LIVE.subscribers, windowsPerSignIn: LIVE.windowsPerSignIn, ratePerSecond: 20, bookingLoadPerSecond: 0, durationMs: seconds * 1000 });
+    // Then beside a growing booking load, up to the one the goal asks for: where the machine runs out with bookings.
+    const propagationLoadCurve = [];
+    for (const bookingsPerSecond of [50, 100].filter((n) => n < LIVE.bookingsPerSecond)) {
+      propagationLoadCurve.push(await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: LIVE.subscribers, windowsPerSignIn: LIVE.windowsPerSignIn, ratePerSecond: 20, bookingLoadPerSecond: bookingsPerSecond, durationMs: seconds * 1000 }));
+    }
     const propagation = await benchPropagation({ databaseUrl: await freshDatabase(adminUrl, `frontdesk_bench_sync_${Date.now()}`), processes: 3, subscribers: LIVE.subscribers, windowsPerSignIn: LIVE.windowsPerSignIn, ratePerSecond: 20, bookingLoadPerSecond: LIVE.bookingsPerSecond, durationMs: seconds * 1000 });
 
     console.log(`bench: import of ${IMPORT_ROWS.toLocaleString('en')} patients from CSV (preview, apply, the same file again, the file with one row more)`);
@@ -129,14 +134,14 @@ async function main(): Promise<void> {
       fullStackToCeiling: Math.round((throughput.bookingsPerSecond / direct.bookingsPerSecond) * 1000) / 1000,
       fullStackTwoProcessesToCeiling: Math.round((twoProcesses.bookingsPerSecond / direct.bookingsPerSecond) * 1000) / 1000,
       overlapsInSqlAtEnd: finalOverlaps,
-      propagation: { withoutBookingLoad: propagationQuiet, withBookingLoad: propagation, curveWithoutBookingLoad: propagationCurve },
+      propagation: { withoutBookingLoad: propagationQuiet, withBookingLoad: propagation, curveWithoutBookingLoad: propagationCurve, curveWithBookingLoad: propagationLoadCurve },
       renderer,
       imports,
       patientSearch,
       series,
       reminders,
       waitlist,
-      issue12: { ...serverGoals, growth, targets: goalRows({ throughput, prepared, directSql: direct, server: serverGoals, growth, propagation, propagationCurve: [...propagationCurve, propagationQuiet] }) },
+      issue12: { ...serverGoals, growth, targets: goalRows({ throughput, prepared, directSql: direct, server: serverGoals, growth, propagation, propagationCurve: [...propagationCurve, propagationQuiet], propagationLoadCurve }) },
     };
     await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
