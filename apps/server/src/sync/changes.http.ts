@@ -162,6 +162,8 @@ export function changesStreamHandler(options: ChangesStreamOptions) {
     const aborted = new AbortController();
     const leave = () => aborted.abort();
     res.once('close', leave);
+    // The desk may have left while it was being admitted: then the stream ends at its first step.
+    if (res.destroyed || req.socket.destroyed) aborted.abort();
     const stream = new SseStream(res, aborted.signal);
     try {
       // The call's span, latency and log note, as the procedure's middleware gives any call.
