@@ -98,7 +98,7 @@ class SseStream {
 
   /** A tracked message; a promise when the socket must drain before the next (it also settles when the desk leaves). */
   message(id: string, data: string): Promise<void> | undefined {
-    if (this.write(`data: ${data}\nid: ${id}\n\n`)) return undefined;
+    if (this.write(`data: ${data}\nid: ${id}\n\n`) || this.signal.aborted) return undefined;
     return new Promise<void>((resolve) => {
       const done = () => {
         this.res.off('drain', done);
@@ -112,7 +112,8 @@ class SseStream {
 
   private write(chunk: string): boolean {
     this.lastWriteAt = Date.now();
-    return this.res.write(chunk);
+    // Nothing more once the desk has gone (the stream ends at its next step).
+    return this.signal.aborted ? false : this.res.write(chunk);
   }
 }
 
