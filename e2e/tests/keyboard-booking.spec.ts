@@ -74,7 +74,7 @@ test("N in the queue panel calls the next token and nothing else: the desk's own
   const page = await openDesk(browser, STAFF.reception, { desk: 'Keyboard queue desk' });
   await showDay(page, demo.east, localDateOf(Date.now(), EAST_TZ));
   await page.getByTestId('tokens-open').click();
-  await page.getByTestId('tokens-panel').getByText(name).click();
+  await page.getByTestId('tokens-panel').getByText(name, { exact: true }).click();
   await page.getByTestId('queue-counter').fill('Counter 9');
   await page.getByTestId('queue-call-next').focus();
   await page.keyboard.press('n');
