@@ -4,6 +4,7 @@ import { DomainError, domainErrorOf, localMinuteToInstant, slotKey, type FindSlo
 import { seedDemo, type DemoClinic } from '../seed/demo.js';
 import { callerFor, type Caller } from '../testing/callers.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { monday } from '../testing/dates.js';
 
 // The call centre's finder against the demo clinic: time of day, weekdays,
 // several practitioners, "show more" pages and each practitioner's earliest.
@@ -15,11 +16,6 @@ let db: TestDatabase;
 let demo: DemoClinic;
 let callCentre: Caller;
 
-function monday(k = 0): string {
-  let d = DateTime.now().setZone(NY).startOf('day').plus({ days: 2 });
-  while (d.weekday !== 1) d = d.plus({ days: 1 });
-  return d.plus({ weeks: k }).toISODate()!;
-}
 const midnight = (date: string) => new Date(localMinuteToInstant(date, 0, NY)).toISOString();
 const r = (key: string) => demo.resources[key]!;
 const zoneOf = (s: SlotView) => (s.branchId === demo.branches.east ? NY : CHI);
