@@ -33,6 +33,11 @@ describe('the live feed as written to the socket', () => {
     return pair;
   };
   const untilBoth = (pair: readonly RawStream[], check: (s: RawStream) => boolean, what: string) => until(() => pair.every(check), what);
+  /** Until this process's log reader has fanned out `seq` (by default, everything committed so far): two streams opened after it start from the same place. */
+  const readerPassed = async (seq?: string) => {
+    const target = BigInt(seq ?? (await db.sql.query<{ seq: string }>('SELECT coalesce(max(seq), 0)::text AS seq FROM "event"')).rows[0]!.seq);
+    await until(() => db.deps.logReader.state.cursor.seq >= target, `the reader to pass ${target}`);
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -50,6 +55,7 @@ describe('the live feed as written to the socket', () => {
 
   it('sends what tRPC sends: connected, live, then events, with the same ids and data', async () => {
     const token = await signIn('two windows');
+    await readerPassed();
     const [fast, trpc] = both(token);
     await untilBoth([fast, trpc], (s) => kinds(s.events()).includes('live'), 'both streams to go live');
     const seq = await insertRaw(db.sql, { tenantId: clinic.tenantId, branchId: clinic.branches.east, marker: 'one' });
@@ -75,8 +81,10 @@ describe('the live feed as written to the socket', () => {
     await until(() => kinds(first.events()).includes('live'), 'the first stream to go live');
     const resumeFrom = first.events().find((e) => kinds([e])[0] === 'live')!.id!;
     first.close();
-    const seqs = [];
+    const seqs: string[] = [];
     for (const marker of ['a', 'b', 'c']) seqs.push(await insertRaw(db.sql, { tenantId: clinic.tenantId, branchId: clinic.branches.east, marker }));
+    // Both open once the reader has passed them all, so both split backlog and live the same way.
+    await readerPassed(seqs.at(-1)!);
 
     const [fast, trpc] = both(token, {}, [`Last-Event-ID: ${resumeFrom}`]);
     await untilBoth([fast, trpc], (s) => kinds(s.events()).includes('live'), 'both to catch up');
