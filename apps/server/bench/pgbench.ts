@@ -99,9 +99,11 @@ const BOOKING_TX = `\\set k1 hash(:client_id * 1000003 + :start / ${DAY_S})
 BEGIN;
 SELECT set_config('app.wakes_readers', :wakes, true), set_config('app.tenant_id', :tenant, true);
 SELECT 'appointment' AS "source", ar.resource_id AS "resourceId", a.branch_id AS "branchId", a.id AS "id", a.status::text AS "status", ar.starts_at AS "startsAt", ar.ends_at AS "endsAt", '' AS "reason"
-  FROM appointment_resource ar JOIN appointment a ON a.id = ar.appointment_id
+  FROM appointment_resource ar
+  CROSS JOIN LATERAL (SELECT a.id, a.branch_id, a.status, a.hold_expires_at FROM appointment a WHERE a.tenant_id = ar.tenant_id AND a.id = ar.appointment_id LIMIT 1) a
  WHERE ar.tenant_id = :tenant::uuid AND ar.resource_id = ANY (ARRAY(SELECT resource_id FROM bench.client WHERE n = :client_id)) AND ar.active
-   AND ar.starts_at < to_timestamp(:start + 600) AND ar.ends_at > to_timestamp(:start) AND NOT (a.status = 'HELD' AND a.hold_expires_at <= now()) AND a.id IS DISTINCT FROM NULL::uuid
+   AND ar.starts_at < to_timestamp(:start + 600) AND ar.ends_at > to_timestamp(:start) AND ar.starts_at > to_timestamp(:start) - interval '24 hours'
+   AND NOT (a.status = 'HELD' AND a.hold_expires_at <= now()) AND (NULL::uuid IS NULL OR a.id <> NULL::uuid)
 UNION ALL
 SELECT 'time_off', t.resource_id, t.branch_id, t.id, t.kind::text, t.starts_at, t.ends_at, t.reason
   FROM time_off t
