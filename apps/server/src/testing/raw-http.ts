@@ -139,8 +139,7 @@ export class RawStream {
   /** Its events so far. */
   events(): SseEvent[] {
     const raw = this.raw;
-    const headEnd = raw.indexOf('\r\n\r\n');
-    return headEnd === -1 ? [] : parseSse(this.response().body);
+    return raw.includes('\r\n\r\n') ? parseSse(parseResponse(raw).body) : [];
   }
 
   /** Whether the server ended the response (its last chunk came). */
